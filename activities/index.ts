@@ -1,0 +1,119 @@
+/**
+ * The checkout's activities: thin adapters over the services' typed HTTP
+ * clients. They never touch a database. Every call carries an idempotency key
+ * or a natural id derived from the checkout, so Temporal's retries are safe.
+ */
+import type { InventoryClient } from '../services/inventory/client';
+import type { PaymentsClient } from '../services/payments/client';
+import type { OrdersClient } from '../services/orders/client';
+import type { NotificationsClient } from '../services/notifications/client';
+import { BUSINESS_FAILURES } from '../workflows/failures';
+import { unwrap, type ProblemLike } from './service-failures';
+import type { CheckoutActivities } from './types';
+
+export interface ServiceClients {
+  inventory: InventoryClient;
+  payments: PaymentsClient;
+  orders: OrdersClient;
+  notifications: NotificationsClient;
+}
+
+/** Idempotency keys: the checkout plus the step, so each step's side effect happens once. */
+export function idempotencyKey(checkoutId: string, step: string): string {
+  return `checkout-${checkoutId}:${step}`;
+}
+
+const declineType = (problem: ProblemLike) =>
+  problem.declineCode === 'insufficient_funds' ? BUSINESS_FAILURES.InsufficientFunds : BUSINESS_FAILURES.PaymentDeclined;
+
+export function createActivities(clients: ServiceClients): CheckoutActivities {
+  return {
+    async reserveInventory({ checkoutId, lines }) {
+      const result = await clients.inventory.PUT('/reservations/{reservationId}', {
+        params: { path: { reservationId: checkoutId } },
+        body: { lines },
+      });
+      const reservation = unwrap('reserve inventory', result, {
+        'out-of-stock': BUSINESS_FAILURES.OutOfStock,
+        'unknown-sku': BUSINESS_FAILURES.OutOfStock,
+        'reservation-released': BUSINESS_FAILURES.AlreadyCompensated,
+      });
+      return { reservationId: reservation.id };
+    },
+
+    async releaseInventory({ checkoutId }) {
+      const result = await clients.inventory.POST('/reservations/{reservationId}/release', {
+        params: { path: { reservationId: checkoutId } },
+      });
+      unwrap('release inventory', result);
+    },
+
+    async commitInventory({ checkoutId }) {
+      const result = await clients.inventory.POST('/reservations/{reservationId}/commit', {
+        params: { path: { reservationId: checkoutId } },
+      });
+      unwrap('commit inventory', result);
+    },
+
+    async chargePayment({ checkoutId, customerId, amount, paymentMethodId }) {
+      const result = await clients.payments.POST('/charges', {
+        params: { header: { 'Idempotency-Key': idempotencyKey(checkoutId, 'charge') } },
+        body: { reference: checkoutId, customerId, amount, paymentMethodId, description: `Checkout ${checkoutId}` },
+      });
+      const charge = unwrap('charge payment', result, {
+        'card-declined': declineType,
+        'unknown-payment-method': BUSINESS_FAILURES.PaymentDeclined,
+        'reference-voided': BUSINESS_FAILURES.AlreadyCompensated,
+      });
+      return { chargeId: charge.id };
+    },
+
+    async refundPayment({ checkoutId }) {
+      const result = await clients.payments.POST('/references/{reference}/refund', {
+        params: { path: { reference: checkoutId } },
+      });
+      unwrap('refund payment', result);
+    },
+
+    async createOrder(input) {
+      const result = await clients.orders.PUT('/orders/{orderId}', {
+        params: { path: { orderId: input.orderId } },
+        body: {
+          checkoutId: input.checkoutId,
+          customerId: input.customerId,
+          customerEmail: input.customerEmail,
+          currency: input.currency,
+          lines: input.lines,
+          total: input.total,
+          shippingAddress: input.shippingAddress,
+          chargeId: input.chargeId,
+        },
+      });
+      const order = unwrap('create order', result, {
+        'order-cancelled': BUSINESS_FAILURES.AlreadyCompensated,
+        'total-mismatch': BUSINESS_FAILURES.OrderRejected,
+        'checkout-already-ordered': BUSINESS_FAILURES.OrderRejected,
+        'order-mismatch': BUSINESS_FAILURES.OrderRejected,
+      });
+      return { orderId: order.id };
+    },
+
+    async cancelOrder({ orderId, reason }) {
+      const result = await clients.orders.POST('/orders/{orderId}/cancel', {
+        params: { path: { orderId } },
+        body: { reason },
+      });
+      unwrap('cancel order', result);
+    },
+
+    async notifyCustomer({ checkoutId, customerId, email, template, data }) {
+      const key = idempotencyKey(checkoutId, `notify:${template}`);
+      const result = await clients.notifications.POST('/notifications', {
+        params: { header: { 'Idempotency-Key': key } },
+        body: { eventId: key, customerId, channel: 'email', to: email, template, data },
+      });
+      const notification = unwrap('notify customer', result);
+      return { notificationId: notification.id };
+    },
+  };
+}

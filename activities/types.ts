@@ -1,0 +1,58 @@
+/**
+ * What the checkout workflow may ask of the outside world. `createActivities`
+ * implements it over the services' typed HTTP clients; workflow tests mock it.
+ * Every call carries the checkout id, which the activities turn into idempotency
+ * keys (checkout id + step), so a retried call never repeats a side effect.
+ */
+import type { CheckoutLine, ShippingAddress, Money } from '../workflows/messages';
+
+export interface ReserveInventoryInput {
+  checkoutId: string;
+  lines: Pick<CheckoutLine, 'sku' | 'quantity'>[];
+}
+
+export interface ChargePaymentInput {
+  checkoutId: string;
+  customerId: string;
+  amount: Money;
+  paymentMethodId: string;
+}
+
+export interface CreateOrderInput {
+  orderId: string;
+  checkoutId: string;
+  customerId: string;
+  customerEmail: string;
+  currency: string;
+  lines: CheckoutLine[];
+  total: number;
+  shippingAddress: ShippingAddress;
+  chargeId: string;
+}
+
+export type NotificationTemplate = 'order_confirmed' | 'checkout_failed';
+
+export interface NotifyCustomerInput {
+  checkoutId: string;
+  customerId: string;
+  email: string;
+  template: NotificationTemplate;
+  /** Values the template shows: order id, total, failure reason... */
+  data: Record<string, string | number>;
+}
+
+export interface CheckoutActivities {
+  /** Throws a non-retryable `OutOfStock` failure when any line cannot be reserved; reserves nothing then. */
+  reserveInventory(input: ReserveInventoryInput): Promise<{ reservationId: string }>;
+  /** Harmless when nothing was reserved: it then blocks a late reservation for this checkout. */
+  releaseInventory(input: { checkoutId: string }): Promise<void>;
+  commitInventory(input: { checkoutId: string }): Promise<void>;
+  /** Throws non-retryable `PaymentDeclined` / `InsufficientFunds` failures. */
+  chargePayment(input: ChargePaymentInput): Promise<{ chargeId: string }>;
+  /** Refunds the checkout's charge in full; harmless (and blocks a late charge) when there is none. */
+  refundPayment(input: { checkoutId: string }): Promise<void>;
+  createOrder(input: CreateOrderInput): Promise<{ orderId: string }>;
+  /** Harmless when the order was never created: it then blocks a late creation. */
+  cancelOrder(input: { orderId: string; reason: string }): Promise<void>;
+  notifyCustomer(input: NotifyCustomerInput): Promise<{ notificationId: string }>;
+}

@@ -1,0 +1,109 @@
+/**
+ * The express app every service is built on: request ids and logs, JSON bodies
+ * with a size limit, a MikroORM request context, /health and /ready, the spec at
+ * /openapi.json, and one error handler that answers every failure as problem+json.
+ */
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import express, { type ErrorRequestHandler, type Request, type Router } from 'express';
+import { RequestContext, type MikroORM } from '@mikro-orm/postgresql';
+import { pinoHttp } from 'pino-http';
+import { HttpProblem, PROBLEM_CONTENT_TYPE, type ProblemBody } from './problem';
+import type { Logger } from '../logger';
+
+export const REQUEST_ID_HEADER = 'x-request-id';
+export const DEFAULT_BODY_LIMIT = '64kb';
+
+export interface ServiceAppOptions {
+  name: string;
+  orm: MikroORM;
+  logger: Logger;
+  /** The service's OpenAPI document, served at /openapi.json. */
+  spec: unknown;
+  routes: Router;
+  bodyLimit?: string;
+}
+
+export function sendProblem(res: express.Response, problem: ProblemBody): void {
+  res.status(problem.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem));
+}
+
+/** body-parser and express raise these; they are the client's fault, so 4xx. */
+function clientErrorFromMiddleware(error: unknown): HttpProblem | undefined {
+  if (typeof error !== 'object' || error === null || !('type' in error)) return undefined;
+  switch ((error as { type: unknown }).type) {
+    case 'entity.parse.failed':
+      return new HttpProblem(400, 'malformed-json', 'The request body is not valid JSON', undefined, {
+        errors: [{ field: 'body', message: 'is not valid JSON' }],
+      });
+    case 'entity.too.large':
+      return new HttpProblem(413, 'body-too-large', 'The request body is too large', `The limit is ${(error as { limit?: number }).limit ?? 'set by the service'} bytes`);
+    case 'encoding.unsupported':
+    case 'charset.unsupported':
+      return new HttpProblem(415, 'unsupported-encoding', 'The request body encoding is not supported');
+    default:
+      return undefined;
+  }
+}
+
+export function createServiceApp(options: ServiceAppOptions): express.Express {
+  const { orm, logger } = options;
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+
+  app.use(
+    pinoHttp({
+      logger,
+      genReqId: (req: IncomingMessage, res: ServerResponse) => {
+        const incoming = req.headers[REQUEST_ID_HEADER];
+        const id = typeof incoming === 'string' && /^[\w.:-]{1,128}$/.test(incoming) ? incoming : randomUUID();
+        res.setHeader(REQUEST_ID_HEADER, id);
+        return id;
+      },
+      // Probes would drown the log.
+      autoLogging: { ignore: (req) => req.url === '/health' || req.url === '/ready' },
+    }),
+  );
+  app.use(express.json({ limit: options.bodyLimit ?? DEFAULT_BODY_LIMIT, type: ['application/json', 'application/*+json'] }));
+  app.use((_req, _res, next) => RequestContext.create(orm.em, next));
+
+  app.get('/health', (_req, res) => {
+    res.json({ status: 'ok', service: options.name });
+  });
+  app.get('/ready', async (_req, res) => {
+    try {
+      await orm.em.getConnection().execute('select 1');
+      res.json({ status: 'ready', service: options.name });
+    } catch (error) {
+      sendProblem(res, new HttpProblem(503, 'not-ready', 'The database is not reachable', String(error)).toBody());
+    }
+  });
+  app.get('/openapi.json', (_req, res) => {
+    res.json(options.spec);
+  });
+
+  app.use(options.routes);
+
+  app.use((req, res) => {
+    sendProblem(res, new HttpProblem(404, 'route-not-found', 'No such route', `${req.method} ${req.path} is not part of this API`).toBody(req.originalUrl));
+  });
+
+  const errorHandler: ErrorRequestHandler = (error, req: Request, res, _next) => {
+    const problem = error instanceof HttpProblem ? error : clientErrorFromMiddleware(error);
+    if (problem) {
+      sendProblem(res, problem.toBody(req.originalUrl));
+      return;
+    }
+    req.log.error({ err: error }, 'unhandled error');
+    sendProblem(res, {
+      type: 'internal-error',
+      title: 'Internal server error',
+      status: 500,
+      detail: `Something went wrong on our side; quote request id ${String(req.id)} when reporting it.`,
+      instance: req.originalUrl,
+    });
+  };
+  app.use(errorHandler);
+  return app;
+}

@@ -1,0 +1,15 @@
+import { z } from 'zod';
+
+/** A whole number from a query string, refusing "", "1.5" and "1e3" rather than coercing them. */
+export function queryInteger(options: { min: number; max: number; default: number }) {
+  return z
+    .string()
+    .regex(/^-?\d{1,10}$/, 'must be a whole number')
+    .transform(Number)
+    .pipe(z.number().int().min(options.min).max(options.max))
+    .optional()
+    .transform((value) => value ?? options.default);
+}
+
+/** Request bodies refuse unknown fields, so a typo is an error, not silently ignored. */
+export const strictObject = z.strictObject;

@@ -1,0 +1,126 @@
+/**
+ * Idempotency keys with Stripe's semantics, shared by every service.
+ *
+ * The first request with a key runs its handler and stores the response in the
+ * same transaction as the handler's writes; a repeat with the same key and the
+ * same request gets the stored response (header `Idempotent-Replayed: true`);
+ * the same key with a different request is refused (422). Concurrent repeats
+ * wait on the key's row lock, so the side effect happens exactly once.
+ *
+ * Business refusals (4xx problems, e.g. a declined card) are stored too, so a
+ * retry sees the same decline instead of trying again; validation errors are
+ * raised before this runs and are not stored. 5xx errors roll everything back.
+ */
+import { createHash } from 'node:crypto';
+import { Migration } from '@mikro-orm/migrations';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { stringify } from 'safe-stable-stringify';
+import { HttpProblem, validationProblem } from './http/problem';
+
+export const IDEMPOTENCY_HEADER = 'idempotency-key';
+export const REPLAYED_HEADER = 'Idempotent-Replayed';
+const MAX_KEY_LENGTH = 255;
+
+export interface HandlerResult {
+  status: number;
+  body: unknown;
+}
+
+export interface IdempotentRequest {
+  key: string;
+  method: string;
+  path: string;
+  body: unknown;
+}
+
+export interface IdempotentOutcome extends HandlerResult {
+  replayed: boolean;
+}
+
+export class CreateIdempotencyRecordsTable extends Migration {
+  override async up(): Promise<void> {
+    this.addSql(`
+      create table if not exists idempotency_records (
+        key varchar(${MAX_KEY_LENGTH}) primary key,
+        request_fingerprint char(64) not null,
+        response_status int not null default 0,
+        response_body jsonb,
+        created_at timestamptz not null default now()
+      )`);
+  }
+}
+
+/** Every service's migration list starts with this one. */
+export const IDEMPOTENCY_MIGRATION = { name: 'Migration00000000000000_idempotency', class: CreateIdempotencyRecordsTable };
+
+export function readIdempotencyKey(headerValue: string | string[] | undefined, required: boolean): string | undefined {
+  const value = Array.isArray(headerValue) ? headerValue[0] : headerValue;
+  if (value === undefined || value === '') {
+    if (!required) return undefined;
+    throw validationProblem([{ field: `header.${IDEMPOTENCY_HEADER}`, message: 'is required for this request' }]);
+  }
+  if (value.length > MAX_KEY_LENGTH || !/^[\x21-\x7e]+$/.test(value)) {
+    throw validationProblem([
+      { field: `header.${IDEMPOTENCY_HEADER}`, message: `must be 1-${MAX_KEY_LENGTH} printable ASCII characters without spaces` },
+    ]);
+  }
+  return value;
+}
+
+function fingerprint(request: IdempotentRequest): string {
+  return createHash('sha256')
+    .update(`${request.method.toUpperCase()} ${request.path}\n${stringify(request.body ?? null)}`)
+    .digest('hex');
+}
+
+interface StoredRecord {
+  request_fingerprint: string;
+  response_status: number;
+  response_body: unknown;
+}
+
+export async function runIdempotently(
+  em: EntityManager,
+  request: IdempotentRequest,
+  handler: (tx: EntityManager) => Promise<HandlerResult>,
+): Promise<IdempotentOutcome> {
+  const requestFingerprint = fingerprint(request);
+  return em.transactional(async (tx) => {
+    // Blocks while another transaction holds the same key, then finds its stored response.
+    const inserted = await tx.execute<{ key: string }[]>(
+      'insert into idempotency_records (key, request_fingerprint) values (?, ?) on conflict (key) do nothing returning key',
+      [request.key, requestFingerprint],
+    );
+    if (inserted.length === 0) {
+      const [stored] = await tx.execute<StoredRecord[]>(
+        'select request_fingerprint, response_status, response_body from idempotency_records where key = ?',
+        [request.key],
+      );
+      if (!stored) throw new Error(`idempotency record ${request.key} vanished`);
+      if (stored.request_fingerprint !== requestFingerprint) {
+        throw new HttpProblem(
+          422,
+          'idempotency-key-reused',
+          'Idempotency key already used for a different request',
+          `The key '${request.key}' was first used with other parameters or on another endpoint; use a new key for a new request.`,
+        );
+      }
+      return { status: stored.response_status, body: stored.response_body, replayed: true };
+    }
+
+    let result: HandlerResult;
+    try {
+      // A savepoint: a refused request keeps none of its partial writes, but the key keeps the refusal.
+      result = await tx.transactional((inner) => handler(inner as EntityManager));
+    } catch (error) {
+      if (!(error instanceof HttpProblem) || error.status >= 500) throw error;
+      result = { status: error.status, body: error.toBody() };
+    }
+    await tx.execute('update idempotency_records set response_status = ?, response_body = ? where key = ?', [
+      result.status,
+      JSON.stringify(result.body ?? null),
+      request.key,
+    ]);
+    return { ...result, replayed: false };
+  });
+}

@@ -1,0 +1,25 @@
+/** The demo shop's products. Prices in minor units (cents). */
+export interface DemoProduct {
+  sku: string;
+  name: string;
+  price: number;
+  currency: string;
+  stock: number;
+}
+
+export const DEMO_PRODUCTS: DemoProduct[] = [
+  { sku: 'TSHIRT-BLUE-M', name: 'Blue T-shirt (M)', price: 1999, currency: 'USD', stock: 100 },
+  { sku: 'TSHIRT-BLUE-L', name: 'Blue T-shirt (L)', price: 1999, currency: 'USD', stock: 80 },
+  { sku: 'MUG-TEMPORAL', name: 'Temporal mug', price: 1250, currency: 'USD', stock: 50 },
+  { sku: 'HOODIE-GREY-M', name: 'Grey hoodie (M)', price: 4900, currency: 'USD', stock: 25 },
+  { sku: 'STICKER-PACK', name: 'Sticker pack', price: 499, currency: 'USD', stock: 500 },
+  { sku: 'LIMITED-POSTER', name: 'Limited edition poster', price: 2500, currency: 'USD', stock: 3 },
+];
+
+/** Stripe-style test cards the fake payment provider understands. */
+export const TEST_CARDS = {
+  success: '4242424242424242',
+  declined: '4000000000000002',
+  insufficientFunds: '4000000000009995',
+  processingError: '4000000000000119',
+} as const;

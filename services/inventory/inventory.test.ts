@@ -1,0 +1,247 @@
+import request from 'supertest';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { serviceUnderTest, type ServiceUnderTest } from '../../test/support/service';
+import { expectToMatchSpec } from '../../test/support/openapi';
+import { inventorySpec } from './app';
+import { releaseExpiredReservations } from './domain';
+import { inventoryService } from './main';
+
+let service: ServiceUnderTest;
+let skuCounter = 0;
+
+beforeAll(async () => {
+  service = await serviceUnderTest(inventoryService);
+});
+afterAll(async () => {
+  await service.close();
+});
+
+const api = () => request(service.app);
+const conforms = <T extends request.Response>(res: T): T => {
+  expectToMatchSpec(inventorySpec, res);
+  return res;
+};
+
+async function newSku(onHand: number): Promise<string> {
+  const sku = `SKU-${++skuCounter}-${Date.now()}`;
+  conforms(await api().put(`/stock/${sku}`).send({ onHand }).expect(200));
+  return sku;
+}
+
+async function stockOf(sku: string) {
+  return conforms(await api().get(`/stock/${sku}`).expect(200)).body as { onHand: number; reserved: number; available: number };
+}
+
+describe('stock', () => {
+  it('sets, reads and lists stock levels', async () => {
+    const sku = await newSku(7);
+    expect(await stockOf(sku)).toMatchObject({ sku, onHand: 7, reserved: 0, available: 7 });
+    const list = conforms(await api().get('/stock').query({ sku: `${sku},NOPE-1` }).expect(200));
+    expect(list.body).toMatchObject({ total: 1, items: [{ sku, onHand: 7 }] });
+  });
+
+  it('answers an unknown SKU with a 404 problem', async () => {
+    const res = conforms(await api().get('/stock/NOPE-404').expect(404));
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(res.body).toMatchObject({ type: 'not-found', status: 404 });
+  });
+
+  it('applies an adjustment once per idempotency key', async () => {
+    const sku = await newSku(10);
+    const key = `adjust-${sku}`;
+    const first = conforms(await api().post(`/stock/${sku}/adjustments`).set('Idempotency-Key', key).send({ delta: 5, reason: 'delivery' }).expect(200));
+    const repeat = conforms(await api().post(`/stock/${sku}/adjustments`).set('Idempotency-Key', key).send({ delta: 5, reason: 'delivery' }).expect(200));
+    expect(repeat.headers['idempotent-replayed']).toBe('true');
+    expect(repeat.body).toEqual(first.body);
+    expect((await stockOf(sku)).onHand).toBe(15);
+  });
+
+  it('applies concurrent repeats of one key exactly once', async () => {
+    const sku = await newSku(0);
+    const key = `adjust-concurrent-${sku}`;
+    const responses = await Promise.all(
+      Array.from({ length: 10 }, () => api().post(`/stock/${sku}/adjustments`).set('Idempotency-Key', key).send({ delta: 3, reason: 'count' })),
+    );
+    expect(responses.map((res) => res.status)).toEqual(Array(10).fill(200));
+    expect((await stockOf(sku)).onHand).toBe(3);
+  });
+
+  it('refuses a reused key with a different request', async () => {
+    const sku = await newSku(1);
+    const key = `adjust-reused-${sku}`;
+    await api().post(`/stock/${sku}/adjustments`).set('Idempotency-Key', key).send({ delta: 1, reason: 'a' }).expect(200);
+    const res = conforms(await api().post(`/stock/${sku}/adjustments`).set('Idempotency-Key', key).send({ delta: 2, reason: 'a' }).expect(422));
+    expect(res.body.type).toBe('idempotency-key-reused');
+    expect((await stockOf(sku)).onHand).toBe(2);
+  });
+
+  it('never lets on-hand drop below what is reserved', async () => {
+    const sku = await newSku(5);
+    await api().put('/reservations/below-1').send({ lines: [{ sku, quantity: 4 }] }).expect(201);
+    const res = conforms(await api().put(`/stock/${sku}`).send({ onHand: 3 }).expect(409));
+    expect(res.body.type).toBe('below-reserved');
+    const adjust = conforms(await api().post(`/stock/${sku}/adjustments`).set('Idempotency-Key', `below-${sku}`).send({ delta: -2, reason: 'damaged' }).expect(409));
+    expect(adjust.body.type).toBe('below-reserved');
+  });
+});
+
+describe('bad input', () => {
+  it.each([
+    ['a missing field', '/stock/GOOD-SKU', {}, 'body.onHand'],
+    ['a wrong type', '/stock/GOOD-SKU', { onHand: 'ten' }, 'body.onHand'],
+    ['a negative number', '/stock/GOOD-SKU', { onHand: -1 }, 'body.onHand'],
+    ['a fraction', '/stock/GOOD-SKU', { onHand: 1.5 }, 'body.onHand'],
+    ['an out-of-range number', '/stock/GOOD-SKU', { onHand: 1e12 }, 'body.onHand'],
+    ['an unknown field', '/stock/GOOD-SKU', { onHand: 1, colour: 'red' }, 'body.colour'],
+    ['a bad SKU', '/stock/bad%20sku', { onHand: 1 }, 'params.sku'],
+  ])('names the field for %s', async (_case, path, body, field) => {
+    const res = conforms(await api().put(path).send(body).expect(400));
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(res.body.type).toBe('validation-failed');
+    expect(res.body.errors.map((error: { field: string }) => error.field)).toContain(field);
+  });
+
+  it('names each bad line of a reservation', async () => {
+    const res = conforms(
+      await api()
+        .put('/reservations/bad-lines')
+        .send({ lines: [{ sku: 'A', quantity: 0 }, { sku: 'A', quantity: 1 }] })
+        .expect(400),
+    );
+    const fields = res.body.errors.map((error: { field: string }) => error.field);
+    expect(fields).toEqual(expect.arrayContaining(['body.lines[0].quantity', 'body.lines[1].sku']));
+  });
+
+  it('refuses malformed JSON', async () => {
+    const res = conforms(await api().put('/stock/GOOD-SKU').set('Content-Type', 'application/json').send('{"onHand":').expect(400));
+    expect(res.body.type).toBe('malformed-json');
+  });
+
+  it('refuses an oversized body with 413', async () => {
+    const lines = Array.from({ length: 5000 }, (_, i) => ({ sku: `SKU-${i}`, quantity: 1 }));
+    const res = conforms(await api().put('/reservations/too-big').send({ lines }).expect(413));
+    expect(res.body.type).toBe('body-too-large');
+  });
+
+  it('requires an idempotency key on adjustments', async () => {
+    const res = conforms(await api().post('/stock/GOOD-SKU/adjustments').send({ delta: 1, reason: 'x' }).expect(400));
+    expect(res.body.errors[0].field).toBe('header.idempotency-key');
+  });
+
+  it('refuses bad paging', async () => {
+    const res = conforms(await api().get('/stock').query({ limit: '0' }).expect(400));
+    expect(res.body.errors[0].field).toBe('query.limit');
+  });
+});
+
+describe('reservations', () => {
+  it('reserves, repeats idempotently and commits', async () => {
+    const a = await newSku(5);
+    const b = await newSku(5);
+    const body = { lines: [{ sku: a, quantity: 2 }, { sku: b, quantity: 1 }] };
+    const created = conforms(await api().put('/reservations/r-commit').send(body).expect(201));
+    expect(created.body).toMatchObject({ id: 'r-commit', status: 'active' });
+    conforms(await api().put('/reservations/r-commit').send(body).expect(200));
+    expect(await stockOf(a)).toMatchObject({ onHand: 5, reserved: 2, available: 3 });
+
+    conforms(await api().post('/reservations/r-commit/commit').expect(200));
+    const again = conforms(await api().post('/reservations/r-commit/commit').expect(200));
+    expect(again.body.status).toBe('committed');
+    expect(await stockOf(a)).toMatchObject({ onHand: 3, reserved: 0, available: 3 });
+    expect(await stockOf(b)).toMatchObject({ onHand: 4, reserved: 0 });
+
+    const release = conforms(await api().post('/reservations/r-commit/release').expect(409));
+    expect(release.body.type).toBe('reservation-committed');
+  });
+
+  it('refuses the same id with other lines', async () => {
+    const sku = await newSku(5);
+    await api().put('/reservations/r-mismatch').send({ lines: [{ sku, quantity: 1 }] }).expect(201);
+    const res = conforms(await api().put('/reservations/r-mismatch').send({ lines: [{ sku, quantity: 2 }] }).expect(409));
+    expect(res.body.type).toBe('reservation-mismatch');
+  });
+
+  it('reserves all lines or none', async () => {
+    const plenty = await newSku(10);
+    const scarce = await newSku(1);
+    const res = conforms(
+      await api()
+        .put('/reservations/r-partial')
+        .send({ lines: [{ sku: plenty, quantity: 3 }, { sku: scarce, quantity: 2 }] })
+        .expect(409),
+    );
+    expect(res.body).toMatchObject({ type: 'out-of-stock', shortages: [{ sku: scarce, requested: 2, available: 1 }] });
+    expect(await stockOf(plenty)).toMatchObject({ reserved: 0 });
+    conforms(await api().get('/reservations/r-partial').expect(404));
+  });
+
+  it('refuses unknown SKUs with 422', async () => {
+    const res = conforms(await api().put('/reservations/r-unknown').send({ lines: [{ sku: 'NO-SUCH-SKU', quantity: 1 }] }).expect(422));
+    expect(res.body).toMatchObject({ type: 'unknown-sku', skus: ['NO-SUCH-SKU'] });
+  });
+
+  it('releases units back to stock, once', async () => {
+    const sku = await newSku(4);
+    await api().put('/reservations/r-release').send({ lines: [{ sku, quantity: 3 }] }).expect(201);
+    conforms(await api().post('/reservations/r-release/release').expect(200));
+    const again = conforms(await api().post('/reservations/r-release/release').expect(200));
+    expect(again.body).toMatchObject({ status: 'released', releaseReason: 'requested' });
+    expect(await stockOf(sku)).toMatchObject({ onHand: 4, reserved: 0 });
+    const reuse = conforms(await api().put('/reservations/r-release').send({ lines: [{ sku, quantity: 3 }] }).expect(409));
+    expect(reuse.body.type).toBe('reservation-released');
+  });
+
+  it('remembers a release that came before its reservation and refuses the late reservation', async () => {
+    const sku = await newSku(4);
+    const release = conforms(await api().post('/reservations/r-early-release/release').expect(200));
+    expect(release.body).toMatchObject({ status: 'released', releaseReason: 'never-reserved', lines: [] });
+    const late = conforms(await api().put('/reservations/r-early-release').send({ lines: [{ sku, quantity: 1 }] }).expect(409));
+    expect(late.body.type).toBe('reservation-released');
+    expect(await stockOf(sku)).toMatchObject({ reserved: 0 });
+  });
+
+  it('never oversells when many checkouts race for the last units', async () => {
+    const sku = await newSku(5);
+    const attempts = 40;
+    const responses = await Promise.all(
+      Array.from({ length: attempts }, (_, i) => api().put(`/reservations/race-${sku}-${i}`).send({ lines: [{ sku, quantity: 1 }] })),
+    );
+    const statuses = responses.map((res) => res.status);
+    expect(statuses.filter((status) => status === 201)).toHaveLength(5);
+    expect(statuses.filter((status) => status === 409)).toHaveLength(attempts - 5);
+    expect(await stockOf(sku)).toMatchObject({ onHand: 5, reserved: 5, available: 0 });
+  });
+
+  it('handles concurrent repeats of one reservation as one', async () => {
+    const sku = await newSku(10);
+    const responses = await Promise.all(
+      Array.from({ length: 8 }, () => api().put(`/reservations/same-${sku}`).send({ lines: [{ sku, quantity: 2 }] })),
+    );
+    expect(responses.map((res) => res.status).sort()).toEqual([200, 200, 200, 200, 200, 200, 200, 201]);
+    expect(await stockOf(sku)).toMatchObject({ reserved: 2 });
+  });
+
+  it('releases expired reservations automatically', async () => {
+    const sku = await newSku(3);
+    await api().put('/reservations/r-expiring').send({ lines: [{ sku, quantity: 2 }], ttlSeconds: 60 }).expect(201);
+    const em = service.orm.em.fork() as EntityManager;
+    await em.execute("update reservations set expires_at = now() - interval '1 second' where id = 'r-expiring'");
+    const released = await em.transactional((tx) => releaseExpiredReservations(tx as EntityManager));
+    expect(released).toContain('r-expiring');
+    const reservation = conforms(await api().get('/reservations/r-expiring').expect(200));
+    expect(reservation.body).toMatchObject({ status: 'released', releaseReason: 'expired' });
+    expect(await stockOf(sku)).toMatchObject({ reserved: 0, available: 3 });
+  });
+});
+
+describe('probes', () => {
+  it('answers /health and /ready', async () => {
+    await api().get('/health').expect(200, { status: 'ok', service: 'inventory' });
+    await api().get('/ready').expect(200);
+  });
+
+  it('serves its spec', async () => {
+    const res = await api().get('/openapi.json').expect(200);
+    expect(res.body.info.title).toBe('Inventory service');
+  });
+});

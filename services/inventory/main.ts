@@ -1,0 +1,14 @@
+import { runServiceMain, type ServiceDefinition } from '../../platform/service-main';
+import { createInventoryApp } from './app';
+import { inventoryEntities } from './entities';
+import { startExpiredReservationSweeper } from './jobs';
+import { inventoryMigrations } from './migrations';
+
+export const inventoryService: ServiceDefinition = {
+  name: 'inventory',
+  database: { entities: inventoryEntities, migrations: inventoryMigrations },
+  createApp: createInventoryApp,
+  startBackgroundJobs: (orm, logger) => [startExpiredReservationSweeper(orm, logger)],
+};
+
+if (require.main === module) runServiceMain(inventoryService);

@@ -1,0 +1,64 @@
+/**
+ * Request validation for the inventory API. Each schema is pinned to the type
+ * generated from openapi/inventory.yaml, so the two cannot drift apart.
+ */
+import { z } from 'zod';
+import { queryInteger } from '../../platform/http/zod-helpers';
+import type { components } from './api.gen';
+
+type Schemas = components['schemas'];
+
+export const Sku = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'must be 1-64 letters, digits, ".", "_" or "-", starting with a letter or digit');
+
+export const SkuParams = z.object({ sku: Sku });
+
+export const ReservationIdParams = z.object({
+  reservationId: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/, 'must be 1-128 letters, digits, ".", "_", ":" or "-"'),
+});
+
+export const ListStockQuery = z.strictObject({
+  sku: z
+    .string()
+    .max(6500)
+    .transform((value) => [...new Set(value.split(',').map((sku) => sku.trim()).filter(Boolean))])
+    .pipe(z.array(Sku).max(100, 'at most 100 SKUs'))
+    .optional(),
+  limit: queryInteger({ min: 1, max: 100, default: 50 }),
+  offset: queryInteger({ min: 0, max: 1_000_000, default: 0 }),
+});
+
+export const SetStockRequest = z.strictObject({
+  onHand: z.number().int().min(0).max(1_000_000_000),
+}) satisfies z.ZodType<Schemas['SetStockRequest']>;
+
+export const StockAdjustmentRequest = z.strictObject({
+  delta: z
+    .number()
+    .int()
+    .min(-1_000_000_000)
+    .max(1_000_000_000)
+    .refine((delta) => delta !== 0, 'must not be 0'),
+  reason: z.string().trim().min(1).max(200),
+}) satisfies z.ZodType<Schemas['StockAdjustmentRequest']>;
+
+export const ReservationLine = z.strictObject({
+  sku: Sku,
+  quantity: z.number().int().min(1).max(10_000),
+}) satisfies z.ZodType<Schemas['ReservationLine']>;
+
+export const ReserveRequest = z.strictObject({
+  lines: z
+    .array(ReservationLine)
+    .min(1)
+    .max(100)
+    .superRefine((lines, ctx) => {
+      const seen = new Set<string>();
+      lines.forEach((line, index) => {
+        if (seen.has(line.sku)) ctx.addIssue({ code: 'custom', path: [index, 'sku'], message: `SKU ${line.sku} appears more than once` });
+        seen.add(line.sku);
+      });
+    }),
+  ttlSeconds: z.number().int().min(60).max(86_400).optional(),
+}) satisfies z.ZodType<Schemas['ReserveRequest']>;

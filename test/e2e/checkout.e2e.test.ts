@@ -1,0 +1,219 @@
+/**
+ * The checkout saga end to end: a real Temporal dev server, the real services
+ * over real HTTP on their own PostgreSQL databases, and the real activities.
+ */
+import { randomUUID } from 'node:crypto';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { WorkflowIdReusePolicy } from '@temporalio/client';
+import { createActivities, type ServiceClients } from '../../activities';
+import { devServerExecutable } from '../../platform/temporal-binaries';
+import { startService, type RunningService, type ServiceDefinition } from '../../platform/service-main';
+import { inventoryService } from '../../services/inventory/main';
+import { paymentsService } from '../../services/payments/main';
+import { ordersService } from '../../services/orders/main';
+import { notificationsService } from '../../services/notifications/main';
+import { createInventoryClient } from '../../services/inventory/client';
+import { createPaymentsClient } from '../../services/payments/client';
+import { createOrdersClient } from '../../services/orders/client';
+import { createNotificationsClient } from '../../services/notifications/client';
+import { SEARCH_ATTRIBUTES } from '../../temporal.config';
+import { checkoutWorkflowId, type CheckoutInput, type CheckoutResult } from '../../workflows/messages';
+import { TEST_CARDS } from '../../scripts/demo-data';
+import { createTestDatabase } from '../support/database';
+
+jest.setTimeout(180_000);
+
+let env: TestWorkflowEnvironment;
+let workflowBundle: WorkflowBundleWithSourceMap;
+let services: RunningService[] = [];
+let clients: ServiceClients;
+
+async function startOnFreshDatabase(definition: ServiceDefinition): Promise<RunningService> {
+  const databaseUrl = await createTestDatabase(definition.name);
+  return startService(definition, {
+    [`${definition.name.toUpperCase()}_DATABASE_URL`]: databaseUrl,
+    PORT: '0',
+    HOST: '127.0.0.1',
+  });
+}
+
+beforeAll(async () => {
+  const [temporal, bundle, ...running] = await Promise.all([
+    TestWorkflowEnvironment.createLocal({
+      server: { executable: devServerExecutable(), searchAttributes: Object.values(SEARCH_ATTRIBUTES) },
+    }),
+    bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), logger: quietBundlerLogger() }),
+    ...[inventoryService, paymentsService, ordersService, notificationsService].map(startOnFreshDatabase),
+  ]);
+  env = temporal;
+  workflowBundle = bundle;
+  services = running;
+  const [inventory, payments, orders, notifications] = running.map((service) => service.url) as [string, string, string, string];
+  clients = {
+    inventory: createInventoryClient(inventory),
+    payments: createPaymentsClient(payments),
+    orders: createOrdersClient(orders),
+    notifications: createNotificationsClient(notifications),
+  };
+});
+
+afterAll(async () => {
+  await Promise.all(services.map((service) => service.stop()));
+  await env?.teardown();
+});
+
+function quietBundlerLogger() {
+  const noop = () => undefined;
+  return { trace: noop, debug: noop, info: noop, warn: noop, error: (message: string) => console.error(message), log: noop };
+}
+
+async function setStock(sku: string, onHand: number) {
+  const { response } = await clients.inventory.PUT('/stock/{sku}', { params: { path: { sku } }, body: { onHand } });
+  expect(response.status).toBe(200);
+}
+
+async function stockOf(sku: string) {
+  const { data } = await clients.inventory.GET('/stock/{sku}', { params: { path: { sku } } });
+  if (!data) throw new Error(`no stock for ${sku}`);
+  return data;
+}
+
+async function tokenise(cardNumber: string): Promise<string> {
+  const { data, error } = await clients.payments.POST('/payment-methods', {
+    body: { card: { number: cardNumber, expMonth: 12, expYear: new Date().getUTCFullYear() + 2, cvc: '123' } },
+  });
+  if (!data) throw new Error(`tokenising failed: ${JSON.stringify(error)}`);
+  return data.id;
+}
+
+async function runCheckout(input: CheckoutInput): Promise<{ result: CheckoutResult; workflowId: string }> {
+  const taskQueue = `e2e-${randomUUID()}`;
+  const worker = await Worker.create({
+    connection: env.nativeConnection,
+    taskQueue,
+    workflowBundle,
+    activities: createActivities(clients),
+  });
+  const workflowId = checkoutWorkflowId(input.checkoutId);
+  const result = await worker.runUntil(
+    env.client.workflow.execute('checkoutWorkflow', {
+      taskQueue,
+      workflowId,
+      workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+      args: [input],
+    }) as Promise<CheckoutResult>,
+  );
+  return { result, workflowId };
+}
+
+function checkoutInput(overrides: Partial<CheckoutInput> & Pick<CheckoutInput, 'lines' | 'paymentMethodId'>): CheckoutInput {
+  return {
+    checkoutId: randomUUID(),
+    customerId: `customer-${randomUUID()}`,
+    customerEmail: 'ada@example.com',
+    currency: 'USD',
+    shippingAddress: { name: 'Ada Lovelace', line1: '12 Analytical Way', city: 'London', postalCode: 'N1 9GU', country: 'GB' },
+    ...overrides,
+  };
+}
+
+it('a successful checkout lowers stock and leaves one charge, one order and one notification', async () => {
+  const sku = `E2E-OK-${Date.now()}`;
+  await setStock(sku, 10);
+  const input = checkoutInput({
+    lines: [{ sku, name: 'E2E mug', quantity: 3, unitPrice: 1250 }],
+    paymentMethodId: await tokenise(TEST_CARDS.success),
+  });
+
+  const { result, workflowId } = await runCheckout(input);
+
+  expect(result).toMatchObject({ status: 'completed', total: { amount: 3750, currency: 'USD' } });
+  expect(await stockOf(sku)).toMatchObject({ onHand: 7, reserved: 0, available: 7 });
+
+  const charges = await clients.payments.GET('/charges', { params: { query: { reference: input.checkoutId } } });
+  expect(charges.data?.items).toHaveLength(1);
+  expect(charges.data?.items[0]).toMatchObject({ status: 'succeeded', amount: { amount: 3750, currency: 'USD' }, amountRefunded: 0 });
+  expect(charges.data?.items[0]?.id).toBe(result.chargeId);
+
+  const order = await clients.orders.GET('/orders/{orderId}', { params: { path: { orderId: result.orderId! } } });
+  expect(order.data).toMatchObject({ checkoutId: input.checkoutId, customerId: input.customerId, status: 'paid', total: { amount: 3750 } });
+  const orders = await clients.orders.GET('/orders', { params: { query: { customerId: input.customerId } } });
+  expect(orders.data?.items).toHaveLength(1);
+
+  const notifications = await clients.notifications.GET('/notifications', { params: { query: { customerId: input.customerId } } });
+  expect(notifications.data?.items).toHaveLength(1);
+  expect(notifications.data?.items[0]).toMatchObject({ template: 'order_confirmed', to: 'ada@example.com', status: 'sent' });
+
+  const description = await env.client.workflow.getHandle(workflowId).describe();
+  expect(description.typedSearchAttributes.get(SEARCH_ATTRIBUTES.CustomerId)).toBe(input.customerId);
+  expect(description.typedSearchAttributes.get(SEARCH_ATTRIBUTES.OrderId)).toBe(result.orderId);
+  expect(description.typedSearchAttributes.get(SEARCH_ATTRIBUTES.CheckoutStatus)).toBe('Completed');
+});
+
+it('a declined card leaves stock unchanged, no charge standing, no order, and a failure notification', async () => {
+  const sku = `E2E-DECLINE-${Date.now()}`;
+  await setStock(sku, 10);
+  const input = checkoutInput({
+    lines: [{ sku, name: 'E2E hoodie', quantity: 2, unitPrice: 4900 }],
+    paymentMethodId: await tokenise(TEST_CARDS.declined),
+  });
+
+  const { result, workflowId } = await runCheckout(input);
+
+  expect(result).toMatchObject({ status: 'failed', failure: { type: 'PaymentDeclined', step: 'charging_payment' } });
+  expect(await stockOf(sku)).toMatchObject({ onHand: 10, reserved: 0, available: 10 });
+
+  const reservation = await clients.inventory.GET('/reservations/{reservationId}', { params: { path: { reservationId: input.checkoutId } } });
+  expect(reservation.data).toMatchObject({ status: 'released' });
+
+  const charges = await clients.payments.GET('/charges', { params: { query: { reference: input.checkoutId } } });
+  expect(charges.data?.items.filter((charge) => charge.status === 'succeeded' || charge.status === 'partially_refunded')).toEqual([]);
+
+  const orders = await clients.orders.GET('/orders', { params: { query: { customerId: input.customerId } } });
+  expect(orders.data?.items.filter((order) => order.status !== 'cancelled')).toEqual([]);
+
+  const notifications = await clients.notifications.GET('/notifications', { params: { query: { customerId: input.customerId } } });
+  expect(notifications.data?.items.map((notification) => notification.template)).toEqual(['checkout_failed']);
+
+  const description = await env.client.workflow.getHandle(workflowId).describe();
+  expect(description.typedSearchAttributes.get(SEARCH_ATTRIBUTES.CheckoutStatus)).toBe('Failed');
+  expect(description.typedSearchAttributes.get(SEARCH_ATTRIBUTES.FailureReason)).toBe('PaymentDeclined');
+});
+
+it('out of stock fails before any charge', async () => {
+  const sku = `E2E-SCARCE-${Date.now()}`;
+  await setStock(sku, 1);
+  const input = checkoutInput({
+    lines: [{ sku, name: 'Poster', quantity: 2, unitPrice: 2500 }],
+    paymentMethodId: await tokenise(TEST_CARDS.success),
+  });
+
+  const { result } = await runCheckout(input);
+
+  expect(result).toMatchObject({ status: 'failed', failure: { type: 'OutOfStock', step: 'reserving_inventory' } });
+  expect(await stockOf(sku)).toMatchObject({ onHand: 1, reserved: 0 });
+  const charges = await clients.payments.GET('/charges', { params: { query: { reference: input.checkoutId } } });
+  expect(charges.data?.items).toEqual([]);
+});
+
+it('the Temporal UI list query finds checkouts by customer', async () => {
+  const sku = `E2E-LIST-${Date.now()}`;
+  await setStock(sku, 5);
+  const input = checkoutInput({
+    lines: [{ sku, name: 'Sticker', quantity: 1, unitPrice: 499 }],
+    paymentMethodId: await tokenise(TEST_CARDS.success),
+  });
+  const { workflowId } = await runCheckout(input);
+
+  // Visibility is eventually consistent: poll briefly.
+  let found: string[] = [];
+  for (let attempt = 0; attempt < 50 && found.length === 0; attempt++) {
+    found = [];
+    for await (const execution of env.client.workflow.list({ query: `CustomerId = '${input.customerId}' AND CheckoutStatus = 'Completed'` })) {
+      found.push(execution.workflowId);
+    }
+    if (found.length === 0) await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  expect(found).toEqual([workflowId]);
+});

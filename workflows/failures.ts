@@ -1,0 +1,23 @@
+/**
+ * Failure types shared by activities (which raise them) and the checkout workflow
+ * (which decides on them). Business failures are non-retryable ApplicationFailures
+ * of one of these types; anything else is transient and retried by Temporal.
+ */
+export const BUSINESS_FAILURES = {
+  OutOfStock: 'OutOfStock',
+  PaymentDeclined: 'PaymentDeclined',
+  InsufficientFunds: 'InsufficientFunds',
+  OrderRejected: 'OrderRejected',
+  /** A service refused the request as invalid (4xx): retrying the same request cannot help. */
+  InvalidRequest: 'InvalidRequest',
+  /** A compensation for this checkout already ran, so the step is refused for good. */
+  AlreadyCompensated: 'AlreadyCompensated',
+} as const;
+
+export type BusinessFailureType = (typeof BUSINESS_FAILURES)[keyof typeof BUSINESS_FAILURES];
+
+export const BUSINESS_FAILURE_TYPES: readonly string[] = Object.values(BUSINESS_FAILURES);
+
+export function isBusinessFailureType(type: string | undefined | null): type is BusinessFailureType {
+  return type != null && BUSINESS_FAILURE_TYPES.includes(type);
+}
