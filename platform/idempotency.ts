@@ -116,11 +116,21 @@ export async function runIdempotently(
       if (!(error instanceof HttpProblem) || error.status >= 500) throw error;
       result = { status: error.status, body: error.toBody() };
     }
-    await tx.execute('update idempotency_records set response_status = ?, response_body = ? where key = ?', [
-      result.status,
-      JSON.stringify(result.body ?? null),
-      request.key,
-    ]);
+    await storeIdempotentResponse(tx, request.key, result);
     return { ...result, replayed: false };
   });
 }
+
+/**
+ * Stores the response a key's repeats are answered with. Called again, outside
+ * the key's transaction, for work finished after it committed (mutatingRoute's
+ * `afterCommit`); a repeat arriving in between gets the response stored at commit.
+ */
+export async function storeIdempotentResponse(em: EntityManager, key: string, result: HandlerResult): Promise<void> {
+  await em.execute('update idempotency_records set response_status = ?, response_body = ? where key = ?', [
+    result.status,
+    JSON.stringify(result.body ?? null),
+    key,
+  ]);
+}
+

@@ -1,9 +1,27 @@
 import type { Request, RequestHandler, Response } from 'express';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
-import { IDEMPOTENCY_HEADER, REPLAYED_HEADER, readIdempotencyKey, runIdempotently, type HandlerResult } from '../idempotency';
+import {
+  IDEMPOTENCY_HEADER,
+  REPLAYED_HEADER,
+  readIdempotencyKey,
+  runIdempotently,
+  storeIdempotentResponse,
+  type HandlerResult,
+} from '../idempotency';
 import { PROBLEM_CONTENT_TYPE } from './problem';
 
-export type TransactionalHandler = (tx: EntityManager) => Promise<HandlerResult>;
+export interface TransactionalResult extends HandlerResult {
+  /**
+   * Work for after the transaction has committed, for side effects a rollback
+   * could not undo (sending an e-mail): doing them inside the transaction would
+   * repeat them when a retry follows a rollback. It runs only for the request
+   * that did the work, never for a replay. What it returns is the response, and
+   * under an Idempotency-Key it replaces the stored one, so replays answer the same.
+   */
+  afterCommit?: () => Promise<HandlerResult>;
+}
+
+export type TransactionalHandler = (tx: EntityManager) => Promise<TransactionalResult>;
 
 function send(res: Response, result: HandlerResult): void {
   const body = result.body as { type?: unknown } | null;
@@ -27,12 +45,30 @@ export function mutatingRoute(
     const key = readIdempotencyKey(req.headers[IDEMPOTENCY_HEADER], options.keyRequired);
     const work = prepare(req);
     const em = orm.em.fork();
+    // Set only when the handler's transaction got as far as returning; run only once it has committed.
+    const deferred: Pick<TransactionalResult, 'afterCommit'> = {};
+    const run = async (tx: EntityManager): Promise<HandlerResult> => {
+      const { afterCommit, ...result } = await work(tx);
+      deferred.afterCommit = afterCommit;
+      return result;
+    };
     if (!key) {
-      send(res, await em.transactional((tx) => work(tx as EntityManager)));
+      const result = await em.transactional((tx) => run(tx as EntityManager));
+      send(res, deferred.afterCommit ? await deferred.afterCommit() : result);
       return;
     }
-    const outcome = await runIdempotently(em, { key, method: req.method, path: req.baseUrl + req.path, body: req.body }, work);
-    if (outcome.replayed) res.setHeader(REPLAYED_HEADER, 'true');
-    send(res, outcome);
+    const outcome = await runIdempotently(em, { key, method: req.method, path: req.baseUrl + req.path, body: req.body }, run);
+    if (outcome.replayed) {
+      res.setHeader(REPLAYED_HEADER, 'true');
+      send(res, outcome);
+      return;
+    }
+    if (!deferred.afterCommit) {
+      send(res, outcome);
+      return;
+    }
+    const final = await deferred.afterCommit();
+    await storeIdempotentResponse(em, key, final);
+    send(res, final);
   };
 }

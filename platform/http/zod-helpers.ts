@@ -13,3 +13,9 @@ export function queryInteger(options: { min: number; max: number; default: numbe
 
 /** Request bodies refuse unknown fields, so a typo is an error, not silently ignored. */
 export const strictObject = z.strictObject;
+
+// The runtime's ICU data knows the ISO 4217 codes in use; a hand-kept list would go stale.
+const CURRENCY_CODES: ReadonlySet<string> = new Set(Intl.supportedValuesOf('currency'));
+
+/** An ISO 4217 currency code in upper case, e.g. `USD`. */
+export const currencyCode = z.string().refine((code) => CURRENCY_CODES.has(code), 'must be an ISO 4217 currency code in upper case, e.g. USD');

@@ -1,0 +1,56 @@
+/**
+ * How notifications leave the building. The service sees only `Mailer`; the
+ * real one is nodemailer: SMTP when SMTP_URL is set, otherwise nodemailer's
+ * JSON transport, which builds the complete message and sends it nowhere (the
+ * local default, so the shop runs without a mail server).
+ */
+import nodemailer, { type Transporter } from 'nodemailer';
+import { z } from 'zod';
+
+export interface OutgoingEmail {
+  /** The notification's id: the Message-ID is made from it, so a receiver can tell a retried message from a new one. */
+  reference: string;
+  to: string;
+  subject: string;
+  text: string;
+  html: string;
+}
+
+export interface Mailer {
+  /** Resolves once the message is accepted for delivery; rejects when it is not. */
+  send(email: OutgoingEmail): Promise<{ messageId: string }>;
+}
+
+export const DEFAULT_MAIL_FROM = 'Temporal Shop <orders@shop.example>';
+
+// Shorter than nodemailer's defaults (up to 10 minutes idle), so an attempt ends well within its lease.
+const SMTP_TIMEOUTS = { connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 30_000 };
+
+const MailConfig = z.object({
+  SMTP_URL: z
+    .url({ protocol: /^smtps?$/, error: 'SMTP_URL must be an smtp:// or smtps:// URL, e.g. smtp://user:pass@mail.example:587' })
+    .optional(),
+  MAIL_FROM: z.string().regex(/\S+@\S+/, 'MAIL_FROM must contain an e-mail address, e.g. Shop <orders@shop.example>').default(DEFAULT_MAIL_FROM),
+});
+
+export function readMailConfig(env: Record<string, string | undefined> = process.env) {
+  const parsed = MailConfig.safeParse({ SMTP_URL: env.SMTP_URL || undefined, MAIL_FROM: env.MAIL_FROM || undefined });
+  if (!parsed.success) throw new Error(`notifications: invalid mail configuration\n${parsed.error.issues.map((issue) => `  - ${issue.message}`).join('\n')}`);
+  return { smtpUrl: parsed.data.SMTP_URL, from: parsed.data.MAIL_FROM };
+}
+
+export function nodemailerMailer(transporter: Transporter, from: string): Mailer {
+  const domain = /@([^>\s]+)>?\s*$/.exec(from)?.[1] ?? 'localhost';
+  return {
+    async send({ reference, to, subject, text, html }) {
+      const info = (await transporter.sendMail({ from, to, subject, text, html, messageId: `<${reference}@${domain}>` })) as { messageId: string };
+      return { messageId: info.messageId };
+    },
+  };
+}
+
+export function mailerFromEnv(env: Record<string, string | undefined> = process.env): Mailer {
+  const { smtpUrl, from } = readMailConfig(env);
+  const transporter = smtpUrl ? nodemailer.createTransport({ url: smtpUrl, ...SMTP_TIMEOUTS }) : nodemailer.createTransport({ jsonTransport: true });
+  return nodemailerMailer(transporter, from);
+}

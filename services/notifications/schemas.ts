@@ -1,0 +1,36 @@
+/**
+ * Request validation for the notifications API. Each schema is pinned to the
+ * type generated from openapi/notifications.yaml, so the two cannot drift apart.
+ * What each template needs from `data` is checked by the template (templates.ts).
+ */
+import { z } from 'zod';
+import { queryInteger } from '../../platform/http/zod-helpers';
+import type { components } from './api.gen';
+
+type Schemas = components['schemas'];
+
+export const CustomerId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:@-]{0,127}$/, 'must be 1-128 letters, digits or ".:@_-"');
+
+export const NotificationIdParams = z.object({ notificationId: z.uuid('must be a UUID').transform((id) => id.toLowerCase()) });
+
+export const TemplateData = z
+  .record(
+    z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,63}$/, 'names must be 1-64 letters, digits or "_", starting with a letter'),
+    z.union([z.string().max(2000), z.number()], 'must be a string or a number'),
+  )
+  .refine((data) => Object.keys(data).length <= 50, 'at most 50 values') satisfies z.ZodType<Schemas['TemplateData']>;
+
+export const SendNotificationRequest = z.strictObject({
+  eventId: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:@/-]{0,199}$/, 'must be 1-200 letters, digits or "._:@/-"'),
+  customerId: CustomerId,
+  channel: z.enum(['email']),
+  to: z.email('must be an e-mail address').max(254),
+  template: z.enum(['order_confirmed', 'checkout_failed']),
+  data: TemplateData,
+}) satisfies z.ZodType<Schemas['SendNotificationRequest']>;
+
+export const ListNotificationsQuery = z.strictObject({
+  customerId: CustomerId.optional(),
+  limit: queryInteger({ min: 1, max: 100, default: 50 }),
+  offset: queryInteger({ min: 0, max: 1_000_000, default: 0 }),
+});

@@ -1,0 +1,177 @@
+/**
+ * Order rules. Every function runs inside the caller's transaction.
+ *
+ * Creating and cancelling one order id are serialised by a transaction-scoped
+ * advisory lock on the id: a cancel can arrive before the order exists (the
+ * saga compensates a create whose outcome it does not know), when there is no
+ * row to lock yet. With the lock, a create racing a cancel ends either created
+ * then cancelled, or refused because the cancel left a tombstone first.
+ */
+import { LockMode } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { UniqueConstraintViolationException } from '@mikro-orm/postgresql';
+import { stringify } from 'safe-stable-stringify';
+import { conflict, HttpProblem, notFound } from '../../platform/http/problem';
+import type { components } from './api.gen';
+import { Order, OrderCancellationTombstone, type OrderStatus, type StatusChange } from './entities';
+
+type Schemas = components['schemas'];
+export type CreateOrderInput = Schemas['CreateOrderRequest'];
+
+export function toOrderView(order: Order): Schemas['Order'] {
+  return {
+    id: order.id,
+    checkoutId: order.checkoutId,
+    customerId: order.customerId,
+    customerEmail: order.customerEmail,
+    status: order.status,
+    lines: order.lines,
+    total: { amount: order.total, currency: order.currency },
+    shippingAddress: order.shippingAddress,
+    chargeId: order.chargeId,
+    statusHistory: order.statusHistory,
+    createdAt: order.createdAt.toISOString(),
+    updatedAt: order.updatedAt.toISOString(),
+  };
+}
+
+export async function getOrder(em: EntityManager, id: string): Promise<Order> {
+  const order = await em.findOne(Order, { id });
+  if (!order) throw notFound('Order', id);
+  return order;
+}
+
+export async function listOrders(
+  em: EntityManager,
+  query: { customerId?: string; status?: OrderStatus; limit: number; offset: number },
+): Promise<Schemas['OrderPage']> {
+  const where = {
+    ...(query.customerId ? { customerId: query.customerId } : {}),
+    ...(query.status ? { status: query.status } : {}),
+  };
+  const [orders, total] = await em.findAndCount(Order, where, {
+    orderBy: { createdAt: 'desc', id: 'desc' },
+    limit: query.limit,
+    offset: query.offset,
+  });
+  return { items: orders.map(toOrderView), total, limit: query.limit, offset: query.offset };
+}
+
+/** Amounts stay below 2^53 (lines × quantity × unit price are bounded by the schema), so number arithmetic is exact. */
+function assertTotalMatchesLines(input: CreateOrderInput): void {
+  const sum = input.lines.reduce((total, line) => total + line.quantity * line.unitPrice, 0);
+  if (sum === input.total) return;
+  throw new HttpProblem(422, 'total-mismatch', 'The total does not match the lines', `The lines add up to ${sum}, not ${input.total}`, {
+    errors: [{ field: 'body.total', message: `must be ${sum}, the sum of quantity × unitPrice over the lines` }],
+    expectedTotal: sum,
+  });
+}
+
+async function lockOrderId(em: EntityManager, id: string): Promise<void> {
+  await em.execute('select pg_advisory_xact_lock(hashtextextended(?, 0))', [`order:${id}`]);
+}
+
+function inputOf(order: Order): CreateOrderInput {
+  return {
+    checkoutId: order.checkoutId,
+    customerId: order.customerId,
+    customerEmail: order.customerEmail,
+    currency: order.currency,
+    lines: order.lines,
+    total: order.total,
+    shippingAddress: order.shippingAddress,
+    chargeId: order.chargeId,
+  };
+}
+
+function assertRepeatOf(existing: Order, input: CreateOrderInput): void {
+  if (existing.status === 'cancelled') {
+    throw conflict('order-cancelled', `Order ${existing.id} was cancelled; use a new id`);
+  }
+  if (stringify(inputOf(existing)) !== stringify(input)) {
+    throw conflict('order-mismatch', `Order ${existing.id} exists with other content`);
+  }
+}
+
+function withStatus(order: Order, status: OrderStatus, note?: string): void {
+  const change: StatusChange = { status, at: new Date().toISOString(), ...(note ? { note } : {}) };
+  order.status = status;
+  order.statusHistory = [...order.statusHistory, change];
+}
+
+/** The saga creates the order after charging, so a new order is placed and paid at once. */
+export async function createOrder(em: EntityManager, id: string, input: CreateOrderInput): Promise<{ order: Order; created: boolean }> {
+  assertTotalMatchesLines(input);
+  await lockOrderId(em, id);
+
+  const existing = await em.findOne(Order, { id });
+  if (existing) {
+    assertRepeatOf(existing, input);
+    return { order: existing, created: false };
+  }
+  if (await em.findOne(OrderCancellationTombstone, { orderId: id })) {
+    throw conflict('order-cancelled', `Order ${id} was cancelled before it was created; use a new id`);
+  }
+  const sameCheckout = await em.findOne(Order, { checkoutId: input.checkoutId });
+  if (sameCheckout) {
+    throw conflict('checkout-already-ordered', `Checkout ${input.checkoutId} already has order ${sameCheckout.id}`, { orderId: sameCheckout.id });
+  }
+
+  const placedAt = new Date().toISOString();
+  const order = em.create(Order, {
+    id,
+    ...input,
+    status: 'paid',
+    statusHistory: [
+      { status: 'placed', at: placedAt },
+      { status: 'paid', at: placedAt, note: `charge ${input.chargeId}` },
+    ],
+  });
+  try {
+    await em.flush();
+  } catch (error) {
+    // Another id for the same checkout committed between our check and our insert.
+    if (error instanceof UniqueConstraintViolationException) {
+      throw conflict('checkout-already-ordered', `Checkout ${input.checkoutId} already has an order`);
+    }
+    throw error;
+  }
+  return { order, created: true };
+}
+
+export async function cancelOrder(em: EntityManager, id: string, reason: string): Promise<Schemas['OrderCancellation']> {
+  await lockOrderId(em, id);
+  const order = await em.findOne(Order, { id }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+  if (!order) {
+    // The compensation came first (or instead): remember it so a late create is refused.
+    if (!(await em.findOne(OrderCancellationTombstone, { orderId: id }))) {
+      em.create(OrderCancellationTombstone, { orderId: id, reason });
+      await em.flush();
+    }
+    return { orderId: id, status: 'cancelled' };
+  }
+  if (order.status === 'shipped' || order.status === 'delivered') {
+    throw conflict('order-not-cancellable', `Order ${id} is ${order.status} and can no longer be cancelled`, { orderStatus: order.status });
+  }
+  if (order.status !== 'cancelled') {
+    withStatus(order, 'cancelled', reason);
+    await em.flush();
+  }
+  return { orderId: id, status: 'cancelled', order: toOrderView(order) };
+}
+
+/** The one status each fulfilment step may follow. */
+const FULFILMENT_STEPS = { shipped: 'paid', delivered: 'shipped' } as const satisfies Record<string, OrderStatus>;
+
+export async function advanceFulfilment(em: EntityManager, id: string, target: keyof typeof FULFILMENT_STEPS, note?: string): Promise<Order> {
+  const order = await em.findOne(Order, { id }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+  if (!order) throw notFound('Order', id);
+  if (order.status === target) return order;
+  const from = FULFILMENT_STEPS[target];
+  if (order.status !== from) {
+    throw conflict('invalid-transition', `Order ${id} is ${order.status}; only a ${from} order can become ${target}`, { orderStatus: order.status });
+  }
+  withStatus(order, target, note);
+  await em.flush();
+  return order;
+}

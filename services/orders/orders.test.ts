@@ -1,0 +1,337 @@
+import { randomUUID } from 'node:crypto';
+import request from 'supertest';
+import { serviceUnderTest, type ServiceUnderTest } from '../../test/support/service';
+import { expectToMatchSpec } from '../../test/support/openapi';
+import type { components } from './api.gen';
+import { ordersSpec } from './app';
+import { ordersService } from './main';
+
+type CreateOrderRequest = components['schemas']['CreateOrderRequest'];
+type Order = components['schemas']['Order'];
+
+let service: ServiceUnderTest;
+
+beforeAll(async () => {
+  service = await serviceUnderTest(ordersService);
+});
+afterAll(async () => {
+  await service.close();
+});
+
+const api = () => request(service.app);
+const conforms = <T extends request.Response>(res: T): T => {
+  expectToMatchSpec(ordersSpec, res);
+  return res;
+};
+
+function orderRequest(overrides: Partial<CreateOrderRequest> = {}): CreateOrderRequest {
+  return {
+    checkoutId: `checkout-${randomUUID()}`,
+    customerId: 'customer-1',
+    customerEmail: 'ada@example.com',
+    currency: 'USD',
+    lines: [
+      { sku: 'MUG-TEMPORAL', name: 'Temporal mug', quantity: 2, unitPrice: 1250 },
+      { sku: 'TSHIRT-BLUE-M', name: 'Blue T-shirt (M)', quantity: 1, unitPrice: 1999 },
+    ],
+    total: 4499,
+    shippingAddress: { name: 'Ada Lovelace', line1: '12 Analytical Way', city: 'London', postalCode: 'N1 9GU', country: 'GB' },
+    chargeId: `ch_${randomUUID()}`,
+    ...overrides,
+  };
+}
+
+async function createOrder(body: CreateOrderRequest = orderRequest(), id: string = randomUUID()): Promise<Order> {
+  return conforms(await api().put(`/orders/${id}`).send(body).expect(201)).body as Order;
+}
+
+const cancel = (id: string, reason = 'checkout failed') => api().post(`/orders/${id}/cancel`).send({ reason });
+
+describe('creating orders', () => {
+  it('creates a paid order whose history reads placed, then paid', async () => {
+    const id = randomUUID();
+    const body = orderRequest();
+    const order = await createOrder(body, id);
+    expect(order).toMatchObject({
+      id,
+      checkoutId: body.checkoutId,
+      customerId: 'customer-1',
+      status: 'paid',
+      lines: body.lines,
+      total: { amount: 4499, currency: 'USD' },
+      shippingAddress: body.shippingAddress,
+      chargeId: body.chargeId,
+    });
+    expect(order.statusHistory.map((change) => change.status)).toEqual(['placed', 'paid']);
+    const fetched = conforms(await api().get(`/orders/${id}`).expect(200));
+    expect(fetched.body).toEqual(order);
+  });
+
+  it('answers a repeat of the same request with the same order', async () => {
+    const id = randomUUID();
+    const body = orderRequest();
+    const order = await createOrder(body, id);
+    const repeat = conforms(await api().put(`/orders/${id}`).send(body).expect(200));
+    expect(repeat.body).toEqual(order);
+  });
+
+  it('accepts the id in upper case as the same order', async () => {
+    const id = randomUUID();
+    const body = orderRequest();
+    await createOrder(body, id);
+    const repeat = conforms(await api().put(`/orders/${id.toUpperCase()}`).send(body).expect(200));
+    expect(repeat.body.id).toBe(id);
+  });
+
+  it('replays a request with the same idempotency key', async () => {
+    const id = randomUUID();
+    const body = orderRequest();
+    const first = conforms(await api().put(`/orders/${id}`).set('Idempotency-Key', `create-${id}`).send(body).expect(201));
+    const replay = conforms(await api().put(`/orders/${id}`).set('Idempotency-Key', `create-${id}`).send(body).expect(201));
+    expect(replay.headers['idempotent-replayed']).toBe('true');
+    expect(replay.body).toEqual(first.body);
+  });
+
+  it('creates an order once when the same request arrives many times at once', async () => {
+    const id = randomUUID();
+    const body = orderRequest();
+    const responses = await Promise.all(Array.from({ length: 8 }, () => api().put(`/orders/${id}`).send(body)));
+    responses.forEach(conforms);
+    expect(responses.map((res) => res.status).sort()).toEqual([200, 200, 200, 200, 200, 200, 200, 201]);
+  });
+
+  it('refuses the same id with another body', async () => {
+    const id = randomUUID();
+    const body = orderRequest();
+    await createOrder(body, id);
+    const res = conforms(await api().put(`/orders/${id}`).send({ ...body, chargeId: 'ch_other' }).expect(409));
+    expect(res.body.type).toBe('order-mismatch');
+  });
+
+  it('allows one order per checkout', async () => {
+    const body = orderRequest();
+    const first = await createOrder(body);
+    const res = conforms(await api().put(`/orders/${randomUUID()}`).send(body).expect(409));
+    expect(res.body).toMatchObject({ type: 'checkout-already-ordered', orderId: first.id });
+  });
+
+  it('allows one order per checkout when two ids race for it', async () => {
+    const body = orderRequest();
+    const responses = await Promise.all(Array.from({ length: 6 }, () => api().put(`/orders/${randomUUID()}`).send(body)));
+    responses.forEach(conforms);
+    const statuses = responses.map((res) => res.status).sort();
+    expect(statuses).toEqual([201, 409, 409, 409, 409, 409]);
+    expect(responses.filter((res) => res.status === 409).map((res) => res.body.type)).toEqual(Array(5).fill('checkout-already-ordered'));
+  });
+
+  it('refuses a total that is not the sum of the lines, naming body.total', async () => {
+    const id = randomUUID();
+    const res = conforms(await api().put(`/orders/${id}`).send(orderRequest({ total: 4500 })).expect(422));
+    expect(res.body).toMatchObject({ type: 'total-mismatch', expectedTotal: 4499, errors: [{ field: 'body.total' }] });
+    conforms(await api().get(`/orders/${id}`).expect(404));
+  });
+
+  it('keeps large totals exact', async () => {
+    const lines = [{ sku: 'YACHT', name: 'Yacht', quantity: 10_000, unitPrice: 1_000_000_000 }];
+    const order = await createOrder(orderRequest({ lines, total: 10_000_000_000_000 }));
+    expect(order.total).toEqual({ amount: 10_000_000_000_000, currency: 'USD' });
+  });
+});
+
+describe('cancelling orders', () => {
+  it('cancels a paid order, recording the reason, and changes nothing the second time', async () => {
+    const order = await createOrder();
+    const first = conforms(await cancel(order.id, 'payment refunded').expect(200));
+    expect(first.body).toMatchObject({ orderId: order.id, status: 'cancelled', order: { id: order.id, status: 'cancelled' } });
+    expect(first.body.order.statusHistory.map((change: { status: string }) => change.status)).toEqual(['placed', 'paid', 'cancelled']);
+    expect(first.body.order.statusHistory[2]).toMatchObject({ note: 'payment refunded' });
+
+    const second = conforms(await cancel(order.id, 'again').expect(200));
+    expect(second.body).toEqual(first.body);
+  });
+
+  it('refuses to create an order again once it was cancelled', async () => {
+    const body = orderRequest();
+    const order = await createOrder(body);
+    conforms(await cancel(order.id).expect(200));
+    const res = conforms(await api().put(`/orders/${order.id}`).send(body).expect(409));
+    expect(res.body.type).toBe('order-cancelled');
+  });
+
+  it('remembers a cancel that came before the order and refuses the late create', async () => {
+    const id = randomUUID();
+    const res = conforms(await cancel(id).expect(200));
+    expect(res.body).toEqual({ orderId: id, status: 'cancelled' });
+    conforms(await cancel(id).expect(200));
+
+    const late = conforms(await api().put(`/orders/${id}`).send(orderRequest()).expect(409));
+    expect(late.body.type).toBe('order-cancelled');
+    conforms(await api().get(`/orders/${id}`).expect(404));
+  });
+
+  it('never leaves an order standing after its cancel succeeded, however a create and a cancel race', async () => {
+    const rounds = 4;
+    const pairs = 15;
+    let created = 0;
+    let refused = 0;
+    for (let round = 0; round < rounds; round++) {
+      await Promise.all(
+        Array.from({ length: pairs }, async (_, i) => {
+          const id = randomUUID();
+          // Alternate which request leaves first, so both orders of arrival are exercised.
+          const [createRes, cancelRes] =
+            i % 2 === 0
+              ? await Promise.all([api().put(`/orders/${id}`).send(orderRequest()), cancel(id)])
+              : await Promise.all([cancel(id), api().put(`/orders/${id}`).send(orderRequest())]).then(([c, p]) => [p, c] as const);
+          conforms(createRes);
+          conforms(cancelRes);
+          expect(cancelRes.status).toBe(200);
+          const after = conforms(await api().get(`/orders/${id}`));
+          if (createRes.status === 201) {
+            created++;
+            expect(after.body.status).toBe('cancelled');
+          } else {
+            refused++;
+            expect(createRes.body.type).toBe('order-cancelled');
+            expect(after.status).toBe(404);
+          }
+        }),
+      );
+    }
+    expect(created + refused).toBe(rounds * pairs);
+  });
+
+  it('refuses to cancel a shipped or delivered order', async () => {
+    const order = await createOrder();
+    conforms(await api().post(`/orders/${order.id}/ship`).send({ note: 'tracking 1Z999' }).expect(200));
+    const shipped = conforms(await cancel(order.id).expect(409));
+    expect(shipped.body).toMatchObject({ type: 'order-not-cancellable', orderStatus: 'shipped' });
+    conforms(await api().post(`/orders/${order.id}/deliver`).expect(200));
+    const delivered = conforms(await cancel(order.id).expect(409));
+    expect(delivered.body).toMatchObject({ type: 'order-not-cancellable', orderStatus: 'delivered' });
+  });
+});
+
+describe('fulfilment', () => {
+  it('ships a paid order and delivers a shipped one, each once', async () => {
+    const order = await createOrder();
+    const shipped = conforms(await api().post(`/orders/${order.id}/ship`).send({ note: 'tracking 1Z999' }).expect(200));
+    expect(shipped.body.status).toBe('shipped');
+    expect(shipped.body.statusHistory.at(-1)).toMatchObject({ status: 'shipped', note: 'tracking 1Z999' });
+    const again = conforms(await api().post(`/orders/${order.id}/ship`).expect(200));
+    expect(again.body.statusHistory).toHaveLength(3);
+
+    const delivered = conforms(await api().post(`/orders/${order.id}/deliver`).expect(200));
+    expect(delivered.body.statusHistory.map((change: { status: string }) => change.status)).toEqual(['placed', 'paid', 'shipped', 'delivered']);
+  });
+
+  it('refuses steps out of order', async () => {
+    const order = await createOrder();
+    const early = conforms(await api().post(`/orders/${order.id}/deliver`).expect(409));
+    expect(early.body).toMatchObject({ type: 'invalid-transition', orderStatus: 'paid' });
+    conforms(await cancel(order.id).expect(200));
+    const cancelled = conforms(await api().post(`/orders/${order.id}/ship`).expect(409));
+    expect(cancelled.body).toMatchObject({ type: 'invalid-transition', orderStatus: 'cancelled' });
+    const missing = conforms(await api().post(`/orders/${randomUUID()}/ship`).expect(404));
+    expect(missing.body.type).toBe('not-found');
+  });
+});
+
+describe('listing orders', () => {
+  it('lists a customer’s orders newest first, filtered by status, page by page', async () => {
+    const customerId = `customer-${randomUUID()}`;
+    const first = await createOrder(orderRequest({ customerId }));
+    const second = await createOrder(orderRequest({ customerId }));
+    const third = await createOrder(orderRequest({ customerId }));
+    await createOrder(orderRequest({ customerId: `someone-else-${randomUUID()}` }));
+    conforms(await cancel(second.id).expect(200));
+
+    const all = conforms(await api().get('/orders').query({ customerId }).expect(200));
+    expect(all.body).toMatchObject({ total: 3, limit: 50, offset: 0 });
+    expect(all.body.items.map((order: Order) => order.id)).toEqual([third.id, second.id, first.id]);
+
+    const cancelled = conforms(await api().get('/orders').query({ customerId, status: 'cancelled' }).expect(200));
+    expect(cancelled.body.items.map((order: Order) => order.id)).toEqual([second.id]);
+
+    const page = conforms(await api().get('/orders').query({ customerId, limit: '1', offset: '1' }).expect(200));
+    expect(page.body).toMatchObject({ total: 3, limit: 1, offset: 1 });
+    expect(page.body.items.map((order: Order) => order.id)).toEqual([second.id]);
+  });
+
+  it.each([
+    ['an unknown status', { status: 'lost' }, 'query.status'],
+    ['a bad customer id', { customerId: 'bad id' }, 'query.customerId'],
+    ['a zero limit', { limit: '0' }, 'query.limit'],
+    ['a fractional offset', { offset: '1.5' }, 'query.offset'],
+    ['an unknown parameter', { colour: 'red' }, 'query.colour'],
+  ])('refuses %s', async (_case, query, field) => {
+    const res = conforms(await api().get('/orders').query(query).expect(400));
+    expect(res.body.errors.map((error: { field: string }) => error.field)).toContain(field);
+  });
+});
+
+describe('bad input', () => {
+  type Mutation = (body: Record<string, any>) => void; // eslint-disable-line @typescript-eslint/no-explicit-any
+  it.each<[string, Mutation, string]>([
+    ['a missing field', (b) => delete b.checkoutId, 'body.checkoutId'],
+    ['a missing address field', (b) => delete b.shippingAddress.city, 'body.shippingAddress.city'],
+    ['a wrong type', (b) => (b.total = '4499'), 'body.total'],
+    ['a fractional amount', (b) => (b.lines[0].unitPrice = 12.5), 'body.lines[0].unitPrice'],
+    ['a negative amount', (b) => (b.lines[1].unitPrice = -1), 'body.lines[1].unitPrice'],
+    ['an out-of-range quantity', (b) => (b.lines[0].quantity = 10_001), 'body.lines[0].quantity'],
+    ['a zero quantity', (b) => (b.lines[0].quantity = 0), 'body.lines[0].quantity'],
+    ['an out-of-range total', (b) => (b.total = 1e16), 'body.total'],
+    ['no lines', (b) => (b.lines = []), 'body.lines'],
+    ['a repeated SKU', (b) => (b.lines[1].sku = b.lines[0].sku), 'body.lines[1].sku'],
+    ['an unknown field', (b) => (b.coupon = 'FREE'), 'body.coupon'],
+    ['an unknown line field', (b) => (b.lines[0].colour = 'red'), 'body.lines[0].colour'],
+    ['an unknown country', (b) => (b.shippingAddress.country = 'UK'), 'body.shippingAddress.country'],
+    ['a lower-case country', (b) => (b.shippingAddress.country = 'gb'), 'body.shippingAddress.country'],
+    ['an unknown currency', (b) => (b.currency = 'XYZ'), 'body.currency'],
+    ['a lower-case currency', (b) => (b.currency = 'usd'), 'body.currency'],
+    ['a bad e-mail', (b) => (b.customerEmail = 'ada-at-example.com'), 'body.customerEmail'],
+    ['a blank name', (b) => (b.lines[0].name = '   '), 'body.lines[0].name'],
+    ['a null', (b) => (b.chargeId = null), 'body.chargeId'],
+  ])('names the field for %s', async (_case, mutate, field) => {
+    const body = structuredClone(orderRequest()) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+    mutate(body);
+    const res = conforms(await api().put(`/orders/${randomUUID()}`).send(body).expect(400));
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(res.body.type).toBe('validation-failed');
+    expect(res.body.errors.map((error: { field: string }) => error.field)).toContain(field);
+  });
+
+  it('refuses an order id that is not a UUID', async () => {
+    const res = conforms(await api().put('/orders/order-1').send(orderRequest()).expect(400));
+    expect(res.body.errors[0].field).toBe('params.orderId');
+    const get = conforms(await api().get('/orders/order-1').expect(400));
+    expect(get.body.errors[0].field).toBe('params.orderId');
+  });
+
+  it('requires a reason to cancel', async () => {
+    const res = conforms(await api().post(`/orders/${randomUUID()}/cancel`).send({}).expect(400));
+    expect(res.body.errors[0].field).toBe('body.reason');
+  });
+
+  it('refuses a body that is not an object', async () => {
+    const res = conforms(await api().put(`/orders/${randomUUID()}`).send([orderRequest()]).expect(400));
+    expect(res.body.errors[0].field).toBe('body');
+  });
+
+  it('refuses malformed JSON', async () => {
+    const res = conforms(await api().put(`/orders/${randomUUID()}`).set('Content-Type', 'application/json').send('{"checkoutId":').expect(400));
+    expect(res.body).toMatchObject({ type: 'malformed-json', errors: [{ field: 'body' }] });
+  });
+
+  it('refuses an oversized body with 413', async () => {
+    const lines = Array.from({ length: 2000 }, (_, i) => ({ sku: `SKU-${i}`, name: 'A rather long product name', quantity: 1, unitPrice: 100 }));
+    const res = conforms(await api().put(`/orders/${randomUUID()}`).send(orderRequest({ lines, total: 200_000 })).expect(413));
+    expect(res.body.type).toBe('body-too-large');
+  });
+
+  it('answers an unknown order with a 404 problem', async () => {
+    const res = conforms(await api().get(`/orders/${randomUUID()}`).expect(404));
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(res.body).toMatchObject({ type: 'not-found', status: 404 });
+  });
+});

@@ -1,0 +1,58 @@
+import { Router } from 'express';
+import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import { mutatingRoute } from '../../platform/http/idempotent-route';
+import { parseRequest } from '../../platform/http/validate';
+import { advanceFulfilment, cancelOrder, createOrder, getOrder, listOrders, toOrderView } from './domain';
+import { CancelOrderRequest, CreateOrderRequest, ListOrdersQuery, OrderIdParams, StatusChangeRequest } from './schemas';
+
+export function ordersRoutes(orm: MikroORM): Router {
+  const router = Router();
+  const em = () => orm.em as EntityManager;
+
+  router.get('/orders', async (req, res) => {
+    const query = parseRequest('query', ListOrdersQuery, req.query);
+    res.json(await listOrders(em(), query));
+  });
+
+  router.get('/orders/:orderId', async (req, res) => {
+    const { orderId } = parseRequest('params', OrderIdParams, req.params);
+    res.json(toOrderView(await getOrder(em(), orderId)));
+  });
+
+  router.put(
+    '/orders/:orderId',
+    mutatingRoute(orm, { keyRequired: false }, (req) => {
+      const { orderId } = parseRequest('params', OrderIdParams, req.params);
+      const body = parseRequest('body', CreateOrderRequest, req.body);
+      return async (tx) => {
+        const { order, created } = await createOrder(tx, orderId, body);
+        return { status: created ? 201 : 200, body: toOrderView(order) };
+      };
+    }),
+  );
+
+  router.post(
+    '/orders/:orderId/cancel',
+    mutatingRoute(orm, { keyRequired: false }, (req) => {
+      const { orderId } = parseRequest('params', OrderIdParams, req.params);
+      const body = parseRequest('body', CancelOrderRequest, req.body);
+      return async (tx) => ({ status: 200, body: await cancelOrder(tx, orderId, body.reason) });
+    }),
+  );
+
+  for (const [step, target] of [
+    ['ship', 'shipped'],
+    ['deliver', 'delivered'],
+  ] as const) {
+    router.post(
+      `/orders/:orderId/${step}`,
+      mutatingRoute(orm, { keyRequired: false }, (req) => {
+        const { orderId } = parseRequest('params', OrderIdParams, req.params);
+        const body = parseRequest('body', StatusChangeRequest, req.body);
+        return async (tx) => ({ status: 200, body: toOrderView(await advanceFulfilment(tx, orderId, target, body.note)) });
+      }),
+    );
+  }
+
+  return router;
+}
