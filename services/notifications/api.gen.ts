@@ -16,8 +16,9 @@ export interface paths {
         /**
          * Render a template and send it to a customer, once per event
          * @description Answers 201 with the notification as it stands after the first
-         *     delivery attempt (`sent`, or `failed` with `lastError` and a retry
-         *     to come; `pending` when another worker is delivering it). An `eventId`
+         *     delivery attempt: `sent`, or `failed` with `lastError` (retried later).
+         *     A repeat with the same key gets that same answer; one that arrives
+         *     while the first attempt is under way gets it as `pending`. An `eventId`
          *     that already has a notification is answered with it (200) and
          *     nothing is sent; with other content it is refused (409
          *     `notification-mismatch`). Data a template needs is checked per

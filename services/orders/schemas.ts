@@ -80,7 +80,7 @@ export const CancelOrderRequest = z.strictObject({
 export const StatusChangeRequest = z
   .strictObject({ note: text(500).optional() })
   .optional()
-  .transform((body) => body ?? {}) satisfies z.ZodType<Schemas['StatusChangeRequest'] | undefined, unknown>;
+  .transform((body) => body ?? {}) satisfies z.ZodType<Schemas['StatusChangeRequest']>;
 
 export const ListOrdersQuery = z.strictObject({
   customerId: CustomerId.optional(),

@@ -56,13 +56,12 @@ const business = (type: string, message = type) => ApplicationFailure.create({ t
 /** Activities that succeed and log each call in order; tests override single ones. */
 function recordingActivities(overrides: Partial<CheckoutActivities> = {}) {
   const calls: string[] = [];
-  const record =
-    <K extends keyof CheckoutActivities>(name: K, fallback: CheckoutActivities[K]) =>
-    async (...args: Parameters<CheckoutActivities[K]>) => {
+  const record = <K extends keyof CheckoutActivities>(name: K, fallback: CheckoutActivities[K]): CheckoutActivities[K] =>
+    ((...args: unknown[]) => {
       calls.push(name);
-      const implementation = (overrides[name] ?? fallback) as (...a: Parameters<CheckoutActivities[K]>) => ReturnType<CheckoutActivities[K]>;
+      const implementation = (overrides[name] ?? fallback) as (...a: unknown[]) => unknown;
       return implementation(...args);
-    };
+    }) as CheckoutActivities[K];
   const activities: CheckoutActivities = {
     reserveInventory: jest.fn(record('reserveInventory', async ({ checkoutId }) => ({ reservationId: checkoutId }))),
     releaseInventory: jest.fn(record('releaseInventory', async () => undefined)),
