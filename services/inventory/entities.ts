@@ -9,6 +9,8 @@ export const StockItem = defineEntity({
     reserved: p.integer().default(0),
     updatedAt: p.datetime().onCreate(() => new Date()).onUpdate(() => new Date()),
   },
+  // The last line of defence against overselling, whatever the code does.
+  checks: [{ name: 'stock_items_reserved_within_on_hand', expression: 'reserved >= 0 and reserved <= on_hand' }],
 });
 export type StockItem = InferEntity<typeof StockItem>;
 
