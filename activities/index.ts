@@ -23,6 +23,8 @@ export function idempotencyKey(checkoutId: string, step: string): string {
   return `checkout-${checkoutId}:${step}`;
 }
 
+const MAX_TEMPLATE_VALUE_LENGTH = 500;
+
 const declineType = (problem: ProblemLike) =>
   problem.declineCode === 'insufficient_funds' ? BUSINESS_FAILURES.InsufficientFunds : BUSINESS_FAILURES.PaymentDeclined;
 
@@ -108,9 +110,13 @@ export function createActivities(clients: ServiceClients): CheckoutActivities {
 
     async notifyCustomer({ checkoutId, customerId, email, template, data }) {
       const key = idempotencyKey(checkoutId, `notify:${template}`);
+      // Template values are bounded by the notifications API; an overlong error text must not cost the customer the e-mail.
+      const boundedData = Object.fromEntries(
+        Object.entries(data).map(([name, value]) => [name, typeof value === 'string' ? value.slice(0, MAX_TEMPLATE_VALUE_LENGTH) : value]),
+      );
       const result = await clients.notifications.POST('/notifications', {
         params: { header: { 'Idempotency-Key': key } },
-        body: { eventId: key, customerId, channel: 'email', to: email, template, data },
+        body: { eventId: key, customerId, channel: 'email', to: email, template, data: boundedData },
       });
       const notification = unwrap('notify customer', result);
       return { notificationId: notification.id };

@@ -64,8 +64,10 @@ export interface components {
         /**
          * @description `order_confirmed` needs `orderId` (string), `total` (integer, minor
          *     units) and `currency` (ISO 4217). `checkout_failed` needs `reason`
-         *     (e.g. `OutOfStock`, `PaymentDeclined`); `checkoutId` is shown when given.
-         *     Both greet the customer by `customerName` when given.
+         *     (e.g. `OutOfStock`, `PaymentDeclined`) and `message` (what went wrong,
+         *     kept for support; the customer is told the reason in plain words
+         *     instead); `checkoutId` is shown when given. Both greet the customer by
+         *     `customerName` when given.
          * @enum {string}
          */
         Template: "order_confirmed" | "checkout_failed";

@@ -23,7 +23,7 @@ import type { RenderedMessage } from './templates';
 type Schemas = components['schemas'];
 export type SendNotificationInput = Schemas['SendNotificationRequest'];
 
-export const MAX_DELIVERY_ATTEMPTS = 8;
+export const MAX_DELIVERY_ATTEMPTS = 5;
 /** Longer than an attempt can take (the SMTP transport's timeouts end one within a minute). */
 export const DELIVERY_LEASE_MS = 2 * 60_000;
 const FIRST_RETRY_DELAY_MS = 30_000;

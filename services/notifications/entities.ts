@@ -37,7 +37,14 @@ export const Notification = defineEntity({
     updatedAt: p.datetime().onCreate(() => new Date()).onUpdate(() => new Date()),
     sentAt: p.datetime().nullable(),
   },
-  indexes: [{ properties: ['customerId', 'createdAt'] }],
+  indexes: [
+    { properties: ['customerId', 'createdAt'] },
+    // The retry job's queue: only notifications still waiting to go out.
+    {
+      name: 'notifications_next_attempt_at_index',
+      expression: "create index notifications_next_attempt_at_index on notifications (next_attempt_at) where status <> 'sent'",
+    },
+  ],
 });
 export type Notification = InferEntity<typeof Notification>;
 

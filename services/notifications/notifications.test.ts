@@ -210,17 +210,29 @@ describe('delivery failures', () => {
     expect(retried.map((notification) => notification.id)).not.toContain(res.body.id);
   });
 
-  it('gives up after the last attempt', async () => {
+  it('retries with growing pauses and gives up after five attempts', async () => {
+    expect(MAX_DELIVERY_ATTEMPTS).toBe(5);
     const body = confirmation();
-    mailer.refuseNext(body.to, 2);
+    mailer.refuseNext(body.to, MAX_DELIVERY_ATTEMPTS);
     const res = conforms(await send(body).expect(201));
-    await em().execute('update notifications set attempts = ?, next_attempt_at = now() where id = ?', [MAX_DELIVERY_ATTEMPTS - 1, res.body.id]);
-
-    await retryDueNotifications(em(), mailer);
+    const pauses: number[] = [];
+    for (let attempt = 2; attempt <= MAX_DELIVERY_ATTEMPTS + 1; attempt++) {
+      const [row] = await em().execute<{ pause_seconds: string | null }[]>(
+        'select extract(epoch from next_attempt_at - updated_at) as pause_seconds from notifications where id = ?',
+        [res.body.id],
+      );
+      if (row?.pause_seconds == null) break;
+      pauses.push(Number(row.pause_seconds));
+      // Bring the retry forward instead of waiting out the pause.
+      await em().execute('update notifications set next_attempt_at = now() where id = ?', [res.body.id]);
+      await retryDueNotifications(em(), mailer);
+    }
     const last = conforms(await api().get(`/notifications/${res.body.id}`).expect(200));
-    expect(last.body).toMatchObject({ status: 'failed', attempts: MAX_DELIVERY_ATTEMPTS });
-    const [row] = await em().execute<{ next_attempt_at: Date | null }[]>('select next_attempt_at from notifications where id = ?', [res.body.id]);
-    expect(row?.next_attempt_at).toBeNull();
+    expect(last.body).toMatchObject({ status: 'failed', attempts: MAX_DELIVERY_ATTEMPTS, lastError: expect.stringContaining('421') });
+    expect(pauses).toHaveLength(MAX_DELIVERY_ATTEMPTS - 1);
+    expect(pauses[0]).toBeGreaterThan(29);
+    pauses.slice(1).forEach((pause, i) => expect(pause).toBeGreaterThan(pauses[i] ?? Infinity));
+    expect(await retryDueNotifications(em(), mailer)).toEqual([]);
     expect(mailer.sentTo(body.to)).toHaveLength(0);
   });
 
@@ -268,7 +280,9 @@ describe('listing', () => {
   it('lists a customer’s notifications newest first, page by page', async () => {
     const customerId = `customer-${randomUUID()}`;
     const first = conforms(await send(confirmation({ customerId })).expect(201));
-    const second = conforms(await send(confirmation({ customerId, template: 'checkout_failed', data: { reason: 'OutOfStock' } })).expect(201));
+    const second = conforms(
+      await send(confirmation({ customerId, template: 'checkout_failed', data: { reason: 'OutOfStock', message: 'Not enough stock for MUG' } })).expect(201),
+    );
     await send(confirmation({ customerId: `someone-else-${randomUUID()}` })).expect(201);
 
     const all = conforms(await api().get('/notifications').query({ customerId }).expect(200));
@@ -306,15 +320,22 @@ describe('bad input', () => {
     expect(listed.body.items.map((n: Notification) => n.eventId)).not.toContain(body.eventId);
   });
 
-  it('requires the reason of a failed checkout', async () => {
-    const res = conforms(await send(confirmation({ template: 'checkout_failed', data: { message: 'declined' } })).expect(422));
-    expect(res.body.errors[0].field).toBe('body.data.reason');
+  it.each([
+    ['reason', { message: 'declined' }],
+    ['message', { reason: 'PaymentDeclined' }],
+  ])('requires the %s of a failed checkout', async (field, data) => {
+    const body = confirmation({ template: 'checkout_failed', data });
+    const res = conforms(await send(body).expect(422));
+    expect(res.body).toMatchObject({ type: 'invalid-template-data', errors: [{ field: `body.data.${field}` }] });
+    expect(mailer.sentTo(body.to)).toHaveLength(0);
   });
 
   type Mutation = (body: Record<string, any>) => void; // eslint-disable-line @typescript-eslint/no-explicit-any
   it.each<[string, Mutation, string]>([
     ['a missing event id', (b) => delete b.eventId, 'body.eventId'],
     ['a bad event id', (b) => (b.eventId = 'has spaces'), 'body.eventId'],
+    ['an event id with a slash', (b) => (b.eventId = 'checkout/1'), 'body.eventId'],
+    ['a too long event id', (b) => (b.eventId = 'e'.repeat(201)), 'body.eventId'],
     ['a missing recipient', (b) => delete b.to, 'body.to'],
     ['a bad e-mail address', (b) => (b.to = 'ada-at-example.com'), 'body.to'],
     ['an unknown channel', (b) => (b.channel = 'sms'), 'body.channel'],

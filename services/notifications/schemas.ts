@@ -21,7 +21,7 @@ export const TemplateData = z
   .refine((data) => Object.keys(data).length <= 50, 'at most 50 values') satisfies z.ZodType<Schemas['TemplateData']>;
 
 export const SendNotificationRequest = z.strictObject({
-  eventId: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:@/-]{0,199}$/, 'must be 1-200 letters, digits or "._:@/-"'),
+  eventId: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,199}$/, 'must be 1-200 letters, digits or "._:-", starting with a letter or digit'),
   customerId: CustomerId,
   channel: z.enum(['email']),
   to: z.email('must be an e-mail address').max(254),

@@ -66,6 +66,10 @@ const FAILURE_REASONS: Record<string, string> = {
 const checkoutFailed = {
   data: z.looseObject({
     reason: z.string().min(1).max(100),
+    // Required so the stored notification says what went wrong, but never shown: it is written for
+    // engineers, and a decline code (e.g. stolen_card) must not reach the customer. It may be empty
+    // (an error without a message): the customer must still hear that the checkout failed.
+    message: z.string().max(2000),
     checkoutId: shortId.optional(),
     customerName,
   }),

@@ -47,6 +47,7 @@ export const Order = defineEntity({
     updatedAt: p.datetime().onCreate(() => new Date()).onUpdate(() => new Date()),
   },
   indexes: [{ properties: ['customerId', 'createdAt'] }, { properties: ['status', 'createdAt'] }],
+  checks: [{ name: 'orders_total_check', expression: 'total >= 0' }],
 });
 export type Order = InferEntity<typeof Order>;
 

@@ -131,10 +131,11 @@ describe('creating orders', () => {
     conforms(await api().get(`/orders/${id}`).expect(404));
   });
 
-  it('keeps large totals exact', async () => {
-    const lines = [{ sku: 'YACHT', name: 'Yacht', quantity: 10_000, unitPrice: 1_000_000_000 }];
-    const order = await createOrder(orderRequest({ lines, total: 10_000_000_000_000 }));
-    expect(order.total).toEqual({ amount: 10_000_000_000_000, currency: 'USD' });
+  it('keeps the largest possible total exact', async () => {
+    // Every limit at its maximum: far past 2^32 minor units, which an int column would overflow.
+    const lines = Array.from({ length: 100 }, (_, i) => ({ sku: `YACHT-${i}`, name: 'Yacht', quantity: 10_000, unitPrice: 100_000_000 }));
+    const order = await createOrder(orderRequest({ lines, total: 100_000_000_000_000 }));
+    expect(order.total).toEqual({ amount: 100_000_000_000_000, currency: 'USD' });
   });
 });
 
@@ -278,7 +279,9 @@ describe('bad input', () => {
     ['a wrong type', (b) => (b.total = '4499'), 'body.total'],
     ['a fractional amount', (b) => (b.lines[0].unitPrice = 12.5), 'body.lines[0].unitPrice'],
     ['a negative amount', (b) => (b.lines[1].unitPrice = -1), 'body.lines[1].unitPrice'],
+    ['an out-of-range unit price', (b) => (b.lines[0].unitPrice = 100_000_001), 'body.lines[0].unitPrice'],
     ['an out-of-range quantity', (b) => (b.lines[0].quantity = 10_001), 'body.lines[0].quantity'],
+    ['too many lines', (b) => (b.lines = Array.from({ length: 101 }, (_, i) => ({ sku: `SKU-${i}`, name: 'Mug', quantity: 1, unitPrice: 1 }))), 'body.lines'],
     ['a zero quantity', (b) => (b.lines[0].quantity = 0), 'body.lines[0].quantity'],
     ['an out-of-range total', (b) => (b.total = 1e16), 'body.total'],
     ['no lines', (b) => (b.lines = []), 'body.lines'],

@@ -39,7 +39,7 @@ export const OrderLine = z.strictObject({
   sku: Sku,
   name: text(200),
   quantity: z.number().int().min(1).max(10_000),
-  unitPrice: z.number().int().min(0).max(1_000_000_000),
+  unitPrice: z.number().int().min(0).max(100_000_000),
 }) satisfies z.ZodType<Schemas['OrderLine']>;
 
 export const ShippingAddress = z.strictObject({
