@@ -1,0 +1,12 @@
+import { runServiceMain, type ServiceDefinition } from '../../platform/service-main';
+import { createPaymentsApp } from './app';
+import { paymentsEntities } from './entities';
+import { paymentsMigrations } from './migrations';
+
+export const paymentsService: ServiceDefinition = {
+  name: 'payments',
+  database: { entities: paymentsEntities, migrations: paymentsMigrations },
+  createApp: (orm, logger) => createPaymentsApp(orm, logger),
+};
+
+if (require.main === module) runServiceMain(paymentsService);

@@ -1,0 +1,526 @@
+import request from 'supertest';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { serviceUnderTest, type ServiceUnderTest } from '../../test/support/service';
+import { expectToMatchSpec } from '../../test/support/openapi';
+import { paymentsSpec } from './app';
+import { paymentsService } from './main';
+import { hasExpired, passesLuhn } from './schemas';
+
+const CARDS = {
+  visa: '4242424242424242',
+  mastercard: '5555555555554444',
+  declined: '4000000000000002',
+  insufficientFunds: '4000000000009995',
+  processingError: '4000000000000119',
+} as const;
+
+const NEXT_YEAR = new Date().getUTCFullYear() + 1;
+
+let service: ServiceUnderTest;
+let counter = 0;
+
+beforeAll(async () => {
+  service = await serviceUnderTest(paymentsService);
+});
+afterAll(async () => {
+  await service.close();
+});
+
+const api = () => request(service.app);
+const conforms = <T extends request.Response>(res: T): T => {
+  expectToMatchSpec(paymentsSpec, res);
+  return res;
+};
+const unique = (prefix: string) => `${prefix}-${++counter}-${Date.now()}`;
+const fieldsOf = (res: request.Response) => (res.body.errors as { field: string }[]).map((error) => error.field);
+const sql = <T extends object>(query: string, params: unknown[] = []) => (service.orm.em.fork() as EntityManager).execute<T[]>(query, params);
+
+function card(number: string, overrides: Record<string, unknown> = {}) {
+  return { number, expMonth: 12, expYear: NEXT_YEAR, cvc: '123', ...overrides };
+}
+
+async function tokenise(number: string, customerId?: string): Promise<string> {
+  const res = conforms(await api().post('/payment-methods').send({ card: card(number), ...(customerId ? { customerId } : {}) }).expect(201));
+  return res.body.id as string;
+}
+
+interface ChargeBody {
+  reference: string;
+  customerId: string;
+  amount: { amount: number; currency: string };
+  paymentMethodId: string;
+  description?: string;
+}
+
+async function chargeBody(number: string = CARDS.visa, overrides: Partial<ChargeBody> = {}): Promise<ChargeBody> {
+  return {
+    reference: unique('checkout'),
+    customerId: 'customer-1',
+    amount: { amount: 2500, currency: 'USD' },
+    paymentMethodId: overrides.paymentMethodId ?? (await tokenise(number)),
+    ...overrides,
+  };
+}
+
+const postCharge = (body: object, key: string = unique('key')) => api().post('/charges').set('Idempotency-Key', key).send(body);
+const postRefund = (body: object, key: string = unique('refund-key')) => api().post('/refunds').set('Idempotency-Key', key).send(body);
+const compensate = (reference: string) => api().post(`/references/${reference}/refund`);
+
+async function succeededCharge(amount = 1000): Promise<{ id: string; reference: string }> {
+  const body = await chargeBody(CARDS.visa, { amount: { amount, currency: 'EUR' } });
+  const res = conforms(await postCharge(body).expect(201));
+  return { id: res.body.id as string, reference: body.reference };
+}
+
+async function chargesFor(reference: string) {
+  return conforms(await api().get('/charges').query({ reference }).expect(200)).body as {
+    items: { id: string; status: string; amountRefunded: number }[];
+    total: number;
+  };
+}
+
+async function refundCount(chargeId: string): Promise<number> {
+  const [row] = await sql<{ count: string }>('select count(*) from refunds where charge_id = ?', [chargeId]);
+  return Number(row?.count);
+}
+
+async function duringOutage<T>(work: () => Promise<T>): Promise<T> {
+  process.env.PAYMENTS_PROVIDER_OUTAGE = 'true';
+  try {
+    return await work();
+  } finally {
+    delete process.env.PAYMENTS_PROVIDER_OUTAGE;
+  }
+}
+
+describe('payment methods', () => {
+  it.each([
+    ['visa', CARDS.visa, 'visa'],
+    ['mastercard', CARDS.mastercard, 'mastercard'],
+    ['mastercard 2-series', '2223003122003222', 'mastercard'],
+    ['amex', '378282246310005', 'amex'],
+    ['another network', '6011111111111117', 'unknown'],
+  ])('tokenises a %s card', async (_case, number, brand) => {
+    const created = conforms(await api().post('/payment-methods').send({ card: card(number, { cvc: '1234' }), customerId: 'customer-9' }).expect(201));
+    expect(created.body).toMatchObject({ brand, last4: number.slice(-4), expMonth: 12, expYear: NEXT_YEAR, customerId: 'customer-9' });
+    expect(created.body.id).toMatch(/^pm_/);
+    expect(created.text).not.toContain(number);
+    const read = conforms(await api().get(`/payment-methods/${created.body.id}`).expect(200));
+    expect(read.body).toEqual(created.body);
+  });
+
+  it('never stores a card number or CVC', async () => {
+    const number = '4111111111111111';
+    const paymentMethodId = await tokenise(number);
+    const body = await chargeBody(number, { paymentMethodId });
+    conforms(await postCharge(body).expect(201));
+    conforms(await compensate(body.reference).expect(200));
+
+    const tables = await sql<{ table_name: string }>("select table_name from information_schema.tables where table_schema = 'public'");
+    expect(tables.map((table) => table.table_name)).toEqual(expect.arrayContaining(['payment_methods', 'charges', 'refunds', 'idempotency_records']));
+    for (const { table_name } of tables) {
+      const rows = await sql<{ row: string }>(`select t::text as row from "${table_name}" t`);
+      for (const { row } of rows) expect(row).not.toContain(number);
+    }
+    const [stored] = await sql<Record<string, unknown>>('select * from payment_methods where id = ?', [paymentMethodId]);
+    expect(Object.keys(stored ?? {}).sort()).toEqual(
+      ['brand', 'created_at', 'customer_id', 'exp_month', 'exp_year', 'id', 'last4', 'provider_behaviour', 'provider_token'].sort(),
+    );
+  });
+
+  it.each([
+    ['a missing number', { expMonth: 12, expYear: NEXT_YEAR, cvc: '123' }, 'body.card.number'],
+    ['a number failing the Luhn check', card('4242424242424241'), 'body.card.number'],
+    ['a number too short', card('42424242424'), 'body.card.number'],
+    ['a number with spaces', card('4242 4242 4242 4242'), 'body.card.number'],
+    ['a number given as a number', card(4242424242424242 as unknown as string), 'body.card.number'],
+    ['a month out of range', card(CARDS.visa, { expMonth: 13 }), 'body.card.expMonth'],
+    ['a month of the wrong type', card(CARDS.visa, { expMonth: 'twelve' }), 'body.card.expMonth'],
+    ['a 2-digit year', card(CARDS.visa, { expYear: 30 }), 'body.card.expYear'],
+    ['an expired card', card(CARDS.visa, { expYear: NEXT_YEAR - 2 }), 'body.card.expYear'],
+    ['a short CVC', card(CARDS.visa, { cvc: '12' }), 'body.card.cvc'],
+    ['an unknown card field', card(CARDS.visa, { name: 'Ada' }), 'body.card.name'],
+  ])('refuses %s, naming the field and never echoing the number', async (_case, badCard, field) => {
+    const res = conforms(await api().post('/payment-methods').send({ card: badCard }).expect(400));
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(res.body.type).toBe('validation-failed');
+    expect(fieldsOf(res)).toContain(field);
+    expect(res.text).not.toMatch(/4242424242424241|4242 4242/);
+  });
+
+  it('knows when a card expires', () => {
+    const now = new Date(Date.UTC(2030, 5, 15));
+    expect(hasExpired(6, 2030, now)).toBe(false);
+    expect(hasExpired(5, 2030, now)).toBe(true);
+    expect(hasExpired(1, 2031, now)).toBe(false);
+    expect(hasExpired(12, 2029, now)).toBe(true);
+    expect(passesLuhn(CARDS.visa)).toBe(true);
+    expect(passesLuhn('4242424242424241')).toBe(false);
+  });
+
+  it('answers an unknown payment method with 404', async () => {
+    const res = conforms(await api().get('/payment-methods/pm_nope').expect(404));
+    expect(res.body.type).toBe('not-found');
+  });
+});
+
+describe('charges', () => {
+  it.each([
+    ['visa', CARDS.visa, 'visa'],
+    ['mastercard', CARDS.mastercard, 'mastercard'],
+  ])('charges a good %s card', async (_case, number, brand) => {
+    const body = await chargeBody(number, { description: 'Checkout 1' });
+    const res = conforms(await postCharge(body).expect(201));
+    expect(res.body).toMatchObject({
+      reference: body.reference,
+      customerId: 'customer-1',
+      amount: { amount: 2500, currency: 'USD' },
+      amountRefunded: 0,
+      status: 'succeeded',
+      paymentMethod: { id: body.paymentMethodId, brand, last4: number.slice(-4) },
+      description: 'Checkout 1',
+    });
+    expect(res.body.id).toMatch(/^ch_/);
+    expect(res.body.failureCode).toBeUndefined();
+    const read = conforms(await api().get(`/charges/${res.body.id}`).expect(200));
+    expect(read.body).toEqual(res.body);
+    expect((await chargesFor(body.reference)).items).toEqual([res.body]);
+  });
+
+  it.each([
+    ['declined', CARDS.declined, 'generic_decline'],
+    ['insufficient-funds', CARDS.insufficientFunds, 'insufficient_funds'],
+  ])('answers a %s card with 402 and keeps the failed charge', async (_case, number, declineCode) => {
+    const body = await chargeBody(number);
+    const key = unique('decline');
+    const res = conforms(await postCharge(body, key).expect(402));
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(res.body).toMatchObject({ type: 'card-declined', status: 402, declineCode });
+    const charge = conforms(await api().get(`/charges/${res.body.chargeId}`).expect(200));
+    expect(charge.body).toMatchObject({ status: 'failed', failureCode: declineCode, reference: body.reference });
+
+    const repeat = conforms(await postCharge(body, key).expect(402));
+    expect(repeat.headers['idempotent-replayed']).toBe('true');
+    expect(repeat.body).toEqual(res.body);
+    expect((await chargesFor(body.reference)).total).toBe(1);
+  });
+
+  it('lets a declined checkout pay with another card', async () => {
+    const declined = await chargeBody(CARDS.declined);
+    conforms(await postCharge(declined).expect(402));
+    const retry = { ...declined, paymentMethodId: await tokenise(CARDS.visa) };
+    conforms(await postCharge(retry).expect(201));
+    expect((await chargesFor(declined.reference)).items.map((charge) => charge.status)).toEqual(['succeeded', 'failed']);
+  });
+
+  it('answers a processing error with 503 and stores nothing', async () => {
+    const body = await chargeBody(CARDS.processingError);
+    const key = unique('processing');
+    const res = conforms(await postCharge(body, key).expect(503));
+    expect(res.body.type).toBe('provider-unavailable');
+    const again = conforms(await postCharge(body, key).expect(503));
+    expect(again.headers['idempotent-replayed']).toBeUndefined();
+    expect((await chargesFor(body.reference)).total).toBe(0);
+    expect(await sql('select key from idempotency_records where key = ?', [key])).toEqual([]);
+  });
+
+  it('charges once per idempotency key', async () => {
+    const body = await chargeBody();
+    const key = unique('repeat');
+    const first = conforms(await postCharge(body, key).expect(201));
+    const repeat = conforms(await postCharge(body, key).expect(201));
+    expect(repeat.headers['idempotent-replayed']).toBe('true');
+    expect(repeat.body).toEqual(first.body);
+    expect((await chargesFor(body.reference)).total).toBe(1);
+  });
+
+  it('refuses a reused key with a different request', async () => {
+    const body = await chargeBody();
+    const key = unique('reused');
+    conforms(await postCharge(body, key).expect(201));
+    const res = conforms(await postCharge({ ...body, amount: { amount: 9999, currency: 'USD' } }, key).expect(422));
+    expect(res.body.type).toBe('idempotency-key-reused');
+    expect((await chargesFor(body.reference)).items).toMatchObject([{ status: 'succeeded' }]);
+  });
+
+  it('charges once when ten requests race with one key', async () => {
+    const body = await chargeBody();
+    const key = unique('race');
+    const responses = await Promise.all(Array.from({ length: 10 }, () => postCharge(body, key)));
+    responses.forEach(conforms);
+    expect(responses.map((res) => res.status)).toEqual(Array(10).fill(201));
+    expect(new Set(responses.map((res) => res.body.id)).size).toBe(1);
+    expect((await chargesFor(body.reference)).total).toBe(1);
+  });
+
+  it('refuses a second charge for a charged reference', async () => {
+    const body = await chargeBody();
+    const first = conforms(await postCharge(body).expect(201));
+    const second = conforms(await postCharge(body).expect(409));
+    expect(second.body).toMatchObject({ type: 'reference-already-charged', chargeId: first.body.id });
+    expect((await chargesFor(body.reference)).total).toBe(1);
+  });
+
+  it('charges a reference once when requests with different keys race', async () => {
+    const body = await chargeBody();
+    const responses = await Promise.all(Array.from({ length: 8 }, () => postCharge(body)));
+    responses.forEach(conforms);
+    expect(responses.map((res) => res.status).sort()).toEqual([201, 409, 409, 409, 409, 409, 409, 409]);
+    expect((await chargesFor(body.reference)).total).toBe(1);
+  });
+
+  it('refuses an unknown payment method with 422', async () => {
+    const res = conforms(await postCharge(await chargeBody(CARDS.visa, { paymentMethodId: 'pm_doesnotexist' })).expect(422));
+    expect(res.body.type).toBe('unknown-payment-method');
+    expect(fieldsOf(res)).toEqual(['body.paymentMethodId']);
+  });
+
+  it("refuses another customer's payment method", async () => {
+    const paymentMethodId = await tokenise(CARDS.visa, 'customer-owner');
+    const res = conforms(await postCharge(await chargeBody(CARDS.visa, { paymentMethodId, customerId: 'customer-other' })).expect(422));
+    expect(res.body.type).toBe('unknown-payment-method');
+    conforms(await postCharge(await chargeBody(CARDS.visa, { paymentMethodId, customerId: 'customer-owner' })).expect(201));
+  });
+
+  it('lists a customer’s charges, newest first, a page at a time', async () => {
+    const customerId = unique('lister');
+    const paymentMethodId = await tokenise(CARDS.visa);
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) ids.push(conforms(await postCharge(await chargeBody(CARDS.visa, { customerId, paymentMethodId })).expect(201)).body.id);
+    const page = conforms(await api().get('/charges').query({ customerId, limit: 2, offset: 1 }).expect(200));
+    expect(page.body).toMatchObject({ total: 3, limit: 2, offset: 1 });
+    expect(page.body.items.map((charge: { id: string }) => charge.id)).toEqual([ids[1], ids[0]]);
+  });
+
+  it('answers an unknown charge with 404', async () => {
+    const res = conforms(await api().get('/charges/ch_nope').expect(404));
+    expect(res.body.type).toBe('not-found');
+  });
+
+  it('stores nothing during a provider outage, then charges with the same key', async () => {
+    const body = await chargeBody();
+    const key = unique('outage');
+    await duringOutage(async () => {
+      const res = conforms(await postCharge(body, key).expect(503));
+      expect(res.body.type).toBe('provider-unavailable');
+      conforms(await api().post('/payment-methods').send({ card: card(CARDS.visa) }).expect(503));
+    });
+    expect((await chargesFor(body.reference)).total).toBe(0);
+    expect(await sql('select key from idempotency_records where key = ?', [key])).toEqual([]);
+
+    const after = conforms(await postCharge(body, key).expect(201));
+    expect(after.headers['idempotent-replayed']).toBeUndefined();
+    expect((await chargesFor(body.reference)).items).toMatchObject([{ id: after.body.id, status: 'succeeded' }]);
+  });
+});
+
+describe('compensation (POST /references/{reference}/refund)', () => {
+  it('voids a reference that was never charged, and refuses a late charge', async () => {
+    const body = await chargeBody();
+    const first = conforms(await compensate(body.reference).expect(200));
+    expect(first.body).toEqual({ reference: body.reference, status: 'voided' });
+    const again = conforms(await compensate(body.reference).expect(200));
+    expect(again.body).toEqual({ reference: body.reference, status: 'voided' });
+    const late = conforms(await postCharge(body).expect(409));
+    expect(late.body.type).toBe('reference-voided');
+    expect((await chargesFor(body.reference)).total).toBe(0);
+  });
+
+  it('voids a reference whose only charges were declined', async () => {
+    const body = await chargeBody(CARDS.declined);
+    conforms(await postCharge(body).expect(402));
+    expect(conforms(await compensate(body.reference).expect(200)).body.status).toBe('voided');
+    const late = conforms(await postCharge({ ...body, paymentMethodId: await tokenise(CARDS.visa) }).expect(409));
+    expect(late.body.type).toBe('reference-voided');
+  });
+
+  it('refunds a charge in full, once, however often it is repeated', async () => {
+    const charge = await succeededCharge(1500);
+    const first = conforms(await compensate(charge.reference).expect(200));
+    expect(first.body).toMatchObject({
+      reference: charge.reference,
+      status: 'refunded',
+      refund: { chargeId: charge.id, amount: { amount: 1500, currency: 'EUR' }, status: 'succeeded' },
+    });
+    const again = conforms(await compensate(charge.reference).expect(200));
+    expect(again.body).toEqual({ reference: charge.reference, status: 'nothing_to_refund' });
+    expect(conforms(await api().get(`/charges/${charge.id}`).expect(200)).body).toMatchObject({ status: 'refunded', amountRefunded: 1500 });
+    expect(await refundCount(charge.id)).toBe(1);
+  });
+
+  it('refunds once when compensations race', async () => {
+    const charge = await succeededCharge();
+    const responses = await Promise.all(Array.from({ length: 10 }, () => compensate(charge.reference)));
+    responses.forEach(conforms);
+    const statuses = responses.map((res) => res.body.status as string);
+    expect(statuses.filter((status) => status === 'refunded')).toHaveLength(1);
+    expect(statuses.filter((status) => status === 'nothing_to_refund')).toHaveLength(9);
+    expect(await refundCount(charge.id)).toBe(1);
+  });
+
+  it('never leaves money taken when a compensation races its charge', async () => {
+    const body = await chargeBody();
+    const [charged, compensated] = await Promise.all([postCharge(body), compensate(body.reference)]);
+    conforms(charged);
+    conforms(compensated);
+    if (charged.status === 201) {
+      // The charge took the reference first, so the compensation found it and refunded it.
+      expect(compensated.body.status).toBe('refunded');
+      expect((await chargesFor(body.reference)).items).toMatchObject([{ status: 'refunded' }]);
+    } else {
+      expect(compensated.body.status).toBe('voided');
+      expect(charged.body.type).toBe('reference-voided');
+      expect((await chargesFor(body.reference)).total).toBe(0);
+    }
+  });
+
+  it('refunds only what a partial refund left', async () => {
+    const charge = await succeededCharge(1000);
+    conforms(await postRefund({ chargeId: charge.id, amount: 400 }).expect(201));
+    const res = conforms(await compensate(charge.reference).expect(200));
+    expect(res.body).toMatchObject({ status: 'refunded', refund: { amount: { amount: 600 } } });
+  });
+
+  it('stores nothing during an outage, then refunds', async () => {
+    const charge = await succeededCharge();
+    await duringOutage(async () => {
+      const res = conforms(await compensate(charge.reference).expect(503));
+      expect(res.body.type).toBe('provider-unavailable');
+    });
+    expect(await refundCount(charge.id)).toBe(0);
+    expect(conforms(await compensate(charge.reference).expect(200)).body.status).toBe('refunded');
+  });
+});
+
+describe('refunds', () => {
+  it('refunds whatever remains when no amount is given, and only once', async () => {
+    const charge = await succeededCharge(1200);
+    const res = conforms(await postRefund({ chargeId: charge.id, reason: 'customer changed their mind' }).expect(201));
+    expect(res.body).toMatchObject({ chargeId: charge.id, amount: { amount: 1200, currency: 'EUR' }, reason: 'customer changed their mind', status: 'succeeded' });
+    expect(res.body.id).toMatch(/^re_/);
+    const again = conforms(await postRefund({ chargeId: charge.id }).expect(409));
+    expect(again.body.type).toBe('charge-already-refunded');
+  });
+
+  it('refunds in parts up to the charge, and refuses more', async () => {
+    const charge = await succeededCharge(1000);
+    conforms(await postRefund({ chargeId: charge.id, amount: 300 }).expect(201));
+    expect(conforms(await api().get(`/charges/${charge.id}`).expect(200)).body).toMatchObject({ status: 'partially_refunded', amountRefunded: 300 });
+    const over = conforms(await postRefund({ chargeId: charge.id, amount: 800 }).expect(409));
+    expect(over.body).toMatchObject({ type: 'refund-exceeds-charge', refundable: 700 });
+    conforms(await postRefund({ chargeId: charge.id, amount: 700 }).expect(201));
+    expect(conforms(await api().get(`/charges/${charge.id}`).expect(200)).body).toMatchObject({ status: 'refunded', amountRefunded: 1000 });
+  });
+
+  it('never refunds more than was charged when partial refunds race', async () => {
+    const charge = await succeededCharge(1000);
+    const responses = await Promise.all(Array.from({ length: 10 }, () => postRefund({ chargeId: charge.id, amount: 150 })));
+    responses.forEach(conforms);
+    expect(responses.filter((res) => res.status === 201)).toHaveLength(6);
+    expect(responses.filter((res) => res.status === 409)).toHaveLength(4);
+    expect(conforms(await api().get(`/charges/${charge.id}`).expect(200)).body).toMatchObject({ amountRefunded: 900, status: 'partially_refunded' });
+    expect(await refundCount(charge.id)).toBe(6);
+  });
+
+  it('refunds once per idempotency key', async () => {
+    const charge = await succeededCharge(1000);
+    const key = unique('refund-once');
+    const first = conforms(await postRefund({ chargeId: charge.id, amount: 100 }, key).expect(201));
+    const repeat = conforms(await postRefund({ chargeId: charge.id, amount: 100 }, key).expect(201));
+    expect(repeat.headers['idempotent-replayed']).toBe('true');
+    expect(repeat.body).toEqual(first.body);
+    expect(await refundCount(charge.id)).toBe(1);
+  });
+
+  it('refuses to refund a failed charge', async () => {
+    const declined = conforms(await postCharge(await chargeBody(CARDS.declined)).expect(402));
+    const res = conforms(await postRefund({ chargeId: declined.body.chargeId }).expect(409));
+    expect(res.body.type).toBe('charge-not-refundable');
+  });
+
+  it('refuses an unknown charge with 422', async () => {
+    const res = conforms(await postRefund({ chargeId: 'ch_nope' }).expect(422));
+    expect(res.body.type).toBe('unknown-charge');
+    expect(fieldsOf(res)).toEqual(['body.chargeId']);
+  });
+});
+
+describe('bad input', () => {
+  const good = { reference: 'checkout-bad-input', customerId: 'customer-1', amount: { amount: 100, currency: 'USD' }, paymentMethodId: 'pm_x' };
+
+  it.each([
+    ['a missing field', { ...good, reference: undefined }, 'body.reference'],
+    ['a wrong type', { ...good, amount: { amount: '100', currency: 'USD' } }, 'body.amount.amount'],
+    ['an unknown field', { ...good, tip: 5 }, 'body.tip'],
+    ['a zero amount', { ...good, amount: { amount: 0, currency: 'USD' } }, 'body.amount.amount'],
+    ['an amount over the limit', { ...good, amount: { amount: 100_000_001, currency: 'USD' } }, 'body.amount.amount'],
+    ['a fractional amount', { ...good, amount: { amount: 10.5, currency: 'USD' } }, 'body.amount.amount'],
+    ['a lower-case currency', { ...good, amount: { amount: 100, currency: 'usd' } }, 'body.amount.currency'],
+    ['an unknown currency', { ...good, amount: { amount: 100, currency: 'ABC' } }, 'body.amount.currency'],
+    ['a bad reference', { ...good, reference: 'bad reference!' }, 'body.reference'],
+    ['a bad customer id', { ...good, customerId: '' }, 'body.customerId'],
+  ])('names the field for %s in a charge', async (_case, body, field) => {
+    const res = conforms(await postCharge(body).expect(400));
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(res.body.type).toBe('validation-failed');
+    expect(fieldsOf(res)).toContain(field);
+  });
+
+  it.each([
+    ['a zero amount', { chargeId: 'ch_x', amount: 0 }, 'body.amount'],
+    ['a missing charge', { amount: 10 }, 'body.chargeId'],
+    ['an unknown field', { chargeId: 'ch_x', currency: 'USD' }, 'body.currency'],
+  ])('names the field for %s in a refund', async (_case, body, field) => {
+    const res = conforms(await postRefund(body).expect(400));
+    expect(fieldsOf(res)).toContain(field);
+  });
+
+  it('refuses a body on the compensation', async () => {
+    const res = conforms(await api().post('/references/some-ref/refund').send({ amount: 5 }).expect(400));
+    expect(fieldsOf(res)).toContain('body.amount');
+  });
+
+  it('refuses malformed JSON', async () => {
+    const res = conforms(await api().post('/charges').set('Idempotency-Key', unique('json')).set('Content-Type', 'application/json').send('{"reference":').expect(400));
+    expect(res.body.type).toBe('malformed-json');
+  });
+
+  it('refuses an oversized body with 413', async () => {
+    const res = conforms(await postCharge({ ...good, description: 'x'.repeat(70_000) }).expect(413));
+    expect(res.body.type).toBe('body-too-large');
+  });
+
+  it.each([
+    ['charges', '/charges', good],
+    ['refunds', '/refunds', { chargeId: 'ch_x' }],
+  ])('requires an idempotency key on %s', async (_case, path, body) => {
+    const res = conforms(await api().post(path).send(body).expect(400));
+    expect(fieldsOf(res)).toEqual(['header.idempotency-key']);
+  });
+
+  it.each([
+    ['a bad limit', { limit: '0' }, 'query.limit'],
+    ['an unknown parameter', { status: 'failed' }, 'query.status'],
+    ['a bad reference', { reference: '../x' }, 'query.reference'],
+  ])('refuses %s when listing', async (_case, query, field) => {
+    const res = conforms(await api().get('/charges').query(query).expect(400));
+    expect(fieldsOf(res)).toContain(field);
+  });
+
+  it('refuses a bad id in a path', async () => {
+    const res = conforms(await api().get('/charges/bad%20id').expect(400));
+    expect(fieldsOf(res)).toEqual(['params.chargeId']);
+  });
+});
+
+describe('probes', () => {
+  it('answers /health and /ready', async () => {
+    await api().get('/health').expect(200, { status: 'ok', service: 'payments' });
+    await api().get('/ready').expect(200);
+  });
+
+  it('serves its spec', async () => {
+    const res = await api().get('/openapi.json').expect(200);
+    expect(res.body.info.title).toBe('Payments service');
+  });
+});
