@@ -78,6 +78,11 @@ export interface CheckoutState {
   compensations: CompensationRecord[];
   /** The notification could not be sent; the purchase stands regardless. */
   notificationError?: string;
+  /**
+   * The inventory service refused to commit the reservation (e.g. it expired
+   * first). The purchase stands (paid and ordered); support reconciles the stock.
+   */
+  inventoryCommitError?: string;
 }
 
 export interface CheckoutResult {

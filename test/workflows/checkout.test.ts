@@ -1,254 +1,483 @@
 /**
  * The checkout saga's logic on Temporal's time-skipping test server, with the
- * activities replaced by jest mocks (this file's test doubles): every failure
- * point must run exactly the right compensations, in reverse order.
+ * activities replaced by recording jest mocks: every failure point must run
+ * exactly the right compensations, newest first, and nothing else.
  */
 import { randomUUID } from 'node:crypto';
-import { Context } from '@temporalio/activity';
-import { ApplicationFailure } from '@temporalio/common';
-import { WorkflowFailedError } from '@temporalio/client';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
+import { CancelledFailure } from '@temporalio/common';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { CheckoutActivities } from '../../activities/types';
-import { testServerExecutable } from '../../platform/temporal-binaries';
-import { registerSearchAttributes } from '../../platform/temporal-search-attributes';
-import { quietTemporalRuntime } from '../support/quiet-temporal';
+import { SEARCH_ATTRIBUTES, SERVICE_CALL_RETRY } from '../../temporal.config';
+import { checkoutWorkflow } from '../../workflows';
+import { CHECKOUT_FAILURE_REASONS, CHECKOUT_STATUS_VALUES } from '../../workflows/checkout';
 import { BUSINESS_FAILURES } from '../../workflows/failures';
-import { checkoutWorkflowId, getCheckoutStateQuery, type CheckoutInput, type CheckoutResult } from '../../workflows/messages';
-
-quietTemporalRuntime();
+import { checkoutWorkflowId, getCheckoutStateQuery, type CheckoutInput } from '../../workflows/messages';
+import {
+  type ActivityName,
+  bundleWorkflows,
+  businessFailure,
+  cancellationHandled,
+  CHECKOUT_TOTAL,
+  checkoutInput,
+  COMPENSATIONS,
+  eventually,
+  failingTimes,
+  gate,
+  heldUntil,
+  recordingActivities,
+  startTestEnvironment,
+} from './support';
 
 let env: TestWorkflowEnvironment;
 let workflowBundle: WorkflowBundleWithSourceMap;
 
 beforeAll(async () => {
-  [env, workflowBundle] = await Promise.all([
-    TestWorkflowEnvironment.createTimeSkipping({ server: { executable: testServerExecutable() } }),
-    bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), logger: silentLogger() }),
-  ]);
-  await registerSearchAttributes(env.connection, env.namespace ?? 'default');
+  [env, workflowBundle] = await Promise.all([startTestEnvironment(), bundleWorkflows()]);
 }, 120_000);
 
 afterAll(async () => {
   await env?.teardown();
 });
 
-function silentLogger() {
-  const noop = () => undefined;
-  return { trace: noop, debug: noop, info: noop, warn: noop, error: noop, log: noop };
-}
+type CheckoutHandle = WorkflowHandle<typeof checkoutWorkflow>;
 
-const input = (): CheckoutInput => ({
-  checkoutId: randomUUID(),
-  customerId: 'customer-1',
-  customerEmail: 'ada@example.com',
-  currency: 'EUR',
-  lines: [
-    { sku: 'MUG', name: 'Mug', quantity: 2, unitPrice: 1250 },
-    { sku: 'TEE', name: 'T-shirt', quantity: 1, unitPrice: 1999 },
-  ],
-  paymentMethodId: 'pm_test',
-  shippingAddress: { name: 'Ada', line1: '1 Way', city: 'London', postalCode: 'N1', country: 'GB' },
-});
-
-const business = (type: string, message = type) => ApplicationFailure.create({ type, message, nonRetryable: true });
-
-/** Activities that succeed and log each call in order; tests override single ones. */
-function recordingActivities(overrides: Partial<CheckoutActivities> = {}) {
-  const calls: string[] = [];
-  const record = <K extends keyof CheckoutActivities>(name: K, fallback: CheckoutActivities[K]): CheckoutActivities[K] =>
-    ((...args: unknown[]) => {
-      calls.push(name);
-      const implementation = (overrides[name] ?? fallback) as (...a: unknown[]) => unknown;
-      return implementation(...args);
-    }) as CheckoutActivities[K];
-  const activities: CheckoutActivities = {
-    reserveInventory: jest.fn(record('reserveInventory', async ({ checkoutId }) => ({ reservationId: checkoutId }))),
-    releaseInventory: jest.fn(record('releaseInventory', async () => undefined)),
-    commitInventory: jest.fn(record('commitInventory', async () => undefined)),
-    chargePayment: jest.fn(record('chargePayment', async () => ({ chargeId: 'ch_1' }))),
-    refundPayment: jest.fn(record('refundPayment', async () => undefined)),
-    createOrder: jest.fn(record('createOrder', async ({ orderId }) => ({ orderId }))),
-    cancelOrder: jest.fn(record('cancelOrder', async () => undefined)),
-    notifyCustomer: jest.fn(record('notifyCustomer', async () => ({ notificationId: 'n_1' }))),
-  };
-  return { activities, calls };
-}
-
-async function run(activities: CheckoutActivities, checkout = input()) {
-  const taskQueue = `test-${randomUUID()}`;
+/**
+ * Runs one checkout on a worker of its own. `during` runs while the workflow
+ * is in flight; the result (or the error) is awaited after it, and the state
+ * is queried once the workflow has ended.
+ */
+async function runCheckout(
+  activities: CheckoutActivities,
+  during: (handle: CheckoutHandle) => Promise<void> = async () => undefined,
+  checkout: CheckoutInput = checkoutInput(),
+) {
+  const taskQueue = `checkout-test-${randomUUID()}`;
   const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle, activities });
-  const workflowId = checkoutWorkflowId(checkout.checkoutId);
   return worker.runUntil(async () => {
-    const handle = await env.client.workflow.start('checkoutWorkflow', { taskQueue, workflowId, args: [checkout] });
-    const result = (await handle.result()) as CheckoutResult;
+    const handle = await env.client.workflow.start(checkoutWorkflow, {
+      taskQueue,
+      workflowId: checkoutWorkflowId(checkout.checkoutId),
+      args: [checkout],
+    });
+    await during(handle);
+    const outcome = await handle.result().then(
+      (result) => ({ result, error: undefined }),
+      (error: unknown) => ({ result: undefined, error }),
+    );
     const state = await handle.query(getCheckoutStateQuery);
-    return { result, state, handle };
+    return { ...outcome, state, handle, checkout };
   });
 }
 
-it('runs every step in order on the happy path, with no compensation', async () => {
-  const { activities, calls } = recordingActivities();
-  const { result, state } = await run(activities);
+async function searchAttributesOf(handle: CheckoutHandle) {
+  const { typedSearchAttributes } = await handle.describe();
+  return {
+    customerId: typedSearchAttributes.get(SEARCH_ATTRIBUTES.CustomerId),
+    orderId: typedSearchAttributes.get(SEARCH_ATTRIBUTES.OrderId),
+    checkoutStatus: typedSearchAttributes.get(SEARCH_ATTRIBUTES.CheckoutStatus),
+    failureReason: typedSearchAttributes.get(SEARCH_ATTRIBUTES.FailureReason),
+  };
+}
 
-  expect(calls).toEqual(['reserveInventory', 'chargePayment', 'createOrder', 'commitInventory', 'notifyCustomer']);
-  expect(result).toMatchObject({ status: 'completed', chargeId: 'ch_1', total: { amount: 4499, currency: 'EUR' } });
-  expect(result.orderId).toEqual(state.orderId);
-  expect(state).toMatchObject({ status: 'completed', step: 'done', reservationId: expect.any(String), chargeId: 'ch_1' });
-  expect(state.compensations.every((c) => c.status === 'pending')).toBe(true);
-  expect(activities.chargePayment).toHaveBeenCalledWith(expect.objectContaining({ amount: { amount: 4499, currency: 'EUR' } }));
-  expect(activities.notifyCustomer).toHaveBeenCalledWith(expect.objectContaining({ template: 'order_confirmed' }));
-});
+const compensationsIn = (calls: ActivityName[]) => calls.filter((call) => COMPENSATIONS.includes(call));
 
-it('releases the (never made) reservation when reserving fails out of stock, and charges nothing', async () => {
-  const { activities, calls } = recordingActivities({
-    reserveInventory: async () => {
-      throw business(BUSINESS_FAILURES.OutOfStock, 'Not enough stock for MUG');
-    },
-  });
-  const { result, state } = await run(activities);
+describe('the happy path', () => {
+  it('runs every step once, in order, compensates nothing and confirms the order', async () => {
+    const { activities, calls } = recordingActivities();
+    const { result, state, checkout } = await runCheckout(activities);
 
-  expect(calls).toEqual(['reserveInventory', 'releaseInventory', 'notifyCustomer']);
-  expect(result).toMatchObject({ status: 'failed', failure: { type: 'OutOfStock', step: 'reserving_inventory', message: 'Not enough stock for MUG' } });
-  expect(state.compensations).toEqual([{ name: 'releaseInventory', status: 'done' }]);
-  expect(activities.notifyCustomer).toHaveBeenCalledWith(expect.objectContaining({ template: 'checkout_failed' }));
-});
-
-it('refunds, then releases, when the card is declined', async () => {
-  const { activities, calls } = recordingActivities({
-    chargePayment: async () => {
-      throw business(BUSINESS_FAILURES.PaymentDeclined, 'Your card was declined');
-    },
-  });
-  const { result } = await run(activities);
-
-  expect(calls).toEqual(['reserveInventory', 'chargePayment', 'refundPayment', 'releaseInventory', 'notifyCustomer']);
-  expect(result).toMatchObject({ status: 'failed', failure: { type: 'PaymentDeclined', step: 'charging_payment' } });
-  expect(activities.createOrder).not.toHaveBeenCalled();
-});
-
-it('cancels the order, refunds and releases, in that order, when order creation fails', async () => {
-  const { activities, calls } = recordingActivities({
-    createOrder: async () => {
-      throw business(BUSINESS_FAILURES.OrderRejected);
-    },
-  });
-  const { result, state } = await run(activities);
-
-  expect(calls).toEqual(['reserveInventory', 'chargePayment', 'createOrder', 'cancelOrder', 'refundPayment', 'releaseInventory', 'notifyCustomer']);
-  expect(result.failure).toMatchObject({ type: 'OrderRejected', step: 'creating_order' });
-  expect(state.compensations.map((c) => [c.name, c.status])).toEqual([
-    ['releaseInventory', 'done'],
-    ['refundPayment', 'done'],
-    ['cancelOrder', 'done'],
-  ]);
-  expect(activities.cancelOrder).toHaveBeenCalledWith({ orderId: state.orderId, reason: expect.any(String) });
-  expect(activities.commitInventory).not.toHaveBeenCalled();
-});
-
-it('retries transient failures without compensating', async () => {
-  let attempts = 0;
-  const { activities, calls } = recordingActivities({
-    reserveInventory: async ({ checkoutId }) => {
-      attempts += 1;
-      if (attempts < 3) throw new Error('inventory: 503 service unavailable');
-      return { reservationId: checkoutId };
-    },
-  });
-  const { result } = await run(activities);
-
-  expect(attempts).toBe(3);
-  expect(result.status).toBe('completed');
-  expect(calls).not.toContain('releaseInventory');
-});
-
-it('retries a failing compensation until it succeeds, and still reports the original failure', async () => {
-  let refundAttempts = 0;
-  const { activities } = recordingActivities({
-    chargePayment: async () => {
-      throw business(BUSINESS_FAILURES.PaymentDeclined);
-    },
-    refundPayment: async () => {
-      refundAttempts += 1;
-      if (refundAttempts < 3) throw new Error('payments: connection refused');
-    },
-  });
-  const { result, state } = await run(activities);
-
-  expect(refundAttempts).toBe(3);
-  expect(result.failure?.type).toBe('PaymentDeclined');
-  expect(state.compensations.find((c) => c.name === 'refundPayment')).toEqual({ name: 'refundPayment', status: 'done' });
-});
-
-it('records a compensation that cannot complete and still runs the others', async () => {
-  const { activities, calls } = recordingActivities({
-    createOrder: async () => {
-      throw business(BUSINESS_FAILURES.OrderRejected);
-    },
-    refundPayment: async () => {
-      throw business(BUSINESS_FAILURES.InvalidRequest, 'refund refused');
-    },
-  });
-  const { result, state } = await run(activities);
-
-  expect(calls).toEqual(['reserveInventory', 'chargePayment', 'createOrder', 'cancelOrder', 'refundPayment', 'releaseInventory', 'notifyCustomer']);
-  expect(result.failure?.type).toBe('OrderRejected');
-  expect(state.compensations.find((c) => c.name === 'refundPayment')).toMatchObject({ status: 'failed', error: 'refund refused' });
-  expect(state.compensations.find((c) => c.name === 'releaseInventory')).toMatchObject({ status: 'done' });
-});
-
-it('keeps the purchase when the confirmation cannot be sent', async () => {
-  const { activities, calls } = recordingActivities({
-    notifyCustomer: async () => {
-      throw business(BUSINESS_FAILURES.InvalidRequest, 'mail server refused');
-    },
-  });
-  const { result, state } = await run(activities);
-
-  expect(result.status).toBe('completed');
-  expect(calls.filter((call) => ['releaseInventory', 'refundPayment', 'cancelOrder'].includes(call))).toEqual([]);
-  expect(state.notificationError).toBe('mail server refused');
-});
-
-it('compensates finished steps when the checkout is cancelled mid-way, then ends cancelled', async () => {
-  let chargeStarted!: () => void;
-  const charging = new Promise<void>((resolve) => (chargeStarted = resolve));
-  const { activities, calls } = recordingActivities({
-    chargePayment: async () => {
-      chargeStarted();
-      // Never finishes on its own: it heartbeats until the cancellation reaches it.
-      const context = Context.current();
-      for (;;) {
-        context.heartbeat();
-        await context.sleep(100);
-      }
-    },
-  });
-  const checkout = input();
-  const taskQueue = `test-${randomUUID()}`;
-  const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle, activities });
-
-  const outcome = await worker.runUntil(async () => {
-    const handle = await env.client.workflow.start('checkoutWorkflow', { taskQueue, workflowId: checkoutWorkflowId(checkout.checkoutId), args: [checkout] });
-    await charging;
-    const midway = await handle.query(getCheckoutStateQuery);
-    await handle.cancel();
-    const error = await handle.result().catch((e: unknown) => e);
-    return { midway, error };
+    expect(calls).toEqual(['reserveInventory', 'chargePayment', 'createOrder', 'commitInventory', 'notifyCustomer']);
+    expect(result).toEqual({
+      checkoutId: checkout.checkoutId,
+      status: 'completed',
+      orderId: state.orderId,
+      chargeId: 'ch_1',
+      total: { amount: CHECKOUT_TOTAL, currency: 'EUR' },
+    });
+    expect(state).toMatchObject({ status: 'completed', step: 'done', reservationId: `res-${checkout.checkoutId}`, chargeId: 'ch_1' });
+    expect(state.failure).toBeUndefined();
+    expect(state.notificationError).toBeUndefined();
+    // Registered before their steps, never run.
+    expect(state.compensations).toEqual([
+      { name: 'releaseInventory', status: 'pending' },
+      { name: 'refundPayment', status: 'pending' },
+      { name: 'cancelOrder', status: 'pending' },
+    ]);
+    expect(activities.reserveInventory).toHaveBeenCalledWith({
+      checkoutId: checkout.checkoutId,
+      lines: [
+        { sku: 'MUG', quantity: 2 },
+        { sku: 'TEE', quantity: 1 },
+      ],
+    });
+    expect(activities.chargePayment).toHaveBeenCalledWith({
+      checkoutId: checkout.checkoutId,
+      customerId: checkout.customerId,
+      amount: { amount: CHECKOUT_TOTAL, currency: 'EUR' },
+      paymentMethodId: checkout.paymentMethodId,
+    });
+    expect(activities.createOrder).toHaveBeenCalledWith(
+      expect.objectContaining({ orderId: state.orderId, chargeId: 'ch_1', total: CHECKOUT_TOTAL, lines: checkout.lines }),
+    );
+    expect(activities.commitInventory).toHaveBeenCalledWith({ checkoutId: checkout.checkoutId });
+    expect(activities.notifyCustomer).toHaveBeenCalledWith({
+      checkoutId: checkout.checkoutId,
+      customerId: checkout.customerId,
+      email: checkout.customerEmail,
+      template: 'order_confirmed',
+      data: { orderId: state.orderId, total: CHECKOUT_TOTAL, currency: 'EUR' },
+    });
   });
 
-  expect(outcome.midway).toMatchObject({ status: 'running', step: 'charging_payment' });
-  expect(outcome.error).toBeInstanceOf(WorkflowFailedError);
-  expect((outcome.error as WorkflowFailedError).cause?.name).toBe('CancelledFailure');
-  expect(calls).toEqual(['reserveInventory', 'chargePayment', 'refundPayment', 'releaseInventory']);
+  it('is found by its search attributes and memo', async () => {
+    const { activities } = recordingActivities();
+    const { handle, state } = await runCheckout(activities);
+
+    expect(await searchAttributesOf(handle)).toEqual({
+      customerId: 'customer-ada',
+      orderId: state.orderId,
+      checkoutStatus: CHECKOUT_STATUS_VALUES.completed,
+      failureReason: undefined,
+    });
+    const { memo } = await handle.describe();
+    expect(memo).toEqual({ customerEmail: 'ada@example.com', total: { amount: CHECKOUT_TOTAL, currency: 'EUR' }, lineCount: 2 });
+  });
+
+  it('answers the state query mid-flight, with the order id known from the start', async () => {
+    const chargeStarted = gate();
+    const chargeMayFinish = gate();
+    const { activities, calls } = recordingActivities({
+      chargePayment: async () => {
+        chargeStarted.open();
+        await heldUntil(chargeMayFinish);
+        return { chargeId: 'ch_slow' };
+      },
+    });
+    let midway: Awaited<ReturnType<typeof searchAttributesOf>> | undefined;
+
+    const { result, state } = await runCheckout(activities, async (handle) => {
+      await chargeStarted.opened;
+      expect(await handle.query(getCheckoutStateQuery)).toMatchObject({
+        status: 'running',
+        step: 'charging_payment',
+        reservationId: expect.any(String),
+        compensations: [
+          { name: 'releaseInventory', status: 'pending' },
+          { name: 'refundPayment', status: 'pending' },
+        ],
+      });
+      midway = await searchAttributesOf(handle);
+      chargeMayFinish.open();
+      await eventually('the charge to be recorded', async () => (await handle.query(getCheckoutStateQuery)).chargeId);
+    });
+
+    expect(midway).toEqual({ customerId: 'customer-ada', orderId: state.orderId, checkoutStatus: CHECKOUT_STATUS_VALUES.running, failureReason: undefined });
+    expect(result?.status).toBe('completed');
+    expect(result?.chargeId).toBe('ch_slow');
+    expect(calls).toEqual(['reserveInventory', 'chargePayment', 'createOrder', 'commitInventory', 'notifyCustomer']);
+  });
 });
 
-it('is found by its search attributes', async () => {
-  const { activities } = recordingActivities();
-  const { handle, state } = await run(activities);
-  const description = await handle.describe();
-  const attributes = description.searchAttributes as Record<string, unknown[]>;
-  expect(attributes.CustomerId).toEqual(['customer-1']);
-  expect(attributes.OrderId).toEqual([state.orderId]);
-  expect(attributes.CheckoutStatus).toEqual(['Completed']);
+describe('business failures compensate newest first and tell the customer', () => {
+  it('out of stock: releases the (never made) reservation and charges nothing', async () => {
+    const { activities, calls } = recordingActivities({
+      reserveInventory: async () => {
+        throw businessFailure(BUSINESS_FAILURES.OutOfStock, 'Not enough stock for MUG');
+      },
+    });
+    const { result, state, handle, checkout } = await runCheckout(activities);
+
+    expect(calls).toEqual(['reserveInventory', 'releaseInventory', 'notifyCustomer']);
+    const failure = { type: 'OutOfStock', message: 'Not enough stock for MUG', step: 'reserving_inventory' };
+    expect(result).toEqual({ checkoutId: checkout.checkoutId, status: 'failed', total: { amount: CHECKOUT_TOTAL, currency: 'EUR' }, failure });
+    expect(state).toMatchObject({ status: 'failed', step: 'done', failure, compensations: [{ name: 'releaseInventory', status: 'done' }] });
+    expect(activities.releaseInventory).toHaveBeenCalledWith({ checkoutId: checkout.checkoutId });
+    expect(activities.notifyCustomer).toHaveBeenCalledWith({
+      checkoutId: checkout.checkoutId,
+      customerId: checkout.customerId,
+      email: checkout.customerEmail,
+      template: 'checkout_failed',
+      data: { checkoutId: checkout.checkoutId, reason: 'OutOfStock', message: 'Not enough stock for MUG' },
+    });
+    expect(await searchAttributesOf(handle)).toMatchObject({ checkoutStatus: CHECKOUT_STATUS_VALUES.failed, failureReason: 'OutOfStock' });
+  });
+
+  it('card declined: refunds, then releases, and creates no order', async () => {
+    const { activities, calls } = recordingActivities({
+      chargePayment: async () => {
+        throw businessFailure(BUSINESS_FAILURES.PaymentDeclined, 'Your card was declined');
+      },
+    });
+    const { result, state, handle } = await runCheckout(activities);
+
+    expect(calls).toEqual(['reserveInventory', 'chargePayment', 'refundPayment', 'releaseInventory', 'notifyCustomer']);
+    expect(result?.failure).toEqual({ type: 'PaymentDeclined', message: 'Your card was declined', step: 'charging_payment' });
+    expect(state.compensations).toEqual([
+      { name: 'releaseInventory', status: 'done' },
+      { name: 'refundPayment', status: 'done' },
+    ]);
+    expect(activities.notifyCustomer).toHaveBeenCalledWith(
+      expect.objectContaining({ template: 'checkout_failed', data: expect.objectContaining({ reason: 'PaymentDeclined' }) }),
+    );
+    expect(await searchAttributesOf(handle)).toMatchObject({ checkoutStatus: CHECKOUT_STATUS_VALUES.failed, failureReason: 'PaymentDeclined' });
+  });
+
+  it('order rejected: cancels the order, refunds and releases, in that order', async () => {
+    const { activities, calls } = recordingActivities({
+      createOrder: async () => {
+        throw businessFailure(BUSINESS_FAILURES.OrderRejected, 'total mismatch');
+      },
+    });
+    const { result, state } = await runCheckout(activities);
+
+    expect(calls).toEqual(['reserveInventory', 'chargePayment', 'createOrder', 'cancelOrder', 'refundPayment', 'releaseInventory', 'notifyCustomer']);
+    expect(result?.failure).toEqual({ type: 'OrderRejected', message: 'total mismatch', step: 'creating_order' });
+    expect(state.compensations.map(({ name, status }) => [name, status])).toEqual([
+      ['releaseInventory', 'done'],
+      ['refundPayment', 'done'],
+      ['cancelOrder', 'done'],
+    ]);
+    expect(activities.cancelOrder).toHaveBeenCalledWith({ orderId: state.orderId, reason: expect.any(String) });
+  });
+
+  it('keeps the failed result when the failure notification cannot be sent', async () => {
+    const { activities, calls } = recordingActivities({
+      chargePayment: async () => {
+        throw businessFailure(BUSINESS_FAILURES.InsufficientFunds);
+      },
+      notifyCustomer: async () => {
+        throw businessFailure(BUSINESS_FAILURES.InvalidRequest, 'no such mailbox');
+      },
+    });
+    const { result, state } = await runCheckout(activities);
+
+    expect(calls).toEqual(['reserveInventory', 'chargePayment', 'refundPayment', 'releaseInventory', 'notifyCustomer']);
+    expect(result).toMatchObject({ status: 'failed', failure: { type: 'InsufficientFunds' } });
+    expect(state.notificationError).toBe('no such mailbox');
+  });
+});
+
+describe('retries', () => {
+  it('retries transient failures of a step without compensating', async () => {
+    const reserve = failingTimes(2, () => new Error('inventory: 503 service unavailable'), async () => ({ reservationId: 'res-late' }));
+    const { activities, calls } = recordingActivities({ reserveInventory: reserve.run });
+    const { result, state } = await runCheckout(activities);
+
+    expect(calls).toEqual([
+      'reserveInventory',
+      'reserveInventory',
+      'reserveInventory',
+      'chargePayment',
+      'createOrder',
+      'commitInventory',
+      'notifyCustomer',
+    ]);
+    expect(result?.status).toBe('completed');
+    expect(state.reservationId).toBe('res-late');
+  });
+
+  it('compensates a step whose retries ran out, as an unexpected failure', async () => {
+    const { activities, calls } = recordingActivities({
+      chargePayment: async () => {
+        throw new Error('payments: 503 service unavailable');
+      },
+    });
+    const { result, handle } = await runCheckout(activities);
+
+    expect(calls.filter((call) => call === 'chargePayment')).toHaveLength(SERVICE_CALL_RETRY.maximumAttempts!);
+    expect(compensationsIn(calls)).toEqual(['refundPayment', 'releaseInventory']);
+    expect(calls.at(-1)).toBe('notifyCustomer');
+    expect(result?.failure).toEqual({ type: 'Unexpected', message: 'payments: 503 service unavailable', step: 'charging_payment' });
+    expect(await searchAttributesOf(handle)).toMatchObject({ checkoutStatus: CHECKOUT_STATUS_VALUES.failed, failureReason: 'Unexpected' });
+  });
+
+  it('retries a compensation past the forward steps’ attempt limit, and still reports the original failure', async () => {
+    const attempts = SERVICE_CALL_RETRY.maximumAttempts! + 2;
+    const refund = failingTimes(attempts - 1, () => new Error('payments: connection refused'), async () => undefined);
+    const { activities, calls } = recordingActivities({
+      chargePayment: async () => {
+        throw businessFailure(BUSINESS_FAILURES.PaymentDeclined);
+      },
+      refundPayment: refund.run,
+    });
+    const { result, state } = await runCheckout(activities);
+
+    expect(refund.counter.calls).toBe(attempts);
+    expect(compensationsIn(calls)).toEqual([...Array<string>(attempts).fill('refundPayment'), 'releaseInventory']);
+    expect(result).toMatchObject({ status: 'failed', failure: { type: 'PaymentDeclined', step: 'charging_payment' } });
+    expect(state.compensations).toEqual([
+      { name: 'releaseInventory', status: 'done' },
+      { name: 'refundPayment', status: 'done' },
+    ]);
+  });
+
+  it('records a compensation that is refused, and still runs the others', async () => {
+    const { activities, calls } = recordingActivities({
+      createOrder: async () => {
+        throw businessFailure(BUSINESS_FAILURES.OrderRejected);
+      },
+      refundPayment: async () => {
+        throw businessFailure(BUSINESS_FAILURES.InvalidRequest, 'refund refused');
+      },
+    });
+    const { result, state } = await runCheckout(activities);
+
+    expect(calls).toEqual(['reserveInventory', 'chargePayment', 'createOrder', 'cancelOrder', 'refundPayment', 'releaseInventory', 'notifyCustomer']);
+    expect(result).toMatchObject({ status: 'failed', failure: { type: 'OrderRejected' } });
+    expect(state.compensations).toEqual([
+      { name: 'releaseInventory', status: 'done' },
+      { name: 'refundPayment', status: 'failed', error: 'refund refused' },
+      { name: 'cancelOrder', status: 'done' },
+    ]);
+  });
+});
+
+describe('after the order is placed, nothing is undone', () => {
+  it('keeps the purchase when the confirmation cannot be sent', async () => {
+    const { activities, calls } = recordingActivities({
+      notifyCustomer: async () => {
+        throw businessFailure(BUSINESS_FAILURES.InvalidRequest, 'mail server refused');
+      },
+    });
+    const { result, state } = await runCheckout(activities);
+
+    expect(calls).toEqual(['reserveInventory', 'chargePayment', 'createOrder', 'commitInventory', 'notifyCustomer']);
+    expect(result?.status).toBe('completed');
+    expect(state).toMatchObject({ status: 'completed', notificationError: 'mail server refused' });
+    expect(state.compensations.every(({ status }) => status === 'pending')).toBe(true);
+  });
+
+  it('retries committing the stock past the forward steps’ attempt limit', async () => {
+    const attempts = SERVICE_CALL_RETRY.maximumAttempts! + 2;
+    const commit = failingTimes(attempts - 1, () => new Error('inventory: 503 service unavailable'), async () => undefined);
+    const { activities, calls } = recordingActivities({ commitInventory: commit.run });
+    const { result } = await runCheckout(activities);
+
+    expect(commit.counter.calls).toBe(attempts);
+    expect(compensationsIn(calls)).toEqual([]);
+    expect(result?.status).toBe('completed');
+  });
+
+  it('keeps the purchase and flags it for support when the stock cannot be committed', async () => {
+    const { activities, calls } = recordingActivities({
+      commitInventory: async () => {
+        throw businessFailure(BUSINESS_FAILURES.InvalidRequest, 'Reservation was released (expired) and cannot be committed');
+      },
+    });
+    const { result, state, handle } = await runCheckout(activities);
+
+    expect(calls).toEqual(['reserveInventory', 'chargePayment', 'createOrder', 'commitInventory', 'notifyCustomer']);
+    expect(result?.status).toBe('completed');
+    expect(state).toMatchObject({ status: 'completed', inventoryCommitError: 'Reservation was released (expired) and cannot be committed' });
+    expect(activities.notifyCustomer).toHaveBeenCalledWith(expect.objectContaining({ template: 'order_confirmed' }));
+    expect(await searchAttributesOf(handle)).toMatchObject({
+      checkoutStatus: CHECKOUT_STATUS_VALUES.completed,
+      failureReason: CHECKOUT_FAILURE_REASONS.InventoryNotCommitted,
+    });
+  });
+});
+
+describe('cancellation', () => {
+  it('waits for the charge in flight, compensates, and ends cancelled', async () => {
+    const chargeStarted = gate();
+    const chargeMayFinish = gate();
+    let chargeSettled = false;
+    let refundAfterChargeSettled: boolean | undefined;
+    const { activities, calls } = recordingActivities({
+      chargePayment: async () => {
+        chargeStarted.open();
+        await heldUntil(chargeMayFinish);
+        chargeSettled = true;
+        return { chargeId: 'ch_during_cancel' };
+      },
+      refundPayment: async () => {
+        refundAfterChargeSettled = chargeSettled;
+      },
+    });
+
+    const { result, error, state, handle } = await runCheckout(activities, async (handle) => {
+      await chargeStarted.opened;
+      await handle.cancel();
+      await cancellationHandled(handle);
+      // Nothing is compensated while the charge may still land.
+      expect(await handle.query(getCheckoutStateQuery)).toMatchObject({ status: 'running', step: 'charging_payment' });
+      chargeMayFinish.open();
+      await eventually('the compensations to finish', async () => ((await handle.query(getCheckoutStateQuery)).step === 'done' ? true : undefined));
+    });
+
+    expect(result).toBeUndefined();
+    expect(error).toBeInstanceOf(WorkflowFailedError);
+    expect((error as WorkflowFailedError).cause).toBeInstanceOf(CancelledFailure);
+    expect((await handle.describe()).status.name).toBe('CANCELLED');
+    expect(refundAfterChargeSettled).toBe(true);
+    // The charge landed, so the workflow moved on to the order step, which the cancellation refused before calling it.
+    expect(calls).toEqual(['reserveInventory', 'chargePayment', 'cancelOrder', 'refundPayment', 'releaseInventory']);
+    expect(state).toMatchObject({
+      status: 'failed',
+      step: 'done',
+      failure: { type: CHECKOUT_FAILURE_REASONS.Cancelled },
+      compensations: [
+        { name: 'releaseInventory', status: 'done' },
+        { name: 'refundPayment', status: 'done' },
+        { name: 'cancelOrder', status: 'done' },
+      ],
+    });
+    expect(await searchAttributesOf(handle)).toMatchObject({
+      checkoutStatus: CHECKOUT_STATUS_VALUES.failed,
+      failureReason: CHECKOUT_FAILURE_REASONS.Cancelled,
+    });
+  });
+
+  it('lets compensations run to the end even when cancelled while compensating', async () => {
+    const refundStarted = gate();
+    const refundMayFinish = gate();
+    const { activities, calls } = recordingActivities({
+      chargePayment: async () => {
+        throw businessFailure(BUSINESS_FAILURES.PaymentDeclined);
+      },
+      refundPayment: async () => {
+        refundStarted.open();
+        await heldUntil(refundMayFinish);
+      },
+    });
+
+    const { result, state } = await runCheckout(activities, async (handle) => {
+      await refundStarted.opened;
+      await handle.cancel();
+      await cancellationHandled(handle);
+      refundMayFinish.open();
+      await eventually('the checkout to end', async () => ((await handle.query(getCheckoutStateQuery)).step === 'done' ? true : undefined));
+    });
+
+    expect(compensationsIn(calls)).toEqual(['refundPayment', 'releaseInventory']);
+    expect(state.compensations.map(({ status }) => status)).toEqual(['done', 'done']);
+    // The business failure had already decided the outcome.
+    expect(result).toMatchObject({ status: 'failed', failure: { type: 'PaymentDeclined' } });
+  });
+
+  it('does not undo a placed order: committing and confirming finish, and the checkout completes', async () => {
+    const commitStarted = gate();
+    const commitMayFinish = gate();
+    const { activities, calls } = recordingActivities({
+      commitInventory: async () => {
+        commitStarted.open();
+        await heldUntil(commitMayFinish);
+      },
+    });
+
+    const { result, error, state } = await runCheckout(activities, async (handle) => {
+      await commitStarted.opened;
+      await handle.cancel();
+      await cancellationHandled(handle);
+      commitMayFinish.open();
+      await eventually('the checkout to end', async () => ((await handle.query(getCheckoutStateQuery)).step === 'done' ? true : undefined));
+    });
+
+    expect(error).toBeUndefined();
+    expect(result?.status).toBe('completed');
+    expect(state.status).toBe('completed');
+    expect(calls).toEqual(['reserveInventory', 'chargePayment', 'createOrder', 'commitInventory', 'notifyCustomer']);
+  });
 });

@@ -1,0 +1,129 @@
+/**
+ * Records the checkout histories that replay.test.ts replays, one per path
+ * through the saga, on the time-skipping test server with scripted activities.
+ *
+ *   npx tsx test/workflows/record-histories.ts
+ *
+ * The replay test exists to catch a workflow change that would break checkouts
+ * already running. So re-record only when that is intended and safe: when no
+ * checkout started by the old code can still be running, or after guarding
+ * the change with `patched()` (then keep the old histories and add new ones).
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { WorkflowHandle } from '@temporalio/client';
+import { Worker } from '@temporalio/worker';
+import type { CheckoutActivities } from '../../activities/types';
+import { checkoutWorkflow } from '../../workflows';
+import { BUSINESS_FAILURES } from '../../workflows/failures';
+import { checkoutWorkflowId } from '../../workflows/messages';
+import {
+  bundleWorkflows,
+  businessFailure,
+  cancellationHandled,
+  checkoutInput,
+  gate,
+  heldUntil,
+  HISTORIES_DIR,
+  historyToText,
+  startTestEnvironment,
+} from './support';
+
+const succeeding: CheckoutActivities = {
+  reserveInventory: async ({ checkoutId }) => ({ reservationId: `res-${checkoutId}` }),
+  releaseInventory: async () => undefined,
+  commitInventory: async () => undefined,
+  chargePayment: async () => ({ chargeId: 'ch_1' }),
+  refundPayment: async () => undefined,
+  createOrder: async ({ orderId }) => ({ orderId }),
+  cancelOrder: async () => undefined,
+  notifyCustomer: async () => ({ notificationId: 'n_1' }),
+};
+
+interface Scenario {
+  name: string;
+  activities: Partial<CheckoutActivities>;
+  during?: (handle: WorkflowHandle<typeof checkoutWorkflow>) => Promise<void>;
+}
+
+function scenarios(): Scenario[] {
+  const chargeStarted = gate();
+  const chargeMayFinish = gate();
+  return [
+    { name: 'completed', activities: {} },
+    {
+      name: 'payment-declined',
+      activities: {
+        chargePayment: async () => {
+          throw businessFailure(BUSINESS_FAILURES.PaymentDeclined, 'Your card was declined');
+        },
+      },
+    },
+    {
+      name: 'order-rejected-refund-refused',
+      activities: {
+        createOrder: async () => {
+          throw businessFailure(BUSINESS_FAILURES.OrderRejected);
+        },
+        refundPayment: async () => {
+          throw businessFailure(BUSINESS_FAILURES.InvalidRequest, 'refund refused');
+        },
+      },
+    },
+    {
+      name: 'cancelled-while-charging',
+      activities: {
+        chargePayment: async () => {
+          chargeStarted.open();
+          await heldUntil(chargeMayFinish);
+          return { chargeId: 'ch_1' };
+        },
+      },
+      during: async (handle) => {
+        await chargeStarted.opened;
+        await handle.cancel();
+        await cancellationHandled(handle);
+        chargeMayFinish.open();
+      },
+    },
+  ];
+}
+
+async function record(): Promise<void> {
+  const [env, workflowBundle] = await Promise.all([startTestEnvironment(), bundleWorkflows()]);
+  mkdirSync(HISTORIES_DIR, { recursive: true });
+  try {
+    for (const scenario of scenarios()) {
+      const taskQueue = `record-${scenario.name}`;
+      const worker = await Worker.create({
+        connection: env.nativeConnection,
+        taskQueue,
+        workflowBundle,
+        activities: { ...succeeding, ...scenario.activities },
+      });
+      const checkout = { ...checkoutInput(), checkoutId: `replay-${scenario.name}` };
+      const history = await worker.runUntil(async () => {
+        const handle = await env.client.workflow.start(checkoutWorkflow, {
+          taskQueue,
+          workflowId: checkoutWorkflowId(checkout.checkoutId),
+          args: [checkout],
+        });
+        await scenario.during?.(handle);
+        await handle.result().catch(() => undefined);
+        return handle.fetchHistory();
+      });
+      const file = path.join(HISTORIES_DIR, `${scenario.name}.json`);
+      writeFileSync(file, historyToText(history));
+      console.log(`recorded ${path.relative(process.cwd(), file)} (${history.events?.length ?? 0} events)`);
+    }
+  } finally {
+    await env.teardown();
+  }
+}
+
+if (require.main === module) {
+  record().catch((error: unknown) => {
+    console.error(error);
+    process.exitCode = 1;
+  });
+}

@@ -1,0 +1,191 @@
+/**
+ * Test doubles and helpers for the checkout workflow tests: a time-skipping
+ * Temporal test server, recording activity mocks, and waits on a running
+ * workflow that do not depend on timing.
+ */
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import { Context } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
+import type { WorkflowHandle } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { bundleWorkflowCode, DefaultLogger, Runtime, type LogLevel, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import type { CheckoutActivities } from '../../activities/types';
+import { testServerExecutable } from '../../platform/temporal-binaries';
+import { registerSearchAttributes } from '../../platform/temporal-search-attributes';
+import type { CheckoutInput } from '../../workflows/messages';
+
+/**
+ * The time-skipping server rejects an upsert of an unregistered search
+ * attribute ("search attribute X is not defined", which fails the workflow
+ * task), and has no option to register them at start: they are added through
+ * the operator service, as on a real server.
+ */
+export async function startTestEnvironment(): Promise<TestWorkflowEnvironment> {
+  quietRuntime();
+  const env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: testServerExecutable() } });
+  await registerSearchAttributes(env.connection, env.namespace ?? 'default');
+  return env;
+}
+
+/**
+ * The tests provoke failures on purpose, and the SDK logs each one with its
+ * stack; only errors are shown unless TEST_TEMPORAL_LOG_LEVEL (e.g. INFO) asks.
+ * Must run before anything else uses the SDK's runtime in this test file.
+ */
+export function quietRuntime(): void {
+  const level = (process.env.TEST_TEMPORAL_LOG_LEVEL ?? 'ERROR') as LogLevel;
+  Runtime.install({ logger: new DefaultLogger(level), telemetryOptions: { logging: { filter: { core: level }, console: {} } } });
+}
+
+export function bundleWorkflows(): Promise<WorkflowBundleWithSourceMap> {
+  return bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), logger: quietLogger() });
+}
+
+function quietLogger() {
+  const ignore = () => undefined;
+  return { trace: ignore, debug: ignore, info: ignore, warn: ignore, error: (message: string) => console.error(message), log: ignore };
+}
+
+export function checkoutInput(): CheckoutInput {
+  return {
+    checkoutId: randomUUID(),
+    customerId: 'customer-ada',
+    customerEmail: 'ada@example.com',
+    currency: 'EUR',
+    lines: [
+      { sku: 'MUG', name: 'Mug', quantity: 2, unitPrice: 1250 },
+      { sku: 'TEE', name: 'T-shirt', quantity: 1, unitPrice: 1999 },
+    ],
+    paymentMethodId: 'pm_test',
+    shippingAddress: { name: 'Ada Lovelace', line1: '12 Analytical Way', city: 'London', postalCode: 'N1 9GU', country: 'GB' },
+  };
+}
+
+/** 2 × 1250 + 1 × 1999, in cents. */
+export const CHECKOUT_TOTAL = 4499;
+
+/** A business refusal, as the activities raise it. */
+export function businessFailure(type: string, message = type): ApplicationFailure {
+  return ApplicationFailure.create({ type, message, nonRetryable: true });
+}
+
+export type ActivityName = keyof CheckoutActivities;
+
+function succeedingActivities(): CheckoutActivities {
+  return {
+    reserveInventory: async ({ checkoutId }) => ({ reservationId: `res-${checkoutId}` }),
+    releaseInventory: async () => undefined,
+    commitInventory: async () => undefined,
+    chargePayment: async () => ({ chargeId: 'ch_1' }),
+    refundPayment: async () => undefined,
+    createOrder: async ({ orderId }) => ({ orderId }),
+    cancelOrder: async () => undefined,
+    notifyCustomer: async () => ({ notificationId: 'n_1' }),
+  };
+}
+
+/**
+ * Activities that succeed unless overridden, as jest mocks, with every call
+ * (every attempt) logged in order to `calls`.
+ */
+export function recordingActivities(overrides: Partial<CheckoutActivities> = {}) {
+  const calls: ActivityName[] = [];
+  const implementation: CheckoutActivities = { ...succeedingActivities(), ...overrides };
+  const recorded =
+    <A extends unknown[], R>(name: ActivityName, run: (...args: A) => R) =>
+    (...args: A): R => {
+      calls.push(name);
+      return run(...args);
+    };
+  const activities = {
+    reserveInventory: jest.fn(recorded('reserveInventory', implementation.reserveInventory)),
+    releaseInventory: jest.fn(recorded('releaseInventory', implementation.releaseInventory)),
+    commitInventory: jest.fn(recorded('commitInventory', implementation.commitInventory)),
+    chargePayment: jest.fn(recorded('chargePayment', implementation.chargePayment)),
+    refundPayment: jest.fn(recorded('refundPayment', implementation.refundPayment)),
+    createOrder: jest.fn(recorded('createOrder', implementation.createOrder)),
+    cancelOrder: jest.fn(recorded('cancelOrder', implementation.cancelOrder)),
+    notifyCustomer: jest.fn(recorded('notifyCustomer', implementation.notifyCustomer)),
+  } satisfies CheckoutActivities;
+  return { activities, calls };
+}
+
+export const COMPENSATIONS: readonly ActivityName[] = ['releaseInventory', 'refundPayment', 'cancelOrder'];
+
+/** A promise the test settles by hand, to hold an activity in the middle of its call. */
+export function gate() {
+  let open!: () => void;
+  const opened = new Promise<void>((resolve) => (open = resolve));
+  return { open, opened };
+}
+
+/**
+ * Inside an activity: waits for the gate, or for the activity to be cancelled
+ * (the worker shutting down after a failed assertion), so a failing test ends
+ * at once instead of at the jest timeout.
+ */
+export function heldUntil(gate: { opened: Promise<void> }): Promise<void> {
+  return Promise.race([gate.opened, Context.current().cancelled]);
+}
+
+/**
+ * An activity that throws `error` on its first `times` calls, then does `then`.
+ * Returns the function and a counter of its calls.
+ */
+export function failingTimes<A extends unknown[], R>(times: number, error: () => Error, then: (...args: A) => Promise<R>) {
+  const counter = { calls: 0 };
+  const run = async (...args: A): Promise<R> => {
+    counter.calls += 1;
+    if (counter.calls <= times) throw error();
+    return then(...args);
+  };
+  return { run, counter };
+}
+
+/**
+ * Polls until `probe` returns a value. Only queries and history reads happen
+ * meanwhile, and neither lets the test server skip time, so a held activity
+ * does not time out while the test waits.
+ */
+export async function eventually<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+const { EventType } = temporal.api.enums.v1;
+
+/** Resolves once the workflow has handled a cancellation request (a workflow task completed after it). */
+export function cancellationHandled(handle: WorkflowHandle): Promise<true> {
+  return eventually('the workflow to handle the cancellation request', async () => {
+    const events = (await handle.fetchHistory()).events ?? [];
+    const requested = events.findIndex((event) => event.eventType === EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CANCEL_REQUESTED);
+    const handled = requested >= 0 && events.slice(requested).some((event) => event.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED);
+    return handled ? true : undefined;
+  });
+}
+
+/** Recorded checkout histories, replayed by replay.test.ts and written by record-histories.ts. */
+export const HISTORIES_DIR = path.join(__dirname, 'histories');
+
+/**
+ * Histories are saved in protobufjs' JSON form of the History message rather
+ * than Temporal's canonical JSON (the UI's and CLI's download format): with
+ * this install, `historyToJSON`/`historyFromJSON` of @temporalio/common throw
+ * "type must be a Type", because @temporalio/common and @temporalio/proto each
+ * got a private copy of protobufjs. This form only needs @temporalio/proto,
+ * which is also what the replay worker encodes histories with.
+ */
+export function historyToText(history: temporal.api.history.v1.IHistory): string {
+  return `${JSON.stringify(temporal.api.history.v1.History.fromObject(history).toJSON(), null, 2)}\n`;
+}
+
+export function historyFromText(text: string): temporal.api.history.v1.History {
+  return temporal.api.history.v1.History.fromObject(JSON.parse(text) as Record<string, unknown>);
+}
