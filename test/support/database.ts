@@ -1,3 +1,4 @@
+/** Databases of their own for test files, on the server test/global-setup.ts provides. */
 import { randomBytes } from 'node:crypto';
 import { dropDatabase, ensureDatabase } from '../../platform/postgres';
 
@@ -10,9 +11,13 @@ function testServerUrl(): string {
 /** A new, empty database on the test server, named after its user for easier debugging. */
 export async function createTestDatabase(prefix: string): Promise<string> {
   const url = new URL(testServerUrl());
-  url.pathname = `/test_${prefix.replace(/[^a-z0-9]/gi, '_').toLowerCase()}_${randomBytes(4).toString('hex')}`;
+  // PostgreSQL names stop at 63 bytes.
+  const readable = prefix.replace(/[^a-z0-9]+/gi, '_').toLowerCase().slice(0, 40);
+  url.pathname = `/test_${readable}_${randomBytes(4).toString('hex')}`;
   await ensureDatabase(url.toString());
   return url.toString();
 }
 
-export const dropTestDatabase = dropDatabase;
+export async function dropTestDatabase(url: string): Promise<void> {
+  await dropDatabase(url);
+}

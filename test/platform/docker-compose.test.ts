@@ -1,0 +1,55 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parse } from 'yaml';
+import { IMPLEMENTED_SERVICES, SERVICES } from '../../platform/services';
+import { SEARCH_ATTRIBUTE_REGISTRATIONS } from '../../temporal.config';
+
+// docker-compose.yml is not run on CI (no Docker engine): these checks keep it in step with the code.
+const root = path.resolve(__dirname, '../..');
+
+interface ComposeService {
+  image?: string;
+  build?: unknown;
+  command?: string[];
+  environment?: Record<string, string | number>;
+  healthcheck?: { test: string[] };
+  depends_on?: Record<string, { condition: string }>;
+}
+
+const compose = parse(readFileSync(path.join(root, 'docker-compose.yml'), 'utf8'), { merge: true }) as { services: Record<string, ComposeService> };
+
+describe('docker-compose.yml', () => {
+  it.each(IMPLEMENTED_SERVICES)('runs the %s service on its port, with a readiness healthcheck', (name) => {
+    const service = compose.services[name];
+    expect(service).toBeDefined();
+    expect(service!.command).toEqual([`services/${name}/main.ts`]);
+    expect(Number(service!.environment?.PORT)).toBe(SERVICES[name].port);
+    expect(service!.environment?.DATABASE_URL).toMatch(/^postgres:\/\//);
+    expect(service!.healthcheck?.test.join(' ')).toContain('/ready');
+    expect(service!.depends_on?.postgres?.condition).toBe('service_healthy');
+  });
+
+  it('tells every app container where each service is', () => {
+    for (const name of [...IMPLEMENTED_SERVICES, 'worker']) {
+      const env = compose.services[name]?.environment ?? {};
+      for (const target of IMPLEMENTED_SERVICES) expect(env[`${target.toUpperCase()}_URL`]).toBe(`http://${target}:${SERVICES[target].port}`);
+      expect(env.TEMPORAL_ADDRESS).toBe('temporal:7233');
+    }
+  });
+
+  it('starts the worker after the services and the search attributes', () => {
+    const worker = compose.services.worker!;
+    expect(worker.command).toEqual(['worker/main.ts']);
+    expect(worker.healthcheck?.test.join(' ')).toContain('/health');
+    for (const name of IMPLEMENTED_SERVICES) expect(worker.depends_on?.[name]?.condition).toBe('service_healthy');
+    expect(Object.values(worker.depends_on ?? {}).some((dependency) => dependency.condition === 'service_completed_successfully')).toBe(true);
+  });
+
+  it('registers exactly the search attributes temporal.config.ts defines', () => {
+    const text = JSON.stringify(compose) + readFileSync(path.join(root, 'deploy/temporal/create-namespace.sh'), 'utf8');
+    for (const [name, type] of Object.entries(SEARCH_ATTRIBUTE_REGISTRATIONS)) {
+      expect(text).toContain(name);
+      expect(type).toBe('Keyword'); // the compose step registers every attribute as Keyword
+    }
+  });
+});

@@ -1,0 +1,122 @@
+import { createServer, type Server } from 'node:net';
+import { assertPortsFree, formatLogLine, startProcess, waitForHttp } from '../../platform/processes';
+import { IMPLEMENTED_SERVICES, SERVICES } from '../../platform/services';
+import { childEnvironment, planStart, portClaims } from '../../scripts/start';
+import { getFreePort } from '../support/ports';
+
+describe('planStart', () => {
+  it('runs everything embedded on the default ports', () => {
+    const plan = planStart({});
+    expect(plan.databaseUrl).toBeUndefined();
+    expect(plan.postgres.port).toBe(54320);
+    expect(plan.postgres.dataDir).toMatch(/\.data[/\\]postgres$/);
+    expect(plan.temporal.embedded).toBe(true);
+    expect(plan.devServer).toMatchObject({ port: 7233, uiPort: 8233 });
+    expect(plan.devServer.dbFile).toMatch(/\.data[/\\]temporal\.db$/);
+    expect(plan.services.map((service) => service.name)).toEqual(IMPLEMENTED_SERVICES);
+    for (const service of plan.services) expect(service.port).toBe(SERVICES[service.name].port);
+    expect(plan.workerHealthPort).toBe(3099);
+  });
+
+  it('follows the environment, but never puts every service on a shell PORT', () => {
+    const plan = planStart({ PORT: '9999', INVENTORY_PORT: '4006', EMBEDDED_POSTGRES_PORT: '5555', TEMPORAL_UI_PORT: '9233', TEMPORAL_DEV_SERVER_PORT: '9234' });
+    const inventory = plan.services.find((service) => service.name === 'inventory');
+    expect(inventory).toEqual({ name: 'inventory', port: 4006, url: 'http://127.0.0.1:4006' });
+    expect(plan.services.filter((service) => service.port === 9999)).toEqual([]);
+    expect(plan.postgres.port).toBe(5555);
+    expect(plan.devServer).toMatchObject({ port: 9234, uiPort: 9233 });
+  });
+
+  it('claims only the ports it will listen on, each with the variable that moves it', () => {
+    const embedded = portClaims(planStart({}));
+    expect(embedded.map((claim) => claim.port)).toEqual(expect.arrayContaining([54320, 7233, 8233, 3099]));
+    const external = portClaims(planStart({ DATABASE_URL: 'postgres://u:p@db:5432/postgres', TEMPORAL_ADDRESS: 'temporal:7233' }));
+    expect(external.map((claim) => claim.port)).not.toEqual(expect.arrayContaining([54320]));
+    expect(external.map((claim) => claim.port)).not.toContain(7233);
+    expect(external.find((claim) => claim.port === 3006)?.envVar).toBe('INVENTORY_PORT');
+  });
+
+  it('tells every child where PostgreSQL, Temporal and each service are', () => {
+    const plan = planStart({ INVENTORY_PORT: '4006' });
+    const env = childEnvironment(plan, 'postgres://postgres:postgres@127.0.0.1:54320/postgres', '127.0.0.1:7233', { PORT: '1', PATH: '/bin' });
+    expect(env).toMatchObject({
+      DATABASE_URL: 'postgres://postgres:postgres@127.0.0.1:54320/postgres',
+      TEMPORAL_ADDRESS: '127.0.0.1:7233',
+      TEMPORAL_NAMESPACE: 'default',
+      INVENTORY_URL: 'http://127.0.0.1:4006',
+      WORKER_HEALTH_PORT: '3099',
+      PATH: '/bin',
+    });
+    expect(env.PORT).toBeUndefined();
+  });
+});
+
+describe('assertPortsFree', () => {
+  let server: Server;
+  let taken: number;
+  beforeAll(async () => {
+    taken = await getFreePort();
+    server = createServer();
+    await new Promise<void>((resolve) => server.listen(taken, '127.0.0.1', resolve));
+  });
+  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  it('names each taken port and the variable that moves it', async () => {
+    const free = await getFreePort();
+    await expect(assertPortsFree([{ port: free, what: 'a', envVar: 'A_PORT' }])).resolves.toBeUndefined();
+    await expect(
+      assertPortsFree([
+        { port: free, what: 'the a service', envVar: 'A_PORT' },
+        { port: taken, what: 'the inventory service', envVar: 'INVENTORY_PORT' },
+        { port: free, what: 'the b service', envVar: 'B_PORT' },
+      ]),
+    ).rejects.toThrow(
+      new RegExp(`port ${taken} \\(the inventory service\\) is already in use.*set INVENTORY_PORT[\\s\\S]*port ${free} is wanted by both the a service and the b service`),
+    );
+  });
+});
+
+describe('startProcess', () => {
+  it('keeps the last lines, and waitForHttp fails early naming the process that died', async () => {
+    const lines: string[] = [];
+    const child = startProcess({
+      name: 'dies',
+      command: process.execPath,
+      args: ['-e', 'console.log("starting"); console.error("database unreachable"); process.exit(3)'],
+      onLine: (line) => lines.push(line),
+    });
+    const port = await getFreePort();
+    await expect(waitForHttp(`http://127.0.0.1:${port}/ready`, { timeoutMs: 10_000, what: 'the dying service', process: child })).rejects.toThrow(
+      /the dying service exited with code 3 before it was ready; its last lines:\n[\s\S]*database unreachable/,
+    );
+    expect(lines).toEqual(expect.arrayContaining(['starting', 'database unreachable']));
+  });
+
+  it('stops with SIGTERM, and with SIGKILL after the grace period', async () => {
+    const polite = startProcess({ name: 'polite', command: process.execPath, args: ['-e', 'setInterval(() => {}, 1000)'] });
+    expect(await polite.stop({ graceMs: 5000 })).toEqual({ code: null, signal: 'SIGTERM' });
+    const stubborn = startProcess({
+      name: 'stubborn',
+      command: process.execPath,
+      args: ['-e', 'process.on("SIGTERM", () => console.log("ignored")); console.log("up"); setInterval(() => {}, 1000)'],
+    });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(await stubborn.stop({ graceMs: 300 })).toEqual({ code: null, signal: 'SIGKILL' });
+  });
+
+  it('reports a command that cannot start', async () => {
+    const missing = startProcess({ name: 'missing', command: '/nonexistent/binary', args: [] });
+    const exit = await missing.exited;
+    expect(exit.error?.message).toMatch(/ENOENT/);
+  });
+});
+
+describe('formatLogLine', () => {
+  it('renders pino lines for people and leaves anything else alone', () => {
+    const request = JSON.stringify({ level: 30, time: 1, pid: 1, hostname: 'h', name: 'inventory', req: { method: 'GET', url: '/stock/X' }, res: { statusCode: 404 }, responseTime: 3, msg: 'request completed' });
+    expect(formatLogLine(request)).toBe('INFO  request completed GET /stock/X -> 404 (3 ms)');
+    expect(formatLogLine(JSON.stringify({ level: 40, msg: 'slow', sku: 'A' }))).toBe('WARN  slow {"sku":"A"}');
+    expect(formatLogLine('plain text')).toBe('plain text');
+    expect(formatLogLine('{"not":"pino"}')).toBe('{"not":"pino"}');
+  });
+});
