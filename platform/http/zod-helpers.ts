@@ -19,3 +19,12 @@ const CURRENCY_CODES: ReadonlySet<string> = new Set(Intl.supportedValuesOf('curr
 
 /** An ISO 4217 currency code in upper case, e.g. `USD`. */
 export const currencyCode = z.string().refine((code) => CURRENCY_CODES.has(code), 'must be an ISO 4217 currency code in upper case, e.g. USD');
+
+/** For arrays of lines: each SKU once, the duplicate named by its index. */
+export function refineUniqueSkus(lines: { sku: string }[], ctx: z.RefinementCtx): void {
+  const seen = new Set<string>();
+  lines.forEach((line, index) => {
+    if (seen.has(line.sku)) ctx.addIssue({ code: 'custom', path: [index, 'sku'], message: `SKU ${line.sku} appears more than once` });
+    seen.add(line.sku);
+  });
+}

@@ -3,7 +3,7 @@
  * generated from openapi/inventory.yaml, so the two cannot drift apart.
  */
 import { z } from 'zod';
-import { queryInteger } from '../../platform/http/zod-helpers';
+import { queryInteger, refineUniqueSkus } from '../../platform/http/zod-helpers';
 import type { components } from './api.gen';
 
 type Schemas = components['schemas'];
@@ -53,12 +53,6 @@ export const ReserveRequest = z.strictObject({
     .array(ReservationLine)
     .min(1)
     .max(100)
-    .superRefine((lines, ctx) => {
-      const seen = new Set<string>();
-      lines.forEach((line, index) => {
-        if (seen.has(line.sku)) ctx.addIssue({ code: 'custom', path: [index, 'sku'], message: `SKU ${line.sku} appears more than once` });
-        seen.add(line.sku);
-      });
-    }),
+    .superRefine(refineUniqueSkus),
   ttlSeconds: z.number().int().min(60).max(86_400).optional(),
 }) satisfies z.ZodType<Schemas['ReserveRequest']>;

@@ -1,4 +1,5 @@
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import { startPeriodicJob } from '../../platform/periodic-job';
 import type { BackgroundJob } from '../../platform/service-main';
 import type { Logger } from '../../platform/logger';
 import { retryDueNotifications } from './domain';
@@ -11,24 +12,14 @@ export function startDeliveryRetrier(
   logger: Logger,
   intervalMs = Number(process.env.NOTIFICATION_RETRY_INTERVAL_MS || 15_000),
 ): BackgroundJob {
-  let running: Promise<void> = Promise.resolve();
-  const retry = async () => {
-    try {
+  return startPeriodicJob({
+    name: 'retrying notifications',
+    intervalMs,
+    logger,
+    work: async () => {
       const attempted = await retryDueNotifications(orm.em.fork() as EntityManager, mailer);
       const failed = attempted.filter((notification) => notification.status !== 'sent');
       if (attempted.length > 0) logger.info({ sent: attempted.length - failed.length, failed: failed.map((n) => n.id) }, 'retried notifications');
-    } catch (error) {
-      logger.warn({ err: error }, 'retrying notifications failed; will try again');
-    }
-  };
-  const timer = setInterval(() => {
-    running = running.then(retry);
-  }, intervalMs);
-  timer.unref();
-  return {
-    async stop() {
-      clearInterval(timer);
-      await running;
     },
-  };
+  });
 }

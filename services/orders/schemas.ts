@@ -3,7 +3,7 @@
  * generated from openapi/orders.yaml, so the two cannot drift apart.
  */
 import { z } from 'zod';
-import { currencyCode, queryInteger } from '../../platform/http/zod-helpers';
+import { currencyCode, queryInteger, refineUniqueSkus } from '../../platform/http/zod-helpers';
 import type { components } from './api.gen';
 
 type Schemas = components['schemas'];
@@ -60,13 +60,7 @@ export const CreateOrderRequest = z.strictObject({
     .array(OrderLine)
     .min(1)
     .max(100)
-    .superRefine((lines, ctx) => {
-      const seen = new Set<string>();
-      lines.forEach((line, index) => {
-        if (seen.has(line.sku)) ctx.addIssue({ code: 'custom', path: [index, 'sku'], message: `SKU ${line.sku} appears more than once` });
-        seen.add(line.sku);
-      });
-    }),
+    .superRefine(refineUniqueSkus),
   total: z.number().int().min(0).max(1_000_000_000_000_000),
   shippingAddress: ShippingAddress,
   chargeId: ChargeId,
