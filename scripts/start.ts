@@ -275,7 +275,7 @@ class Launcher {
       row('Temporal UI', uiUrl ? `${uiUrl}/namespaces/${config.namespace}/workflows` : '(your Temporal server\'s UI; set TEMPORAL_UI_URL to show it here)'),
       row('Temporal', `${temporalAddress}  (namespace ${config.namespace}, task queue ${config.taskQueue})`),
       ...this.plan.services.map((service) =>
-        row(service.name, `${service.url}  (spec: ${service.url}/openapi.json)`),
+        row(service.name, `${service.url}  (docs: ${service.url}/docs)`),
       ),
       row('worker', `http://127.0.0.1:${this.plan.workerHealthPort}/health`),
       row('PostgreSQL', redact(databaseUrl)),

@@ -1,13 +1,14 @@
 /**
  * The express app every service is built on: request ids and logs, JSON bodies
  * with a size limit, a MikroORM request context, /health and /ready, the spec at
- * /openapi.json, and one error handler that answers every failure as problem+json.
+ * /openapi.json and as browsable docs at /docs, and one error handler that answers every failure as problem+json.
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import express, { type ErrorRequestHandler, type Request, type Router } from 'express';
 import { RequestContext, type MikroORM } from '@mikro-orm/postgresql';
 import { pinoHttp } from 'pino-http';
+import swaggerUi from 'swagger-ui-express';
 import { HttpProblem, PROBLEM_CONTENT_TYPE, type ProblemBody } from './problem';
 import type { Logger } from '../logger';
 
@@ -82,6 +83,8 @@ export function createServiceApp(options: ServiceAppOptions): express.Express {
   app.get('/openapi.json', (_req, res) => {
     res.json(options.spec);
   });
+  // Human-readable docs from the same spec, served from local assets (no CDN).
+  app.use('/docs', swaggerUi.serve, swaggerUi.setup(options.spec as swaggerUi.JsonObject, { customSiteTitle: `${options.name} API` }));
 
   app.use(options.routes);
 

@@ -245,3 +245,12 @@ describe('probes', () => {
     expect(res.body.info.title).toBe('Inventory service');
   });
 });
+
+describe('docs', () => {
+  it('serves human-readable docs of its spec', async () => {
+    const res = await api().get('/docs/').expect(200);
+    expect(res.headers['content-type']).toMatch(/text\/html/);
+    expect(res.text).toContain('inventory API');
+    await api().get('/docs/swagger-ui-bundle.js').expect(200);
+  });
+});
