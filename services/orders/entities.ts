@@ -1,24 +1,12 @@
 import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
+import type { components } from './api.gen';
 
 export type OrderStatus = 'placed' | 'paid' | 'shipped' | 'delivered' | 'cancelled';
 const ORDER_STATUSES: OrderStatus[] = ['placed', 'paid', 'shipped', 'delivered', 'cancelled'];
 
-export interface OrderLine {
-  sku: string;
-  name: string;
-  quantity: number;
-  /** Minor units. */
-  unitPrice: number;
-}
-
-export interface ShippingAddress {
-  name: string;
-  line1: string;
-  line2?: string;
-  city: string;
-  postalCode: string;
-  country: string;
-}
+// The stored shapes are the API's, as the orders spec defines them.
+export type OrderLine = components['schemas']['OrderLine'];
+export type ShippingAddress = components['schemas']['ShippingAddress'];
 
 export interface StatusChange {
   status: OrderStatus;
