@@ -10,18 +10,31 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import { z } from 'zod';
 import { prepareServiceDatabase, type ServiceDatabase } from './db';
 import { createLogger, type Logger } from './logger';
-import { serviceDatabaseUrl, servicePort, type ServiceName } from './services';
+import { jwksTokenVerifier, type TokenVerifier } from './auth';
+import { clientCredentialsTokenSource, serviceClientSecret, type AccessTokenSource } from './service-token';
+import { serviceDatabaseUrl, servicePort, serviceUrl, type ServiceName } from './services';
 
 export interface BackgroundJob {
   stop(): Promise<void>;
 }
 
+/** What a service is built from; tests pass their own (a test key for tokens, other services' URLs). */
+export interface ServiceContext {
+  orm: MikroORM;
+  logger: Logger;
+  /** Checks the access tokens callers send. */
+  auth: TokenVerifier;
+  /** This service's own token, for calling other services. */
+  serviceToken: AccessTokenSource;
+  env: Record<string, string | undefined>;
+}
+
 export interface ServiceDefinition {
   name: ServiceName;
   database: ServiceDatabase;
-  createApp(orm: MikroORM, logger: Logger): express.Express;
+  createApp(context: ServiceContext): express.Express;
   /** Periodic work (e.g. releasing expired reservations); must be safe with several instances running. */
-  startBackgroundJobs?(orm: MikroORM, logger: Logger): BackgroundJob[];
+  startBackgroundJobs?(context: ServiceContext): BackgroundJob[];
 }
 
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -57,11 +70,22 @@ export async function startService(definition: ServiceDefinition, env: Record<st
   const logger = createLogger(definition.name);
   const config = readServiceConfig(definition.name, env);
   const orm = await prepareServiceDatabase(config.databaseUrl, definition.database);
-  const app = definition.createApp(orm, logger);
+  const context: ServiceContext = {
+    orm,
+    logger,
+    env,
+    auth: jwksTokenVerifier(serviceUrl('users', env)),
+    serviceToken: clientCredentialsTokenSource({
+      usersUrl: serviceUrl('users', env),
+      clientId: definition.name,
+      clientSecret: serviceClientSecret(env),
+    }),
+  };
+  const app = definition.createApp(context);
   const server = await new Promise<Server>((resolve, reject) => {
     const listening = app.listen(config.port, config.host, (error?: Error) => (error ? reject(error) : resolve(listening)));
   });
-  const jobs = definition.startBackgroundJobs?.(orm, logger) ?? [];
+  const jobs = definition.startBackgroundJobs?.(context) ?? [];
   const { port } = server.address() as AddressInfo;
   const url = `http://${config.host}:${port}`;
   logger.info({ url }, `${definition.name} listening`);

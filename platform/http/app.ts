@@ -11,6 +11,7 @@ import { pinoHttp } from 'pino-http';
 import swaggerUi from 'swagger-ui-express';
 import { HttpProblem, PROBLEM_CONTENT_TYPE, type ProblemBody } from './problem';
 import type { Logger } from '../logger';
+import { authenticate, type TokenVerifier } from '../auth';
 
 export const REQUEST_ID_HEADER = 'x-request-id';
 export const DEFAULT_BODY_LIMIT = '64kb';
@@ -22,6 +23,8 @@ export interface ServiceAppOptions {
   /** The service's OpenAPI document, served at /openapi.json. */
   spec: unknown;
   routes: Router;
+  /** Reads the caller's bearer token into `req.principal` (see platform/auth.ts). */
+  auth: TokenVerifier;
   bodyLimit?: string;
 }
 
@@ -86,7 +89,7 @@ export function createServiceApp(options: ServiceAppOptions): express.Express {
   // Human-readable docs from the same spec, served from local assets (no CDN).
   app.use('/docs', swaggerUi.serve, swaggerUi.setup(options.spec as swaggerUi.JsonObject, { customSiteTitle: `${options.name} API` }));
 
-  app.use(options.routes);
+  app.use(authenticate(options.auth), options.routes);
 
   app.use((req, res) => {
     sendProblem(res, new HttpProblem(404, 'route-not-found', 'No such route', `${req.method} ${req.path} is not part of this API`).toBody(req.originalUrl));

@@ -8,7 +8,7 @@ export const inventoryService: ServiceDefinition = {
   name: 'inventory',
   database: { entities: inventoryEntities, migrations: inventoryMigrations },
   createApp: createInventoryApp,
-  startBackgroundJobs: (orm, logger) => [startExpiredReservationSweeper(orm, logger)],
+  startBackgroundJobs: ({ orm, logger }) => [startExpiredReservationSweeper(orm, logger)],
 };
 
 if (require.main === module) runServiceMain(inventoryService);

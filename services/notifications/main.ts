@@ -10,8 +10,8 @@ export function defineNotificationsService(mailer: () => Mailer): ServiceDefinit
   return {
     name: 'notifications',
     database: { entities: notificationsEntities, migrations: notificationsMigrations },
-    createApp: (orm, logger) => createNotificationsApp(orm, logger, mailer()),
-    startBackgroundJobs: (orm, logger) => [startDeliveryRetrier(orm, mailer(), logger)],
+    createApp: (context) => createNotificationsApp(context, mailer()),
+    startBackgroundJobs: ({ orm, logger }) => [startDeliveryRetrier(orm, mailer(), logger)],
   };
 }
 

@@ -253,7 +253,7 @@ describe('delivery failures', () => {
 
 describe('the default transport', () => {
   it('builds the real message with nodemailer and answers with its Message-ID', async () => {
-    const app = createNotificationsApp(service.orm, createLogger('notifications'), mailerFromEnv({}));
+    const app = createNotificationsApp(service.context, mailerFromEnv({}));
     const body = confirmation();
     const res = conforms(await request(app).post('/notifications').set('Idempotency-Key', randomUUID()).send(body).expect(201));
     expect(res.body).toMatchObject({ status: 'sent', attempts: 1 });
@@ -264,7 +264,7 @@ describe('the default transport', () => {
 
   it('records a failure when the SMTP server cannot be reached', async () => {
     const port = await getFreePort();
-    const app = createNotificationsApp(service.orm, createLogger('notifications'), mailerFromEnv({ SMTP_URL: `smtp://127.0.0.1:${port}` }));
+    const app = createNotificationsApp(service.context, mailerFromEnv({ SMTP_URL: `smtp://127.0.0.1:${port}` }));
     const res = conforms(await request(app).post('/notifications').set('Idempotency-Key', randomUUID()).send(confirmation()).expect(201));
     expect(res.body).toMatchObject({ status: 'failed', attempts: 1, lastError: expect.stringMatching(/ECONNREFUSED|connect/i) });
   });

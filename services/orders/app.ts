@@ -1,13 +1,12 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { MikroORM } from '@mikro-orm/postgresql';
 import { parse } from 'yaml';
 import { createServiceApp } from '../../platform/http/app';
-import type { Logger } from '../../platform/logger';
+import type { ServiceContext } from '../../platform/service-main';
 import { ordersRoutes } from './routes';
 
 export const ordersSpec: unknown = parse(readFileSync(path.resolve(__dirname, '../../openapi/orders.yaml'), 'utf8'));
 
-export function createOrdersApp(orm: MikroORM, logger: Logger) {
-  return createServiceApp({ name: 'orders', orm, logger, spec: ordersSpec, routes: ordersRoutes(orm) });
+export function createOrdersApp({ orm, logger, auth }: ServiceContext) {
+  return createServiceApp({ name: 'orders', orm, logger, auth, spec: ordersSpec, routes: ordersRoutes(orm) });
 }

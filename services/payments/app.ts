@@ -1,9 +1,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { MikroORM } from '@mikro-orm/postgresql';
 import { parse } from 'yaml';
 import { createServiceApp } from '../../platform/http/app';
-import type { Logger } from '../../platform/logger';
+import type { ServiceContext } from '../../platform/service-main';
 import { createFakePaymentProvider, type PaymentProvider } from './provider';
 import { paymentsRoutes } from './routes';
 
@@ -14,7 +13,7 @@ export interface PaymentsAppOptions {
   provider?: PaymentProvider;
 }
 
-export function createPaymentsApp(orm: MikroORM, logger: Logger, options: PaymentsAppOptions = {}) {
+export function createPaymentsApp({ orm, logger, auth }: ServiceContext, options: PaymentsAppOptions = {}) {
   const provider = options.provider ?? createFakePaymentProvider();
-  return createServiceApp({ name: 'payments', orm, logger, spec: paymentsSpec, routes: paymentsRoutes(orm, provider) });
+  return createServiceApp({ name: 'payments', orm, logger, auth, spec: paymentsSpec, routes: paymentsRoutes(orm, provider) });
 }

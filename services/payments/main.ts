@@ -6,7 +6,7 @@ import { paymentsMigrations } from './migrations';
 export const paymentsService: ServiceDefinition = {
   name: 'payments',
   database: { entities: paymentsEntities, migrations: paymentsMigrations },
-  createApp: (orm, logger) => createPaymentsApp(orm, logger),
+  createApp: (context) => createPaymentsApp(context),
 };
 
 if (require.main === module) runServiceMain(paymentsService);

@@ -3,15 +3,18 @@
  * entities describe: after migrating a fresh database, MikroORM's schema
  * diff must be empty.
  */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import type { ServiceDefinition } from '../../platform/service-main';
 import { prepareServiceDatabase } from '../../platform/db';
+import { SERVICE_NAMES } from '../../platform/services';
 import { createTestDatabase } from '../support/database';
-import { inventoryService } from '../../services/inventory/main';
-import { paymentsService } from '../../services/payments/main';
-import { ordersService } from '../../services/orders/main';
-import { notificationsService } from '../../services/notifications/main';
 
-const services: ServiceDefinition[] = [inventoryService, paymentsService, ordersService, notificationsService];
+// Every service that exists (services/<name>/main.ts exporting `<name>Service`), so a new one is covered without editing this list.
+const services: ServiceDefinition[] = SERVICE_NAMES.filter((name) => existsSync(path.resolve(__dirname, `../../services/${name}/main.ts`))).map(
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  (name) => (require(`../../services/${name}/main`) as Record<string, ServiceDefinition>)[`${name}Service`]!,
+);
 
 it.each(services.map((service) => [service.name, service] as const))('%s: migrations match the entities', async (_name, service) => {
   const orm = await prepareServiceDatabase(await createTestDatabase(`schema_${service.name}`), service.database);
