@@ -75,6 +75,11 @@ export function jwksTokenVerifier(usersUrl: string): TokenVerifier {
   return createTokenVerifier(keys);
 }
 
+/** RFC 6750: a 401 names the scheme, and says when the token itself was the problem. */
+export function wwwAuthenticate(problemType: string): string {
+  return problemType === 'unauthenticated' ? 'Bearer' : 'Bearer error="invalid_token"';
+}
+
 function unauthenticated(type: string, detail: string): HttpProblem {
   return new HttpProblem(401, type, 'Authentication required', detail);
 }
@@ -106,7 +111,7 @@ async function principalFromToken(verifier: TokenVerifier, token: string): Promi
  * and friends. A token that is present but bad is always refused with 401.
  */
 export function authenticate(verifier: TokenVerifier): RequestHandler {
-  return (req, res, next) => {
+  return (req, _res, next) => {
     let token: string | undefined;
     try {
       token = bearerToken(req);
@@ -118,16 +123,10 @@ export function authenticate(verifier: TokenVerifier): RequestHandler {
       next();
       return;
     }
-    principalFromToken(verifier, token).then(
-      (principal) => {
-        req.principal = principal;
-        next();
-      },
-      (error: unknown) => {
-        if (error instanceof HttpProblem && error.status === 401) res.setHeader('WWW-Authenticate', `Bearer error="invalid_token"`);
-        next(error);
-      },
-    );
+    principalFromToken(verifier, token).then((principal) => {
+      req.principal = principal;
+      next();
+    }, next);
   };
 }
 

@@ -6,7 +6,7 @@ import { Client } from 'pg';
 import { MikroORM, type EntitySchema } from '@mikro-orm/postgresql';
 import { Migrator } from '@mikro-orm/migrations';
 import type { MigrationObject } from '@mikro-orm/core';
-import { IDEMPOTENCY_MIGRATION } from './idempotency';
+import { IDEMPOTENCY_MIGRATIONS } from './idempotency';
 import { ensureDatabase } from './postgres';
 
 export type MigrationEntry = MigrationObject;
@@ -24,7 +24,7 @@ export async function openServiceDatabase(databaseUrl: string, definition: Servi
     entities: definition.entities,
     extensions: [Migrator],
     migrations: {
-      migrationsList: [IDEMPOTENCY_MIGRATION, ...definition.migrations],
+      migrationsList: [...IDEMPOTENCY_MIGRATIONS, ...definition.migrations],
       transactional: true,
       allOrNothing: true,
       snapshot: false,

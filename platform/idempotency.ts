@@ -26,8 +26,14 @@ export interface HandlerResult {
   body: unknown;
 }
 
-export interface IdempotentRequest {
+/** A key belongs to its caller, as at Stripe: two callers choosing the same key never see each other's responses. */
+export interface IdempotencyKeyRef {
+  /** The caller's token subject; '' for anonymous requests. */
+  scope: string;
   key: string;
+}
+
+export interface IdempotentRequest extends IdempotencyKeyRef {
   method: string;
   path: string;
   body: unknown;
@@ -50,8 +56,19 @@ export class CreateIdempotencyRecordsTable extends Migration {
   }
 }
 
-/** Every service's migration list starts with this one. */
-export const IDEMPOTENCY_MIGRATION = { name: 'Migration00000000000000_idempotency', class: CreateIdempotencyRecordsTable };
+export class ScopeIdempotencyKeysByCaller extends Migration {
+  override async up(): Promise<void> {
+    this.addSql(`alter table idempotency_records add column if not exists scope varchar(200) not null default ''`);
+    this.addSql('alter table idempotency_records drop constraint if exists idempotency_records_pkey');
+    this.addSql('alter table idempotency_records add primary key (scope, key)');
+  }
+}
+
+/** Every service's migrations start with these (platform/db.ts prepends them). */
+export const IDEMPOTENCY_MIGRATIONS = [
+  { name: 'Migration00000000000000_idempotency', class: CreateIdempotencyRecordsTable },
+  { name: 'Migration00000000000001_idempotency_scope', class: ScopeIdempotencyKeysByCaller },
+];
 
 export function readIdempotencyKey(headerValue: string | string[] | undefined, required: boolean): string | undefined {
   const value = Array.isArray(headerValue) ? headerValue[0] : headerValue;
@@ -88,13 +105,13 @@ export async function runIdempotently(
   return em.transactional(async (tx) => {
     // Blocks while another transaction holds the same key, then finds its stored response.
     const inserted = await tx.execute<{ key: string }[]>(
-      'insert into idempotency_records (key, request_fingerprint) values (?, ?) on conflict (key) do nothing returning key',
-      [request.key, requestFingerprint],
+      'insert into idempotency_records (scope, key, request_fingerprint) values (?, ?, ?) on conflict (scope, key) do nothing returning key',
+      [request.scope, request.key, requestFingerprint],
     );
     if (inserted.length === 0) {
       const [stored] = await tx.execute<StoredRecord[]>(
-        'select request_fingerprint, response_status, response_body from idempotency_records where key = ?',
-        [request.key],
+        'select request_fingerprint, response_status, response_body from idempotency_records where scope = ? and key = ?',
+        [request.scope, request.key],
       );
       if (!stored) throw new Error(`idempotency record ${request.key} vanished`);
       if (stored.request_fingerprint !== requestFingerprint) {
@@ -116,7 +133,7 @@ export async function runIdempotently(
       if (!(error instanceof HttpProblem) || error.status >= 500) throw error;
       result = { status: error.status, body: error.toBody() };
     }
-    await storeIdempotentResponse(tx, request.key, result);
+    await storeIdempotentResponse(tx, request, result);
     return { ...result, replayed: false };
   });
 }
@@ -126,10 +143,11 @@ export async function runIdempotently(
  * the key's transaction, for work finished after it committed (mutatingRoute's
  * `afterCommit`); a repeat arriving in between gets the response stored at commit.
  */
-export async function storeIdempotentResponse(em: EntityManager, key: string, result: HandlerResult): Promise<void> {
-  await em.execute('update idempotency_records set response_status = ?, response_body = ? where key = ?', [
+export async function storeIdempotentResponse(em: EntityManager, { scope, key }: IdempotencyKeyRef, result: HandlerResult): Promise<void> {
+  await em.execute('update idempotency_records set response_status = ?, response_body = ? where scope = ? and key = ?', [
     result.status,
     JSON.stringify(result.body ?? null),
+    scope,
     key,
   ]);
 }

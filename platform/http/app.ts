@@ -11,7 +11,7 @@ import { pinoHttp } from 'pino-http';
 import swaggerUi from 'swagger-ui-express';
 import { HttpProblem, PROBLEM_CONTENT_TYPE, type ProblemBody } from './problem';
 import type { Logger } from '../logger';
-import { authenticate, type TokenVerifier } from '../auth';
+import { authenticate, wwwAuthenticate, type TokenVerifier } from '../auth';
 
 export const REQUEST_ID_HEADER = 'x-request-id';
 export const DEFAULT_BODY_LIMIT = '64kb';
@@ -98,6 +98,7 @@ export function createServiceApp(options: ServiceAppOptions): express.Express {
   const errorHandler: ErrorRequestHandler = (error, req: Request, res, _next) => {
     const problem = error instanceof HttpProblem ? error : clientErrorFromMiddleware(error);
     if (problem) {
+      if (problem.status === 401) res.setHeader('WWW-Authenticate', wwwAuthenticate(problem.type));
       sendProblem(res, problem.toBody(req.originalUrl));
       return;
     }

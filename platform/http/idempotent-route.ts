@@ -32,7 +32,7 @@ function send(res: Response, result: HandlerResult): void {
 }
 
 /**
- * A mutating route. `prepare` validates the request (so bad input is refused
+ * A mutating route. `prepare` checks the caller's rights, validates the request (so bad input is refused
  * before, and never stored under, the key) and returns the work to run in one
  * transaction. With an Idempotency-Key the work runs at most once per key.
  */
@@ -42,8 +42,9 @@ export function mutatingRoute(
   prepare: (req: Request) => TransactionalHandler,
 ): RequestHandler {
   return async (req, res) => {
-    const key = readIdempotencyKey(req.headers[IDEMPOTENCY_HEADER], options.keyRequired);
+    // prepare first: it checks who is calling, which comes before what they sent.
     const work = prepare(req);
+    const key = readIdempotencyKey(req.headers[IDEMPOTENCY_HEADER], options.keyRequired);
     const em = orm.em.fork();
     // Set only when the handler's transaction got as far as returning; run only once it has committed.
     const deferred: Pick<TransactionalResult, 'afterCommit'> = {};
@@ -57,7 +58,8 @@ export function mutatingRoute(
       send(res, deferred.afterCommit ? await deferred.afterCommit() : result);
       return;
     }
-    const outcome = await runIdempotently(em, { key, method: req.method, path: req.baseUrl + req.path, body: req.body }, run);
+    const keyRef = { scope: req.principal?.subject ?? '', key };
+    const outcome = await runIdempotently(em, { ...keyRef, method: req.method, path: req.baseUrl + req.path, body: req.body }, run);
     if (outcome.replayed) {
       res.setHeader(REPLAYED_HEADER, 'true');
       send(res, outcome);
@@ -68,7 +70,7 @@ export function mutatingRoute(
       return;
     }
     const final = await deferred.afterCommit();
-    await storeIdempotentResponse(em, key, final);
+    await storeIdempotentResponse(em, keyRef, final);
     send(res, final);
   };
 }

@@ -5,18 +5,23 @@ import { expectToMatchSpec } from '../../test/support/openapi';
 import { inventorySpec } from './app';
 import { releaseExpiredReservations } from './domain';
 import { inventoryService } from './main';
+import { asAdmin, asCustomer, asService, asSupport } from '../../test/support/auth';
 
 let service: ServiceUnderTest;
 let skuCounter = 0;
+/** Most tests call as the checkout does: as a service. */
+let serviceAuth: string;
 
 beforeAll(async () => {
   service = await serviceUnderTest(inventoryService);
+  serviceAuth = await asService('worker');
 });
 afterAll(async () => {
   await service.close();
 });
 
-const api = () => request(service.app);
+const api = () => request.agent(service.app).set('authorization', serviceAuth);
+const anonymous = () => request(service.app);
 const conforms = <T extends request.Response>(res: T): T => {
   expectToMatchSpec(inventorySpec, res);
   return res;
@@ -231,6 +236,68 @@ describe('reservations', () => {
     const reservation = conforms(await api().get('/reservations/r-expiring').expect(200));
     expect(reservation.body).toMatchObject({ status: 'released', releaseReason: 'expired' });
     expect(await stockOf(sku)).toMatchObject({ reserved: 0, available: 3 });
+  });
+});
+
+describe('authorization', () => {
+  it('lets anyone read stock levels, without a token', async () => {
+    const sku = await newSku(4);
+    conforms(await anonymous().get(`/stock/${sku}`).expect(200));
+    conforms(await anonymous().get('/stock').expect(200));
+  });
+
+  it('refuses reservations without a token (401) and from customers (403)', async () => {
+    const sku = await newSku(4);
+    const body = { lines: [{ sku, quantity: 1 }] };
+    const missing = conforms(await anonymous().put('/reservations/auth-1').send(body).expect(401));
+    expect(missing.body.type).toBe('unauthenticated');
+    const customer = await asCustomer('customer-1');
+    conforms(await anonymous().put('/reservations/auth-1').set('authorization', customer).send(body).expect(403));
+    conforms(await anonymous().post('/reservations/auth-1/release').set('authorization', customer).expect(403));
+    conforms(await anonymous().post('/reservations/auth-1/commit').set('authorization', customer).expect(403));
+    conforms(await anonymous().get('/reservations/auth-1').set('authorization', customer).expect(403));
+    expect(await stockOf(sku)).toMatchObject({ reserved: 0, available: 4 });
+  });
+
+  it('lets support read a reservation but not change stock', async () => {
+    const sku = await newSku(4);
+    await api().put('/reservations/auth-2').send({ lines: [{ sku, quantity: 1 }] }).expect(201);
+    const support = await asSupport();
+    conforms(await anonymous().get('/reservations/auth-2').set('authorization', support).expect(200));
+    conforms(await anonymous().put(`/stock/${sku}`).set('authorization', support).send({ onHand: 9 }).expect(403));
+  });
+
+  it('lets only admins and services adjust stock', async () => {
+    const sku = await newSku(4);
+    const adjust = (auth: string) =>
+      anonymous().post(`/stock/${sku}/adjustments`).set('authorization', auth).set('Idempotency-Key', `adj-${auth.slice(-12)}`).send({ delta: 2, reason: 'recount' });
+    conforms(await adjust(await asCustomer('customer-1')).expect(403));
+    conforms(await adjust(await asAdmin()).expect(200));
+    expect(await stockOf(sku)).toMatchObject({ onHand: 6 });
+  });
+
+  it('refuses a forged, expired or malformed token with 401', async () => {
+    const { generateKeyPairSync } = await import('node:crypto');
+    const { signTestToken } = await import('../../test/support/auth');
+    const otherKey = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey;
+    for (const header of [
+      `Bearer ${await signTestToken('admin-1', ['admin'], { key: otherKey })}`,
+      `Bearer ${await signTestToken('admin-1', ['admin'], { expiresIn: Math.floor(Date.now() / 1000) - 10 })}`,
+      'Bearer not-a-token',
+      'Basic YWRtaW46YWRtaW4=',
+    ]) {
+      const res = conforms(await anonymous().put('/stock/FORGED-1').set('authorization', header).send({ onHand: 1 }).expect(401));
+      expect(res.headers['www-authenticate']).toMatch(/^Bearer/);
+    }
+  });
+
+  it('keeps idempotency keys apart per caller', async () => {
+    const sku = await newSku(10);
+    const key = `shared-key-${sku}`;
+    const first = await anonymous().post(`/stock/${sku}/adjustments`).set('authorization', await asAdmin()).set('Idempotency-Key', key).send({ delta: 1, reason: 'a' }).expect(200);
+    const second = await anonymous().post(`/stock/${sku}/adjustments`).set('authorization', serviceAuth).set('Idempotency-Key', key).send({ delta: 1, reason: 'a' }).expect(200);
+    expect(second.headers['idempotent-replayed']).toBeUndefined();
+    expect(second.body.onHand).toBe(first.body.onHand + 1);
   });
 });
 

@@ -15,6 +15,7 @@ import {
 } from './domain';
 import { Reservation } from './entities';
 import { notFound } from '../../platform/http/problem';
+import { requireRole } from '../../platform/auth';
 import { ListStockQuery, ReservationIdParams, ReserveRequest, SetStockRequest, SkuParams, StockAdjustmentRequest } from './schemas';
 
 export function inventoryRoutes(orm: MikroORM): Router {
@@ -34,6 +35,7 @@ export function inventoryRoutes(orm: MikroORM): Router {
   router.put(
     '/stock/:sku',
     mutatingRoute(orm, { keyRequired: false }, (req) => {
+      requireRole(req, 'admin', 'service');
       const { sku } = parseRequest('params', SkuParams, req.params);
       const body = parseRequest('body', SetStockRequest, req.body);
       return async (tx) => ({ status: 200, body: toStockLevel(await setStock(tx, sku, body.onHand)) });
@@ -43,13 +45,16 @@ export function inventoryRoutes(orm: MikroORM): Router {
   router.post(
     '/stock/:sku/adjustments',
     mutatingRoute(orm, { keyRequired: true }, (req) => {
+      requireRole(req, 'admin', 'service');
       const { sku } = parseRequest('params', SkuParams, req.params);
       const body = parseRequest('body', StockAdjustmentRequest, req.body);
       return async (tx) => ({ status: 200, body: toStockLevel(await adjustStock(tx, sku, body.delta)) });
     }),
   );
 
+  // Reservations are the checkout's business: services and staff only.
   router.get('/reservations/:reservationId', async (req, res) => {
+    requireRole(req, 'admin', 'support', 'service');
     const { reservationId } = parseRequest('params', ReservationIdParams, req.params);
     const reservation = await em().findOne(Reservation, { id: reservationId });
     if (!reservation) throw notFound('Reservation', reservationId);
@@ -59,6 +64,7 @@ export function inventoryRoutes(orm: MikroORM): Router {
   router.put(
     '/reservations/:reservationId',
     mutatingRoute(orm, { keyRequired: false }, (req) => {
+      requireRole(req, 'admin', 'service');
       const { reservationId } = parseRequest('params', ReservationIdParams, req.params);
       const body = parseRequest('body', ReserveRequest, req.body);
       return async (tx) => {
@@ -71,6 +77,7 @@ export function inventoryRoutes(orm: MikroORM): Router {
   router.post(
     '/reservations/:reservationId/commit',
     mutatingRoute(orm, { keyRequired: false }, (req) => {
+      requireRole(req, 'admin', 'service');
       const { reservationId } = parseRequest('params', ReservationIdParams, req.params);
       return async (tx) => ({ status: 200, body: toReservationView(await commitReservation(tx, reservationId)) });
     }),
@@ -79,6 +86,7 @@ export function inventoryRoutes(orm: MikroORM): Router {
   router.post(
     '/reservations/:reservationId/release',
     mutatingRoute(orm, { keyRequired: false }, (req) => {
+      requireRole(req, 'admin', 'service');
       const { reservationId } = parseRequest('params', ReservationIdParams, req.params);
       return async (tx) => ({ status: 200, body: toReservationView(await releaseReservation(tx, reservationId)) });
     }),

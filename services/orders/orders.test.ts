@@ -5,20 +5,25 @@ import { expectToMatchSpec } from '../../test/support/openapi';
 import type { components } from './api.gen';
 import { ordersSpec } from './app';
 import { ordersService } from './main';
+import { asAdmin, asCustomer, asService, asSupport } from '../../test/support/auth';
 
 type CreateOrderRequest = components['schemas']['CreateOrderRequest'];
 type Order = components['schemas']['Order'];
 
 let service: ServiceUnderTest;
+/** Most tests call as the checkout does: as a service. */
+let serviceAuth: string;
 
 beforeAll(async () => {
   service = await serviceUnderTest(ordersService);
+  serviceAuth = await asService('worker');
 });
 afterAll(async () => {
   await service.close();
 });
 
-const api = () => request(service.app);
+const api = () => request.agent(service.app).set('authorization', serviceAuth);
+const as = (auth: string) => request.agent(service.app).set('authorization', auth);
 const conforms = <T extends request.Response>(res: T): T => {
   expectToMatchSpec(ordersSpec, res);
   return res;
@@ -268,6 +273,59 @@ describe('listing orders', () => {
   ])('refuses %s', async (_case, query, field) => {
     const res = conforms(await api().get('/orders').query(query).expect(400));
     expect(res.body.errors.map((error: { field: string }) => error.field)).toContain(field);
+  });
+});
+
+describe('authorization', () => {
+  it('shows a customer their own orders only, and answers someone else’s as missing', async () => {
+    const customer = `customer-${randomUUID()}`;
+    const mine = await createOrder(orderRequest({ customerId: customer }));
+    const theirs = await createOrder(orderRequest({ customerId: `customer-${randomUUID()}` }));
+    const auth = await asCustomer(customer);
+
+    conforms(await as(auth).get(`/orders/${mine.id}`).expect(200));
+    const hidden = conforms(await as(auth).get(`/orders/${theirs.id}`).expect(404));
+    expect(hidden.body.type).toBe('not-found');
+
+    const list = conforms(await as(auth).get('/orders').expect(200));
+    expect(list.body.items.map((order: Order) => order.id)).toEqual([mine.id]);
+    conforms(await as(auth).get('/orders').query({ customerId: theirs.customerId }).expect(403));
+  });
+
+  it('lets support read any customer’s orders but not change them', async () => {
+    const order = await createOrder();
+    const support = await asSupport();
+    conforms(await as(support).get(`/orders/${order.id}`).expect(200));
+    const list = conforms(await as(support).get('/orders').query({ customerId: order.customerId }).expect(200));
+    expect(list.body.items.length).toBeGreaterThan(0);
+    conforms(await as(support).post(`/orders/${order.id}/ship`).send({}).expect(403));
+    conforms(await as(support).post(`/orders/${order.id}/cancel`).send({ reason: 'x' }).expect(403));
+  });
+
+  it('lets only services and admins create, cancel, ship and deliver', async () => {
+    const customer = `customer-${randomUUID()}`;
+    const auth = await asCustomer(customer);
+    conforms(await as(auth).put(`/orders/${randomUUID()}`).send(orderRequest({ customerId: customer })).expect(403));
+    const order = await createOrder(orderRequest({ customerId: customer }));
+    conforms(await as(auth).post(`/orders/${order.id}/cancel`).send({ reason: 'changed my mind' }).expect(403));
+    conforms(await as(auth).post(`/orders/${order.id}/ship`).send({}).expect(403));
+    const shipped = conforms(await as(await asAdmin()).post(`/orders/${order.id}/ship`).send({}).expect(200));
+    expect(shipped.body.status).toBe('shipped');
+  });
+
+  it('asks for a token on every route', async () => {
+    const id = randomUUID();
+    for (const call of [
+      request(service.app).get('/orders'),
+      request(service.app).get(`/orders/${id}`),
+      request(service.app).put(`/orders/${id}`).send(orderRequest()),
+      request(service.app).post(`/orders/${id}/cancel`).send({ reason: 'x' }),
+      request(service.app).post(`/orders/${id}/ship`).send({}),
+      request(service.app).post(`/orders/${id}/deliver`).send({}),
+    ]) {
+      const res = conforms(await call.expect(401));
+      expect(res.headers['www-authenticate']).toBe('Bearer');
+    }
   });
 });
 

@@ -2,6 +2,8 @@ import { Router } from 'express';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { mutatingRoute } from '../../platform/http/idempotent-route';
 import { parseRequest } from '../../platform/http/validate';
+import { notFound } from '../../platform/http/problem';
+import { isStaffOrService, mayAccessCustomer, requireCustomerAccess, requirePrincipal, requireRole } from '../../platform/auth';
 import { advanceFulfilment, cancelOrder, createOrder, getOrder, listOrders, toOrderView } from './domain';
 import { CancelOrderRequest, CreateOrderRequest, ListOrdersQuery, OrderIdParams, StatusChangeRequest } from './schemas';
 
@@ -10,18 +12,27 @@ export function ordersRoutes(orm: MikroORM): Router {
   const em = () => orm.em as EntityManager;
 
   router.get('/orders', async (req, res) => {
+    const principal = requirePrincipal(req);
     const query = parseRequest('query', ListOrdersQuery, req.query);
-    res.json(await listOrders(em(), query));
+    // A customer's list is always their own; staff may list anyone's, or everyone's.
+    if (!isStaffOrService(principal)) requireCustomerAccess(req, query.customerId ?? principal.subject, 'read');
+    const customerId = isStaffOrService(principal) ? query.customerId : principal.subject;
+    res.json(await listOrders(em(), { ...query, customerId }));
   });
 
   router.get('/orders/:orderId', async (req, res) => {
+    const principal = requirePrincipal(req);
     const { orderId } = parseRequest('params', OrderIdParams, req.params);
-    res.json(toOrderView(await getOrder(em(), orderId)));
+    const order = await getOrder(em(), orderId);
+    // Someone else's order is answered as missing, so order ids reveal nothing.
+    if (!mayAccessCustomer(principal, order.customerId, 'read')) throw notFound('Order', orderId);
+    res.json(toOrderView(order));
   });
 
   router.put(
     '/orders/:orderId',
     mutatingRoute(orm, { keyRequired: false }, (req) => {
+      requireRole(req, 'service', 'admin');
       const { orderId } = parseRequest('params', OrderIdParams, req.params);
       const body = parseRequest('body', CreateOrderRequest, req.body);
       return async (tx) => {
@@ -34,6 +45,7 @@ export function ordersRoutes(orm: MikroORM): Router {
   router.post(
     '/orders/:orderId/cancel',
     mutatingRoute(orm, { keyRequired: false }, (req) => {
+      requireRole(req, 'service', 'admin');
       const { orderId } = parseRequest('params', OrderIdParams, req.params);
       const body = parseRequest('body', CancelOrderRequest, req.body);
       return async (tx) => ({ status: 200, body: await cancelOrder(tx, orderId, body.reason) });
@@ -47,6 +59,7 @@ export function ordersRoutes(orm: MikroORM): Router {
     router.post(
       `/orders/:orderId/${step}`,
       mutatingRoute(orm, { keyRequired: false }, (req) => {
+        requireRole(req, 'admin', 'service');
         const { orderId } = parseRequest('params', OrderIdParams, req.params);
         const body = parseRequest('body', StatusChangeRequest, req.body);
         return async (tx) => ({ status: 200, body: toOrderView(await advanceFulfilment(tx, orderId, target, body.note)) });

@@ -5,6 +5,7 @@ import { expectToMatchSpec } from '../../test/support/openapi';
 import { paymentsSpec } from './app';
 import { paymentsService } from './main';
 import { hasExpired, passesLuhn } from './schemas';
+import { asAdmin, asCustomer, asService, asSupport } from '../../test/support/auth';
 
 const CARDS = {
   visa: '4242424242424242',
@@ -18,15 +19,19 @@ const NEXT_YEAR = new Date().getUTCFullYear() + 1;
 
 let service: ServiceUnderTest;
 let counter = 0;
+/** Most tests call as the checkout does: as a service. */
+let serviceAuth: string;
 
 beforeAll(async () => {
   service = await serviceUnderTest(paymentsService);
+  serviceAuth = await asService('worker');
 });
 afterAll(async () => {
   await service.close();
 });
 
-const api = () => request(service.app);
+const api = () => request.agent(service.app).set('authorization', serviceAuth);
+const as = (auth: string) => request.agent(service.app).set('authorization', auth);
 const conforms = <T extends request.Response>(res: T): T => {
   expectToMatchSpec(paymentsSpec, res);
   return res;
@@ -442,6 +447,43 @@ describe('refunds', () => {
     const res = conforms(await postRefund({ chargeId: 'ch_nope' }).expect(422));
     expect(res.body.type).toBe('unknown-charge');
     expect(fieldsOf(res)).toEqual(['body.chargeId']);
+  });
+});
+
+describe('authorization', () => {
+  it('tokenises a customer’s card as theirs, and refuses to tokenise for someone else', async () => {
+    const customer = unique('customer');
+    const auth = await asCustomer(customer);
+    const own = conforms(await as(auth).post('/payment-methods').send({ card: card(CARDS.visa) }).expect(201));
+    expect(own.body.customerId).toBe(customer);
+    conforms(await as(auth).get(`/payment-methods/${own.body.id}`).expect(200));
+    conforms(await as(auth).post('/payment-methods').send({ card: card(CARDS.visa), customerId: unique('someone-else') }).expect(403));
+    conforms(await request(service.app).post('/payment-methods').send({ card: card(CARDS.visa) }).expect(401));
+  });
+
+  it('hides other customers’ payment methods and charges behind 404', async () => {
+    const owner = unique('customer');
+    const body = await chargeBody(CARDS.visa, { customerId: owner, paymentMethodId: await tokenise(CARDS.visa, owner) });
+    const charge = conforms(await api().post('/charges').set('Idempotency-Key', unique('key')).send(body).expect(201));
+    const stranger = await asCustomer(unique('customer'));
+    conforms(await as(stranger).get(`/charges/${charge.body.id}`).expect(404));
+    conforms(await as(stranger).get(`/payment-methods/${body.paymentMethodId}`).expect(404));
+    const mine = conforms(await as(await asCustomer(owner)).get('/charges').expect(200));
+    expect(mine.body.items.map((item: { id: string }) => item.id)).toEqual([charge.body.id]);
+    conforms(await as(stranger).get('/charges').query({ customerId: owner }).expect(403));
+    conforms(await as(await asSupport()).get(`/charges/${charge.body.id}`).expect(200));
+  });
+
+  it('lets only services and admins charge and refund', async () => {
+    const customer = unique('customer');
+    const auth = await asCustomer(customer);
+    const body = await chargeBody(CARDS.visa, { customerId: customer, paymentMethodId: await tokenise(CARDS.visa, customer) });
+    conforms(await as(auth).post('/charges').set('Idempotency-Key', unique('key')).send(body).expect(403));
+    conforms(await as(await asSupport()).post('/charges').set('Idempotency-Key', unique('key')).send(body).expect(403));
+    const charge = conforms(await api().post('/charges').set('Idempotency-Key', unique('key')).send(body).expect(201));
+    conforms(await as(auth).post('/refunds').set('Idempotency-Key', unique('key')).send({ chargeId: charge.body.id }).expect(403));
+    conforms(await as(auth).post(`/references/${body.reference}/refund`).send({}).expect(403));
+    conforms(await as(await asAdmin()).post('/refunds').set('Idempotency-Key', unique('key')).send({ chargeId: charge.body.id }).expect(201));
   });
 });
 

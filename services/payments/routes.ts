@@ -2,6 +2,8 @@ import { Router } from 'express';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { mutatingRoute } from '../../platform/http/idempotent-route';
 import { parseRequest } from '../../platform/http/validate';
+import { notFound } from '../../platform/http/problem';
+import { hasRole, isStaffOrService, mayAccessCustomer, requireCustomerAccess, requirePrincipal, requireRole } from '../../platform/auth';
 import {
   cardDeclined,
   createCharge,
@@ -33,29 +35,44 @@ export function paymentsRoutes(orm: MikroORM, provider: PaymentProvider): Router
 
   // Deliberately not a mutatingRoute: an Idempotency-Key would keep a fingerprint of the card data.
   router.post('/payment-methods', async (req, res) => {
+    const principal = requireRole(req, 'customer', 'admin', 'service');
     const body = parseRequest('body', CreatePaymentMethodRequest, req.body);
-    const method = await createPaymentMethod(em().fork(), provider, body);
+    // A customer's card is always their own; admins and services may tokenise for anyone.
+    if (!hasRole(principal, 'admin', 'service')) requireCustomerAccess(req, body.customerId ?? principal.subject, 'write');
+    const customerId = hasRole(principal, 'admin', 'service') ? body.customerId : principal.subject;
+    const method = await createPaymentMethod(em().fork(), provider, { ...body, ...(customerId ? { customerId } : {}) });
     res.status(201).json(toPaymentMethodView(method));
   });
 
   router.get('/payment-methods/:paymentMethodId', async (req, res) => {
+    const principal = requirePrincipal(req);
     const { paymentMethodId } = parseRequest('params', PaymentMethodIdParams, req.params);
-    res.json(toPaymentMethodView(await getPaymentMethod(em(), paymentMethodId)));
+    const method = await getPaymentMethod(em(), paymentMethodId);
+    const visible = isStaffOrService(principal) || (!!method.customerId && mayAccessCustomer(principal, method.customerId, 'read'));
+    if (!visible) throw notFound('Payment method', paymentMethodId);
+    res.json(toPaymentMethodView(method));
   });
 
   router.get('/charges', async (req, res) => {
+    const principal = requirePrincipal(req);
     const query = parseRequest('query', ListChargesQuery, req.query);
-    res.json(await listCharges(em(), query));
+    if (!isStaffOrService(principal)) requireCustomerAccess(req, query.customerId ?? principal.subject, 'read');
+    const customerId = isStaffOrService(principal) ? query.customerId : principal.subject;
+    res.json(await listCharges(em(), { ...query, customerId }));
   });
 
   router.get('/charges/:chargeId', async (req, res) => {
+    const principal = requirePrincipal(req);
     const { chargeId } = parseRequest('params', ChargeIdParams, req.params);
-    res.json(toChargeView(await getCharge(em(), chargeId)));
+    const charge = await getCharge(em(), chargeId);
+    if (!mayAccessCustomer(principal, charge.customerId, 'read')) throw notFound('Charge', chargeId);
+    res.json(toChargeView(charge));
   });
 
   router.post(
     '/charges',
     mutatingRoute(orm, { keyRequired: true }, (req) => {
+      requireRole(req, 'service', 'admin');
       const body = parseRequest('body', CreateChargeRequest, req.body);
       return async (tx) => {
         const charge = await createCharge(tx, provider, body);
@@ -69,6 +86,7 @@ export function paymentsRoutes(orm: MikroORM, provider: PaymentProvider): Router
   router.post(
     '/references/:reference/refund',
     mutatingRoute(orm, { keyRequired: false }, (req) => {
+      requireRole(req, 'service', 'admin');
       const { reference } = parseRequest('params', ReferenceParams, req.params);
       parseRequest('body', RefundReferenceBody, req.body);
       return async (tx) => ({ status: 200, body: await refundReference(tx, provider, reference) });
@@ -78,6 +96,7 @@ export function paymentsRoutes(orm: MikroORM, provider: PaymentProvider): Router
   router.post(
     '/refunds',
     mutatingRoute(orm, { keyRequired: true }, (req) => {
+      requireRole(req, 'service', 'admin');
       const body = parseRequest('body', CreateRefundRequest, req.body);
       return async (tx) => ({ status: 201, body: toRefundView(await createRefund(tx, provider, body)) });
     }),
