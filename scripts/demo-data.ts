@@ -23,3 +23,14 @@ export const TEST_CARDS = {
   insufficientFunds: '4000000000009995',
   processingError: '4000000000000119',
 } as const;
+
+/**
+ * The demo shop's accounts. The admin is created by the users service itself
+ * at start (BOOTSTRAP_ADMIN_*); the seed signs up the others. Local demo
+ * passwords only: set your own through the environment anywhere else.
+ */
+export const DEMO_ACCOUNTS = {
+  admin: { email: 'admin@shop.example', password: 'admin-password-change-me', name: 'Shop Admin' },
+  support: { email: 'support@shop.example', password: 'support-password-change-me', name: 'Sam Support' },
+  customer: { email: 'ada@shop.example', password: 'ada-password-change-me', name: 'Ada Lovelace', phone: '+441234567890' },
+} as const;

@@ -30,6 +30,7 @@ import { startTemporalDevServer, type TemporalDevServer } from '../platform/temp
 import { registerSearchAttributes } from '../platform/temporal-search-attributes';
 import { DEFAULT_ADDRESS, temporalConnectionConfig, type TemporalConnectionConfig } from '../temporal.config';
 import { setupTemporalBinaries } from './setup-temporal';
+import { DEMO_ACCOUNTS } from './demo-data';
 
 type Env = NodeJS.ProcessEnv;
 
@@ -94,6 +95,8 @@ export function portClaims(plan: StartPlan): PortClaim[] {
 /** The environment every child gets: where PostgreSQL, Temporal and each service are. */
 export function childEnvironment(plan: StartPlan, databaseUrl: string, temporalAddress: string, env: Env = process.env): Env {
   const childEnv: Env = {
+    BOOTSTRAP_ADMIN_EMAIL: DEMO_ACCOUNTS.admin.email,
+    BOOTSTRAP_ADMIN_PASSWORD: DEMO_ACCOUNTS.admin.password,
     ...env,
     DATABASE_URL: databaseUrl,
     TEMPORAL_ADDRESS: temporalAddress,

@@ -8,6 +8,8 @@ import { SignJWT } from 'jose';
 import { createTokenVerifier, TOKEN_ALGORITHM, TOKEN_AUDIENCE, TOKEN_ISSUER, type Role, type TokenVerifier } from '../../platform/auth';
 
 const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+/** The key test tokens are signed with, for tests that build unusual tokens themselves. */
+export const testSigningKey = privateKey;
 
 export const testTokenVerifier: TokenVerifier = createTokenVerifier(publicKey);
 
