@@ -66,7 +66,12 @@ export interface RunningService {
   stop(): Promise<void>;
 }
 
-export async function startService(definition: ServiceDefinition, env: Record<string, string | undefined> = process.env): Promise<RunningService> {
+/** `overrides`: tests give their own token verifier or service token. */
+export async function startService(
+  definition: ServiceDefinition,
+  env: Record<string, string | undefined> = process.env,
+  overrides: Partial<Pick<ServiceContext, 'auth' | 'serviceToken'>> = {},
+): Promise<RunningService> {
   const logger = createLogger(definition.name);
   const config = readServiceConfig(definition.name, env);
   const orm = await prepareServiceDatabase(config.databaseUrl, definition.database);
@@ -80,6 +85,7 @@ export async function startService(definition: ServiceDefinition, env: Record<st
       clientId: definition.name,
       clientSecret: serviceClientSecret(env),
     }),
+    ...overrides,
   };
   const app = definition.createApp(context);
   const server = await new Promise<Server>((resolve, reject) => {

@@ -139,6 +139,8 @@ export interface components {
         Currency: string;
         /** Format: email */
         Email: string;
+        /** @description E.164; when given, status changes are also sent by SMS */
+        Phone: string;
         /** @description An amount in the currency's minor units (cents) */
         MinorUnits: number;
         /** @enum {string} */
@@ -166,6 +168,7 @@ export interface components {
             checkoutId: components["schemas"]["CheckoutId"];
             customerId: components["schemas"]["CustomerId"];
             customerEmail: components["schemas"]["Email"];
+            customerPhone?: components["schemas"]["Phone"];
             currency: components["schemas"]["Currency"];
             /** @description One line per SKU; a SKU may appear once. */
             lines: components["schemas"]["OrderLine"][];
@@ -196,6 +199,7 @@ export interface components {
             checkoutId: components["schemas"]["CheckoutId"];
             customerId: components["schemas"]["CustomerId"];
             customerEmail: components["schemas"]["Email"];
+            customerPhone?: components["schemas"]["Phone"];
             status: components["schemas"]["OrderStatus"];
             lines: components["schemas"]["OrderLine"][];
             total: components["schemas"]["Money"];

@@ -13,7 +13,8 @@ import { UniqueConstraintViolationException } from '@mikro-orm/postgresql';
 import { stringify } from 'safe-stable-stringify';
 import { conflict, HttpProblem, notFound } from '../../platform/http/problem';
 import type { components } from './api.gen';
-import { Order, OrderCancellationTombstone, type OrderStatus, type StatusChange } from './entities';
+import { randomUUID } from 'node:crypto';
+import { Order, OrderCancellationTombstone, OrderEvent, type OrderEventType, type OrderStatus, type StatusChange } from './entities';
 
 type Schemas = components['schemas'];
 export type CreateOrderInput = Schemas['CreateOrderRequest'];
@@ -24,6 +25,7 @@ export function toOrderView(order: Order): Schemas['Order'] {
     checkoutId: order.checkoutId,
     customerId: order.customerId,
     customerEmail: order.customerEmail,
+    ...(order.customerPhone ? { customerPhone: order.customerPhone } : {}),
     status: order.status,
     lines: order.lines,
     total: { amount: order.total, currency: order.currency },
@@ -76,6 +78,7 @@ function inputOf(order: Order): CreateOrderInput {
     checkoutId: order.checkoutId,
     customerId: order.customerId,
     customerEmail: order.customerEmail,
+    ...(order.customerPhone ? { customerPhone: order.customerPhone } : {}),
     currency: order.currency,
     lines: order.lines,
     total: order.total,
@@ -97,6 +100,12 @@ function withStatus(order: Order, status: OrderStatus, note?: string): void {
   const change: StatusChange = { status, at: new Date().toISOString(), ...(note ? { note } : {}) };
   order.status = status;
   order.statusHistory = [...order.statusHistory, change];
+}
+
+/** Into the outbox, in the caller's transaction: the customer hears of the change once it has committed. */
+function recordEvent(em: EntityManager, order: Order, type: OrderEventType, note?: string): void {
+  const now = new Date();
+  em.create(OrderEvent, { id: randomUUID(), orderId: order.id, type, note: note ?? null, occurredAt: now, nextAttemptAt: now, attempts: 0 });
 }
 
 /** The saga creates the order after charging, so a new order is placed and paid at once. */
@@ -139,7 +148,12 @@ export async function createOrder(em: EntityManager, id: string, input: CreateOr
   return { order, created: true };
 }
 
-export async function cancelOrder(em: EntityManager, id: string, reason: string): Promise<Schemas['OrderCancellation']> {
+export async function cancelOrder(
+  em: EntityManager,
+  id: string,
+  reason: string,
+  options: { notifyCustomer: boolean } = { notifyCustomer: false },
+): Promise<Schemas['OrderCancellation']> {
   await lockOrderId(em, id);
   const order = await em.findOne(Order, { id }, { lockMode: LockMode.PESSIMISTIC_WRITE });
   if (!order) {
@@ -155,6 +169,8 @@ export async function cancelOrder(em: EntityManager, id: string, reason: string)
   }
   if (order.status !== 'cancelled') {
     withStatus(order, 'cancelled', reason);
+    // The checkout tells the customer about its own failure; an order cancelled by staff is news to them.
+    if (options.notifyCustomer) recordEvent(em, order, 'order_cancelled', reason);
     await em.flush();
   }
   return { orderId: id, status: 'cancelled', order: toOrderView(order) };
@@ -172,6 +188,7 @@ export async function advanceFulfilment(em: EntityManager, id: string, target: k
     throw conflict('invalid-transition', `Order ${id} is ${order.status}; only a ${from} order can become ${target}`, { orderStatus: order.status });
   }
   withStatus(order, target, note);
+  recordEvent(em, order, target === 'shipped' ? 'order_shipped' : 'order_delivered', note);
   await em.flush();
   return order;
 }

@@ -23,6 +23,7 @@ export const Order = defineEntity({
     checkoutId: p.string().length(128).unique(),
     customerId: p.string().length(128),
     customerEmail: p.string().length(254),
+    customerPhone: p.string().length(16).nullable(),
     currency: p.string().length(3),
     lines: p.json<OrderLine[]>(),
     // Minor units; bigint because a large order can pass 2^31 cents.
@@ -51,4 +52,31 @@ export const OrderCancellationTombstone = defineEntity({
 });
 export type OrderCancellationTombstone = InferEntity<typeof OrderCancellationTombstone>;
 
-export const ordersEntities = [Order, OrderCancellationTombstone];
+export const ORDER_EVENT_TYPES = ['order_shipped', 'order_delivered', 'order_cancelled'] as const;
+export type OrderEventType = (typeof ORDER_EVENT_TYPES)[number];
+
+/**
+ * The outbox: a status change the customer must hear about, written in the
+ * same transaction as the change, so it is never lost and never sent for a
+ * change that rolled back. A background job hands it to the notifications service.
+ */
+export const OrderEvent = defineEntity({
+  name: 'OrderEvent',
+  tableName: 'order_events',
+  properties: {
+    id: p.uuid().primary(),
+    orderId: p.uuid(),
+    type: p.enum([...ORDER_EVENT_TYPES]),
+    note: p.string().length(500).nullable(),
+    occurredAt: p.datetime(),
+    attempts: p.integer().default(0),
+    nextAttemptAt: p.datetime(),
+    deliveredAt: p.datetime().nullable(),
+    lastError: p.string().length(1000).nullable(),
+  },
+  indexes: [{ properties: ['deliveredAt', 'nextAttemptAt'] }],
+  uniques: [{ properties: ['orderId', 'type'] }],
+});
+export type OrderEvent = InferEntity<typeof OrderEvent>;
+
+export const ordersEntities = [Order, OrderCancellationTombstone, OrderEvent];

@@ -3,7 +3,7 @@ import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { mutatingRoute } from '../../platform/http/idempotent-route';
 import { parseRequest } from '../../platform/http/validate';
 import { notFound } from '../../platform/http/problem';
-import { isStaffOrService, mayAccessCustomer, requireCustomerAccess, requirePrincipal, requireRole } from '../../platform/auth';
+import { hasRole, isStaffOrService, mayAccessCustomer, requireCustomerAccess, requirePrincipal, requireRole } from '../../platform/auth';
 import { advanceFulfilment, cancelOrder, createOrder, getOrder, listOrders, toOrderView } from './domain';
 import { CancelOrderRequest, CreateOrderRequest, ListOrdersQuery, OrderIdParams, StatusChangeRequest } from './schemas';
 
@@ -45,10 +45,12 @@ export function ordersRoutes(orm: MikroORM): Router {
   router.post(
     '/orders/:orderId/cancel',
     mutatingRoute(orm, { keyRequired: false }, (req) => {
-      requireRole(req, 'service', 'admin');
+      const principal = requireRole(req, 'service', 'admin');
       const { orderId } = parseRequest('params', OrderIdParams, req.params);
       const body = parseRequest('body', CancelOrderRequest, req.body);
-      return async (tx) => ({ status: 200, body: await cancelOrder(tx, orderId, body.reason) });
+      // A service cancelling is the checkout compensating, and the checkout notifies the customer itself.
+      const notifyCustomer = !hasRole(principal, 'service');
+      return async (tx) => ({ status: 200, body: await cancelOrder(tx, orderId, body.reason, { notifyCustomer }) });
     }),
   );
 

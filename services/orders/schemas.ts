@@ -55,6 +55,7 @@ export const CreateOrderRequest = z.strictObject({
   checkoutId: CheckoutId,
   customerId: CustomerId,
   customerEmail: z.email('must be an e-mail address').max(254),
+  customerPhone: z.string().regex(/^\+[1-9][0-9]{6,14}$/, 'must be an E.164 phone number, like +441234567890').optional(),
   currency: currencyCode,
   lines: z
     .array(OrderLine)
