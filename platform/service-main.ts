@@ -9,6 +9,7 @@ import type express from 'express';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { z } from 'zod';
 import { prepareServiceDatabase, type ServiceDatabase } from './db';
+import { redact } from './postgres';
 import { createLogger, type Logger } from './logger';
 import { jwksTokenVerifier, type TokenVerifier } from './auth';
 import { clientCredentialsTokenSource, serviceClientSecret, type AccessTokenSource } from './service-token';
@@ -74,7 +75,10 @@ export async function startService(
 ): Promise<RunningService> {
   const logger = createLogger(definition.name);
   const config = readServiceConfig(definition.name, env);
-  const orm = await prepareServiceDatabase(config.databaseUrl, definition.database);
+  const orm = await prepareServiceDatabase(config.databaseUrl, definition.database).catch((error: unknown) => {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new Error(`${definition.name}: cannot open its database at ${redact(config.databaseUrl)}: ${reason}`, { cause: error });
+  });
   const context: ServiceContext = {
     orm,
     logger,
@@ -100,9 +104,12 @@ export async function startService(
   const stop = () => {
     stopping ??= (async () => {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      // Keep-alive connections go idle once their request is answered; close each as it does, not at its keep-alive timeout.
       server.closeIdleConnections();
+      const reapIdle = setInterval(() => server.closeIdleConnections(), 50);
       const force = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS);
       await closed;
+      clearInterval(reapIdle);
       clearTimeout(force);
       await Promise.all(jobs.map((job) => job.stop()));
       await orm.close();
