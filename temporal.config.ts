@@ -49,6 +49,18 @@ export const COMPENSATION_RETRY: RetryPolicy = {
   maximumInterval: '1m',
 };
 
+/**
+ * How long a checkout that needs a person waits for support to retry or cancel
+ * it. When the deadline passes, the checkout is undone and the customer told.
+ */
+export const SUPPORT_DEADLINE = '24h';
+
+/**
+ * Compensations are retried for this long before they wait for support (who
+ * can retry them again, or resolve them by hand).
+ */
+export const COMPENSATION_RETRY_BUDGET = '30m';
+
 export const ACTIVITY_TIMEOUTS = {
   /** One HTTP call to a service; the HTTP client gives up earlier (see SERVICE_HTTP_TIMEOUT_MS). */
   startToClose: '15s',

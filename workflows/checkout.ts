@@ -10,26 +10,41 @@
  *
  * Once the order is created the purchase is decided: committing the stock and
  * confirming to the customer run to the end, even if the workflow is cancelled.
+ *
+ * A step that keeps failing for reasons outside the customer's control (a
+ * service down past its retry budget), or a compensation that cannot complete,
+ * does not give up silently: the checkout waits for support, who retry or
+ * cancel it (updates `retryCheckout` / `cancelCheckout`, or the signals `retry`
+ * / `cancel` from the Temporal UI). If nobody decides before SUPPORT_DEADLINE,
+ * a stuck step is undone and the customer told.
  */
 import {
   ActivityCancellationType,
   ActivityFailure,
   ApplicationFailure,
   CancellationScope,
+  condition,
   isCancellation,
   log,
+  patched,
   proxyActivities,
   setHandler,
   upsertMemo,
   upsertSearchAttributes,
   uuid4,
+  workflowInfo,
   type ActivityOptions,
 } from '@temporalio/workflow';
 import type { CheckoutActivities, NotificationTemplate } from '../activities/types';
-import { ACTIVITY_TIMEOUTS, COMPENSATION_RETRY, SEARCH_ATTRIBUTES, SERVICE_CALL_RETRY } from '../temporal.config';
+import { ACTIVITY_TIMEOUTS, COMPENSATION_RETRY, COMPENSATION_RETRY_BUDGET, SEARCH_ATTRIBUTES, SERVICE_CALL_RETRY, SUPPORT_DEADLINE } from '../temporal.config';
 import { BUSINESS_FAILURE_TYPES, isBusinessFailureType } from './failures';
 import {
+  cancelCheckoutSignal,
+  cancelCheckoutUpdate,
   getCheckoutStateQuery,
+  retryCheckoutSignal,
+  retryCheckoutUpdate,
+  type CancelRequest,
   type CheckoutFailure,
   type CheckoutInput,
   type CheckoutResult,
@@ -37,11 +52,20 @@ import {
   type CheckoutStatus,
   type CheckoutStep,
   type CompensationRecord,
+  type SupportAction,
+  type SupportRequest,
 } from './messages';
+
+/**
+ * Checkouts started before the support desk existed keep their old behaviour
+ * when they replay: a stuck step was compensated at once, a failed compensation recorded.
+ */
+const SUPPORT_DESK_PATCH = 'support-desk';
 
 /** Values of the CheckoutStatus search attribute, for filtering in the Temporal UI. */
 export const CHECKOUT_STATUS_VALUES = {
   running: 'Running',
+  waiting_for_support: 'WaitingForSupport',
   compensating: 'Compensating',
   completed: 'Completed',
   failed: 'Failed',
@@ -55,6 +79,16 @@ export const CHECKOUT_FAILURE_REASONS = {
   Cancelled: 'Cancelled',
   /** Set on a *completed* checkout: the stock could not be committed and support must reconcile it. */
   InventoryNotCommitted: 'InventoryNotCommitted',
+  /** While waiting for support: a step's retries ran out (a service is down). */
+  StepStuck: 'StepStuck',
+  /** While waiting for support: a compensation could not complete. */
+  CompensationStuck: 'CompensationStuck',
+  /** Support cancelled the checkout. */
+  CancelledBySupport: 'CancelledBySupport',
+  /** The customer cancelled the checkout before paying. */
+  CancelledByCustomer: 'CancelledByCustomer',
+  /** Nobody decided before the support deadline, so the checkout was undone. */
+  SupportDeadlinePassed: 'SupportDeadlinePassed',
 } as const;
 
 /** Forward steps: retried while a service is unavailable, never on a business refusal. */
@@ -76,6 +110,9 @@ const MUST_SUCCEED: ActivityOptions = {
   startToCloseTimeout: ACTIVITY_TIMEOUTS.startToClose,
   retry: COMPENSATION_RETRY,
 };
+
+/** Compensations: retried for COMPENSATION_RETRY_BUDGET, then they wait for support. */
+const COMPENSATION: ActivityOptions = { ...MUST_SUCCEED, scheduleToCloseTimeout: COMPENSATION_RETRY_BUDGET };
 
 /** Notifications retry like service calls; whatever happens, they never decide the outcome. */
 const NOTIFICATION: ActivityOptions = {
@@ -102,12 +139,15 @@ export async function checkoutWorkflow(input: CheckoutInput): Promise<CheckoutRe
   setHandler(getCheckoutStateQuery, () => state);
   publishStart(input, state);
 
-  const saga = new Saga(state);
+  // Its own scope, so that a customer's or support's cancel stops just the steps that can be undone.
+  const placing = new CancellationScope();
+  const desk = new SupportDesk(state, () => placing.cancel());
+  const saga = new Saga(state, desk);
   let chargeId: string;
   try {
-    chargeId = await placeOrder(input, state, saga);
+    chargeId = await placing.run(() => placeOrder(input, state, saga, desk));
   } catch (error) {
-    return abandon(input, state, saga, error);
+    return abandon(input, state, saga, desk, error);
   }
 
   // Paid and ordered: the purchase is decided. A cancellation arriving now must not
@@ -127,6 +167,7 @@ function initialState(input: CheckoutInput, orderId: string): CheckoutState {
     total: { amount: orderTotal(input), currency: input.currency },
     orderId,
     compensations: [],
+    supportActions: [],
   };
 }
 
@@ -144,50 +185,58 @@ function publishStatus(state: CheckoutState, status: CheckoutStatus): void {
   upsertSearchAttributes([{ key: SEARCH_ATTRIBUTES.CheckoutStatus, value: CHECKOUT_STATUS_VALUES[status] }]);
 }
 
-function publishFailureReason(reason: string): void {
+function publishFailureReason(reason: string | null): void {
   upsertSearchAttributes([{ key: SEARCH_ATTRIBUTES.FailureReason, value: reason }]);
 }
 
 /** Runs the steps that can still be undone; returns the charge id. */
-async function placeOrder(input: CheckoutInput, state: CheckoutState, saga: Saga): Promise<string> {
+async function placeOrder(input: CheckoutInput, state: CheckoutState, saga: Saga, desk: SupportDesk): Promise<string> {
   const { checkoutId } = input;
 
   state.step = 'reserving_inventory';
   saga.register('releaseInventory', () =>
-    activities(MUST_SUCCEED, 'Compensation: release the reserved stock').releaseInventory({ checkoutId }),
+    activities(COMPENSATION, 'Compensation: release the reserved stock').releaseInventory({ checkoutId }),
   );
-  const { reservationId } = await activities(FORWARD_STEP, 'Reserve the stock').reserveInventory({
-    checkoutId,
-    lines: input.lines.map(({ sku, quantity }) => ({ sku, quantity })),
-  });
+  const { reservationId } = await desk.untilDone(state.step, () =>
+    activities(FORWARD_STEP, 'Reserve the stock').reserveInventory({
+      checkoutId,
+      lines: input.lines.map(({ sku, quantity }) => ({ sku, quantity })),
+    }),
+  );
   state.reservationId = reservationId;
 
   state.step = 'charging_payment';
-  saga.register('refundPayment', () => activities(MUST_SUCCEED, 'Compensation: refund the charge').refundPayment({ checkoutId }));
-  const { chargeId } = await activities(FORWARD_STEP, 'Charge the customer').chargePayment({
-    checkoutId,
-    customerId: input.customerId,
-    amount: state.total,
-    paymentMethodId: input.paymentMethodId,
-  });
+  saga.register('refundPayment', () => activities(COMPENSATION, 'Compensation: refund the charge').refundPayment({ checkoutId }));
+  const { chargeId } = await desk.untilDone(state.step, () =>
+    activities(FORWARD_STEP, 'Charge the customer').chargePayment({
+      checkoutId,
+      customerId: input.customerId,
+      amount: state.total,
+      paymentMethodId: input.paymentMethodId,
+    }),
+  );
   state.chargeId = chargeId;
 
   state.step = 'creating_order';
   const { orderId } = state;
   saga.register('cancelOrder', () =>
-    activities(MUST_SUCCEED, 'Compensation: cancel the order').cancelOrder({ orderId, reason: 'checkout failed' }),
+    activities(COMPENSATION, 'Compensation: cancel the order').cancelOrder({ orderId, reason: 'checkout failed' }),
   );
-  await activities(FORWARD_STEP, 'Create the order').createOrder({
-    orderId,
-    checkoutId,
-    customerId: input.customerId,
-    customerEmail: input.customerEmail,
-    currency: input.currency,
-    lines: input.lines,
-    total: state.total.amount,
-    shippingAddress: input.shippingAddress,
-    chargeId,
-  });
+  await desk.untilDone(state.step, () =>
+    activities(FORWARD_STEP, 'Create the order').createOrder({
+      orderId,
+      checkoutId,
+      customerId: input.customerId,
+      customerEmail: input.customerEmail,
+      currency: input.currency,
+      lines: input.lines,
+      total: state.total.amount,
+      shippingAddress: input.shippingAddress,
+      chargeId,
+    }),
+  );
+  // From here on the purchase completes; a customer's cancel no longer applies.
+  state.ordered = true;
   return chargeId;
 }
 
@@ -221,18 +270,24 @@ async function completePurchase(input: CheckoutInput, state: CheckoutState): Pro
  * later issue parks them for support instead). A cancellation is compensated
  * too, and then rethrown so that the workflow ends cancelled.
  */
-async function abandon(input: CheckoutInput, state: CheckoutState, saga: Saga, error: unknown): Promise<CheckoutResult> {
-  const cancelled = isCancellation(error);
-  const failure: CheckoutFailure = cancelled
-    ? { type: CHECKOUT_FAILURE_REASONS.Cancelled, message: 'the checkout was cancelled', step: state.step }
-    : describeFailure(error, state.step);
+async function abandon(input: CheckoutInput, state: CheckoutState, saga: Saga, desk: SupportDesk, error: unknown): Promise<CheckoutResult> {
+  // A cancel asked through the checkout's own update or signal ends it as failed, with who and why;
+  // a cancellation of the workflow itself (Temporal UI or CLI) ends it cancelled.
+  const asked = desk.cancelDecision;
+  const cancelled = isCancellation(error) && !asked;
+  const failure: CheckoutFailure = asked
+    ? { type: cancelReason(asked), message: asked.reason, step: state.step }
+    : cancelled
+      ? { type: CHECKOUT_FAILURE_REASONS.Cancelled, message: 'the checkout was cancelled', step: state.step }
+      : describeFailure(error, state.step);
   state.failure = failure;
   publishFailureReason(failure.type);
   publishStatus(state, 'compensating');
   state.step = 'compensating';
   await saga.compensate();
 
-  if (!cancelled) {
+  // The customer who cancelled knows; everyone else hears how their checkout ended.
+  if (!cancelled && asked?.by !== 'customer') {
     state.notificationError = await notifyCustomer(input, 'checkout_failed', {
       checkoutId: input.checkoutId,
       reason: failure.type,
@@ -272,7 +327,10 @@ async function notifyCustomer(
 class Saga {
   private readonly registered: { record: CompensationRecord; run: () => Promise<void> }[] = [];
 
-  constructor(private readonly state: CheckoutState) {}
+  constructor(
+    private readonly state: CheckoutState,
+    private readonly desk: SupportDesk,
+  ) {}
 
   register(name: CompensationRecord['name'], run: () => Promise<void>): void {
     const record: CompensationRecord = { name, status: 'pending' };
@@ -283,14 +341,26 @@ class Saga {
   async compensate(): Promise<void> {
     await CancellationScope.nonCancellable(async () => {
       for (const { record, run } of [...this.registered].reverse()) {
-        try {
-          await run();
-          record.status = 'done';
-        } catch (error) {
-          // Left for support; the other compensations still run, and the original failure stays the result.
-          record.status = 'failed';
-          record.error = failureMessage(error);
-          log.error('compensation failed', { compensation: record.name, error: record.error });
+        for (;;) {
+          try {
+            await run();
+            record.status = 'done';
+            delete record.error;
+            break;
+          } catch (error) {
+            record.error = failureMessage(error);
+            if (!patched(SUPPORT_DESK_PATCH)) {
+              record.status = 'failed';
+              log.error('compensation failed', { compensation: record.name, error: record.error });
+              break;
+            }
+            log.error('compensation failed; waiting for support', { compensation: record.name, error: record.error });
+            const decision = await this.desk.waitForSupport('compensation', record.name, record.error);
+            if (decision.action === 'retry') continue;
+            // Support resolves it by hand (or nobody decided): the others still run, and the original failure stays the result.
+            record.status = 'failed';
+            break;
+          }
         }
       }
     });
@@ -312,4 +382,152 @@ function failureMessage(error: unknown): string {
 
 function rootCause(error: unknown): unknown {
   return error instanceof ActivityFailure && error.cause ? error.cause : error;
+}
+
+/**
+ * Where a stuck checkout waits for a person. Support's retry and cancel come in
+ * as updates (validated, answered with the state) or as signals (for the
+ * Temporal UI; one that does not apply is recorded as ignored). Each decision,
+ * with its reason and actor, is kept in the state and in the history.
+ */
+class SupportDesk {
+  private decision?: SupportAction;
+  /** Set once a cancel has been accepted; the checkout then ends failed with this reason. */
+  cancelDecision?: SupportAction;
+
+  constructor(
+    private readonly state: CheckoutState,
+    private readonly cancelPlacing: () => void,
+  ) {
+    setHandler(retryCheckoutUpdate, (request) => this.retry(request), {
+      validator: (request) => this.assertRetryAllowed(request),
+      description: 'Support: try the stuck step (or compensation) again',
+    });
+    setHandler(cancelCheckoutUpdate, (request) => this.cancel(request), {
+      validator: (request) => this.assertCancelAllowed(request),
+      description: 'Cancel: by the customer before paying, or by support; what was done is undone',
+    });
+    setHandler(retryCheckoutSignal, (request) => this.fromSignal('retry', () => this.assertRetryAllowed(request), () => this.retry(request), request));
+    setHandler(cancelCheckoutSignal, (request) => {
+      const asSupport: CancelRequest = { ...request, by: 'support' };
+      this.fromSignal('cancel', () => this.assertCancelAllowed(asSupport), () => this.cancel(asSupport), request);
+    });
+  }
+
+  /** Runs a forward step; when its retries run out for a reason that is not a business refusal, asks support. */
+  async untilDone<T>(step: CheckoutStep, run: () => Promise<T>): Promise<T> {
+    for (;;) {
+      try {
+        return await run();
+      } catch (error) {
+        if (isCancellation(error) || isBusinessFailure(error) || !patched(SUPPORT_DESK_PATCH)) throw error;
+        const decision = await this.waitForSupport('step', step, failureMessage(error));
+        if (decision.action === 'cancel') throw ApplicationFailure.create({ type: cancelReason(decision), message: decision.reason, nonRetryable: true });
+      }
+    }
+  }
+
+  async waitForSupport(kind: 'step' | 'compensation', stuck: string, error: string): Promise<SupportAction> {
+    const previousStatus = this.state.status;
+    const now = Date.now();
+    this.decision = undefined;
+    this.state.support = { kind, stuck, error, since: new Date(now).toISOString(), deadline: new Date(now + msOf(SUPPORT_DEADLINE)).toISOString() };
+    publishStatus(this.state, 'waiting_for_support');
+    publishFailureReason(kind === 'step' ? CHECKOUT_FAILURE_REASONS.StepStuck : CHECKOUT_FAILURE_REASONS.CompensationStuck);
+    log.warn('waiting for support', { kind, stuck, error });
+
+    const decided = await condition(() => this.decision !== undefined, SUPPORT_DEADLINE, { summary: `Waiting for support: ${stuck} is stuck` });
+    const decision: SupportAction = decided
+      ? this.decision!
+      : this.record({ action: 'cancel', reason: `nobody decided within ${SUPPORT_DEADLINE}`, by: 'deadline' });
+    if (!decided && kind === 'step') this.cancelDecision = decision;
+
+    delete this.state.support;
+    publishStatus(this.state, previousStatus);
+    publishFailureReason(this.state.failure?.type ?? null);
+    return decision;
+  }
+
+  private retry(request: SupportRequest): CheckoutState {
+    this.decision = this.record({ action: 'retry', reason: request.reason.trim(), actor: request.actor, by: 'support' });
+    return this.state;
+  }
+
+  private cancel(request: CancelRequest): CheckoutState {
+    const decision = this.record({ action: 'cancel', reason: request.reason.trim(), actor: request.actor, by: request.by });
+    if (this.state.support) {
+      this.decision = decision;
+      // A stuck compensation that support resolves by hand does not turn the checkout into a cancelled one.
+      if (this.state.support.kind === 'step') this.cancelDecision = decision;
+    } else {
+      this.cancelDecision = decision;
+      this.cancelPlacing();
+    }
+    return this.state;
+  }
+
+  private assertRetryAllowed(request: SupportRequest): void {
+    assertReason(request);
+    if (!this.state.support) throw new Error(`only a checkout waiting for support can be retried; this one is ${this.state.status}`);
+    if (this.decision) throw new Error('a decision for this wait was already taken');
+  }
+
+  private assertCancelAllowed(request: CancelRequest): void {
+    assertReason(request);
+    if (request.by !== 'customer' && request.by !== 'support') throw new Error("'by' must be 'customer' or 'support'");
+    if (this.cancelDecision || this.decision) throw new Error('the checkout is already being cancelled or retried');
+    if (this.state.support) {
+      if (request.by !== 'support') throw new Error('the checkout is waiting for support; only support can cancel it now');
+      return;
+    }
+    if (this.state.status !== 'running' || this.state.ordered) throw new Error(`the checkout can no longer be cancelled: it is ${this.state.status}${this.state.ordered ? ' and the order is placed' : ''}`);
+    if (request.by === 'customer' && this.state.chargeId) throw new Error('the payment went through; the order can be cancelled instead');
+  }
+
+  private fromSignal(action: SupportAction['action'], validate: () => void, apply: () => void, request: SupportRequest): void {
+    try {
+      validate();
+    } catch (error) {
+      const ignored = error instanceof Error ? error.message : String(error);
+      this.record({ action, reason: String(request?.reason ?? ''), actor: request?.actor, by: 'support', ignored });
+      log.warn('ignored a support signal that does not apply', { action, ignored });
+      return;
+    }
+    apply();
+  }
+
+  private record(action: Omit<SupportAction, 'at'>): SupportAction {
+    const entry: SupportAction = { ...action, at: new Date().toISOString() };
+    if (entry.actor === undefined) delete entry.actor;
+    this.state.supportActions.push(entry);
+    return entry;
+  }
+}
+
+const MAX_REASON_LENGTH = 500;
+
+function assertReason(request: SupportRequest | undefined): void {
+  const reason = typeof request?.reason === 'string' ? request.reason.trim() : '';
+  if (!reason) throw new Error('a reason is required');
+  if (reason.length > MAX_REASON_LENGTH) throw new Error(`the reason must be at most ${MAX_REASON_LENGTH} characters`);
+  if (request?.actor !== undefined && (typeof request.actor !== 'string' || request.actor.length > 200)) throw new Error('actor must be a string of at most 200 characters');
+}
+
+function cancelReason(decision: SupportAction): string {
+  if (decision.by === 'customer') return CHECKOUT_FAILURE_REASONS.CancelledByCustomer;
+  if (decision.by === 'deadline') return CHECKOUT_FAILURE_REASONS.SupportDeadlinePassed;
+  return CHECKOUT_FAILURE_REASONS.CancelledBySupport;
+}
+
+function isBusinessFailure(error: unknown): boolean {
+  const cause = rootCause(error);
+  return cause instanceof ApplicationFailure && isBusinessFailureType(cause.type);
+}
+
+/** '24h', '30m', '15s' in milliseconds (the forms temporal.config.ts uses). */
+function msOf(duration: string): number {
+  const match = /^(\d+)(ms|s|m|h|d)$/.exec(duration);
+  if (!match) throw new Error(`unsupported duration ${duration}`);
+  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[match[2] as 'ms' | 's' | 'm' | 'h' | 'd'];
+  return Number(match[1]) * unit;
 }

@@ -2,7 +2,7 @@
  * The checkout workflow's public contract: input, result, state and query.
  * Imported by the workflow, the worker, the scripts that start checkouts and the tests.
  */
-import { defineQuery } from '@temporalio/workflow';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 
 export interface Money {
   /** Minor units (cents); prices are never floats. */
@@ -50,7 +50,7 @@ export type CheckoutStep =
   | 'compensating'
   | 'done';
 
-export type CheckoutStatus = 'running' | 'completed' | 'compensating' | 'failed';
+export type CheckoutStatus = 'running' | 'waiting_for_support' | 'completed' | 'compensating' | 'failed';
 
 export interface CheckoutFailure {
   /** A BUSINESS_FAILURES type, or 'Unexpected'. */
@@ -65,6 +65,27 @@ export interface CompensationRecord {
   error?: string;
 }
 
+export interface SupportCase {
+  /** A forward step whose retries ran out, or a compensation that could not complete. */
+  kind: 'step' | 'compensation';
+  /** The step (or, for a compensation, its name) that is stuck. */
+  stuck: string;
+  error: string;
+  since: string;
+  /** When the checkout stops waiting: a stuck step is then undone and the customer told. */
+  deadline: string;
+}
+
+export interface SupportAction {
+  action: 'retry' | 'cancel';
+  reason: string;
+  actor?: string;
+  by?: 'customer' | 'support' | 'deadline';
+  at: string;
+  /** Why it was ignored (a signal that did not apply). */
+  ignored?: string;
+}
+
 export interface CheckoutState {
   checkoutId: string;
   customerId: string;
@@ -76,6 +97,12 @@ export interface CheckoutState {
   chargeId?: string;
   failure?: CheckoutFailure;
   compensations: CompensationRecord[];
+  /** The order exists: the purchase completes from here, and cancelling no longer applies. */
+  ordered?: boolean;
+  /** Set while the checkout waits for support: what is stuck, why, and until when. */
+  support?: SupportCase;
+  /** Every retry and cancel asked for, in order, with who asked and why. */
+  supportActions: SupportAction[];
   /** The notification could not be sent; the purchase stands regardless. */
   notificationError?: string;
   /**
@@ -95,6 +122,30 @@ export interface CheckoutResult {
 }
 
 export const getCheckoutStateQuery = defineQuery<CheckoutState>('getCheckoutState');
+
+/** Who asks support's questions: a person, with a reason that goes into the workflow's history. */
+export interface SupportRequest {
+  /** Why; shown in the checkout's state and kept in its history. 1–500 characters. */
+  reason: string;
+  /** Who decided (e.g. a support agent's e-mail); optional. */
+  actor?: string;
+}
+
+export interface CancelRequest extends SupportRequest {
+  /** `customer`: only before the payment went through. `support`: while the checkout waits for support, or before the order exists. */
+  by: 'customer' | 'support';
+}
+
+/**
+ * Support's two levers on a checkout that waits for them. As updates they are
+ * validated (refused with the reason when they do not apply) and answer with
+ * the checkout's state; the signals of the same meaning are for tools that can
+ * only signal (e.g. the Temporal UI), and an invalid one is recorded and ignored.
+ */
+export const retryCheckoutUpdate = defineUpdate<CheckoutState, [SupportRequest]>('retryCheckout');
+export const cancelCheckoutUpdate = defineUpdate<CheckoutState, [CancelRequest]>('cancelCheckout');
+export const retryCheckoutSignal = defineSignal<[SupportRequest]>('retry');
+export const cancelCheckoutSignal = defineSignal<[SupportRequest]>('cancel');
 
 /** Workflow ids are derived from the checkout id, so a repeated start finds the running checkout. */
 export function checkoutWorkflowId(checkoutId: string): string {

@@ -4,7 +4,7 @@
  * exactly the right compensations, newest first, and nothing else.
  */
 import { randomUUID } from 'node:crypto';
-import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
+import { WorkflowFailedError, WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import { CancelledFailure } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
@@ -13,7 +13,15 @@ import { SEARCH_ATTRIBUTES, SERVICE_CALL_RETRY } from '../../temporal.config';
 import { checkoutWorkflow } from '../../workflows';
 import { CHECKOUT_FAILURE_REASONS, CHECKOUT_STATUS_VALUES } from '../../workflows/checkout';
 import { BUSINESS_FAILURES } from '../../workflows/failures';
-import { checkoutWorkflowId, getCheckoutStateQuery, type CheckoutInput } from '../../workflows/messages';
+import {
+  cancelCheckoutSignal,
+  cancelCheckoutUpdate,
+  checkoutWorkflowId,
+  getCheckoutStateQuery,
+  retryCheckoutSignal,
+  retryCheckoutUpdate,
+  type CheckoutInput,
+} from '../../workflows/messages';
 import {
   type ActivityName,
   bundleWorkflows,
@@ -278,21 +286,6 @@ describe('retries', () => {
     expect(state.reservationId).toBe('res-late');
   });
 
-  it('compensates a step whose retries ran out, as an unexpected failure', async () => {
-    const { activities, calls } = recordingActivities({
-      chargePayment: async () => {
-        throw new Error('payments: 503 service unavailable');
-      },
-    });
-    const { result, handle } = await runCheckout(activities);
-
-    expect(calls.filter((call) => call === 'chargePayment')).toHaveLength(SERVICE_CALL_RETRY.maximumAttempts!);
-    expect(compensationsIn(calls)).toEqual(['refundPayment', 'releaseInventory']);
-    expect(calls.at(-1)).toBe('notifyCustomer');
-    expect(result?.failure).toEqual({ type: 'Unexpected', message: 'payments: 503 service unavailable', step: 'charging_payment' });
-    expect(await searchAttributesOf(handle)).toMatchObject({ checkoutStatus: CHECKOUT_STATUS_VALUES.failed, failureReason: 'Unexpected' });
-  });
-
   it('retries a compensation past the forward steps’ attempt limit, and still reports the original failure', async () => {
     const attempts = SERVICE_CALL_RETRY.maximumAttempts! + 2;
     const refund = failingTimes(attempts - 1, () => new Error('payments: connection refused'), async () => undefined);
@@ -331,6 +324,192 @@ describe('retries', () => {
       { name: 'refundPayment', status: 'failed', error: 'refund refused' },
       { name: 'cancelOrder', status: 'done' },
     ]);
+    // It waited for support first; nobody decided before the deadline.
+    expect(state.supportActions).toEqual([expect.objectContaining({ action: 'cancel', by: 'deadline' })]);
+  });
+});
+
+/** Skips past a step's whole retry budget, then waits until the checkout asks for support. */
+async function untilWaitingForSupport(handle: CheckoutHandle) {
+  await env.sleep('6m');
+  return eventually('the checkout to wait for support', async () => {
+    const state = await handle.query(getCheckoutStateQuery);
+    return state.status === 'waiting_for_support' ? state : undefined;
+  });
+}
+
+/** Why the workflow refused an update (the validator's message). */
+async function refusal(update: Promise<unknown>): Promise<string> {
+  const error = await update.then(
+    () => undefined,
+    (failure: unknown) => failure,
+  );
+  if (!(error instanceof WorkflowUpdateFailedError)) throw new Error(`the update was not refused: ${String(error)}`);
+  return error.cause instanceof Error ? error.cause.message : String(error.cause);
+}
+
+/** A payments service that is down until `recover()`. */
+function paymentsOutage() {
+  let down = true;
+  return {
+    recover: () => (down = false),
+    chargePayment: async () => {
+      if (down) throw new Error('payments: 503 provider unavailable');
+      return { chargeId: 'ch_after_outage' };
+    },
+  };
+}
+
+describe('the support desk', () => {
+  it('parks a step whose retries ran out, and completes it when support retries', async () => {
+    const outage = paymentsOutage();
+    const { activities, calls } = recordingActivities({ chargePayment: outage.chargePayment });
+    const { result, state, handle } = await runCheckout(activities, async (handle) => {
+      const waiting = await untilWaitingForSupport(handle);
+      expect(waiting.support).toMatchObject({ kind: 'step', stuck: 'charging_payment', error: 'payments: 503 provider unavailable' });
+      expect(Date.parse(waiting.support!.deadline) - Date.parse(waiting.support!.since)).toBe(24 * 3_600_000);
+      expect(await searchAttributesOf(handle)).toMatchObject({
+        checkoutStatus: CHECKOUT_STATUS_VALUES.waiting_for_support,
+        failureReason: CHECKOUT_FAILURE_REASONS.StepStuck,
+      });
+      // Nothing has been undone while it waits.
+      expect(compensationsIn(calls)).toEqual([]);
+
+      outage.recover();
+      const after = await handle.executeUpdate(retryCheckoutUpdate, { args: [{ reason: 'provider is back (INC-42)', actor: 'sam@shop.example' }] });
+      expect(after.supportActions).toEqual([expect.objectContaining({ action: 'retry', reason: 'provider is back (INC-42)', actor: 'sam@shop.example' })]);
+    });
+
+    expect(result).toMatchObject({ status: 'completed', chargeId: 'ch_after_outage' });
+    expect(compensationsIn(calls)).toEqual([]);
+    expect(state.support).toBeUndefined();
+    expect(await searchAttributesOf(handle)).toMatchObject({ checkoutStatus: CHECKOUT_STATUS_VALUES.completed, failureReason: undefined });
+  });
+
+  it('undoes a parked checkout that support cancels, and tells the customer', async () => {
+    const outage = paymentsOutage();
+    const { activities, calls } = recordingActivities({ chargePayment: outage.chargePayment });
+    const { result, state, handle } = await runCheckout(activities, async (handle) => {
+      await untilWaitingForSupport(handle);
+      await handle.executeUpdate(cancelCheckoutUpdate, { args: [{ reason: 'customer asked by phone', by: 'support' }] });
+    });
+
+    expect(result).toMatchObject({ status: 'failed', failure: { type: CHECKOUT_FAILURE_REASONS.CancelledBySupport, message: 'customer asked by phone' } });
+    expect(compensationsIn(calls)).toEqual(['refundPayment', 'releaseInventory']);
+    expect(calls.at(-1)).toBe('notifyCustomer');
+    expect(activities.notifyCustomer).toHaveBeenLastCalledWith(expect.objectContaining({ template: 'checkout_failed' }));
+    expect(state.compensations.every((compensation) => compensation.status === 'done')).toBe(true);
+    expect(await searchAttributesOf(handle)).toMatchObject({
+      checkoutStatus: CHECKOUT_STATUS_VALUES.failed,
+      failureReason: CHECKOUT_FAILURE_REASONS.CancelledBySupport,
+    });
+  });
+
+  it('undoes a parked checkout nobody decides on by the deadline, and tells the customer', async () => {
+    const { activities, calls } = recordingActivities({ chargePayment: paymentsOutage().chargePayment });
+    const { result, state } = await runCheckout(activities);
+
+    expect(result).toMatchObject({ status: 'failed', failure: { type: CHECKOUT_FAILURE_REASONS.SupportDeadlinePassed, step: 'charging_payment' } });
+    expect(compensationsIn(calls)).toEqual(['refundPayment', 'releaseInventory']);
+    expect(activities.notifyCustomer).toHaveBeenLastCalledWith(expect.objectContaining({ template: 'checkout_failed' }));
+    expect(state.supportActions).toEqual([expect.objectContaining({ action: 'cancel', by: 'deadline' })]);
+  });
+
+  it('takes retry and cancel as signals too (the Temporal UI can only signal), ignoring one that does not apply', async () => {
+    const outage = paymentsOutage();
+    const { activities } = recordingActivities({ chargePayment: outage.chargePayment });
+    const { result, state } = await runCheckout(activities, async (handle) => {
+      await eventually('the charge to be attempted', async () => ((await handle.query(getCheckoutStateQuery)).step === 'charging_payment' ? true : undefined));
+      await handle.signal(retryCheckoutSignal, { reason: 'too early' });
+      await untilWaitingForSupport(handle);
+      outage.recover();
+      await handle.signal(retryCheckoutSignal, { reason: 'provider is back' });
+    });
+
+    expect(result?.status).toBe('completed');
+    expect(state.supportActions).toEqual([
+      expect.objectContaining({ action: 'retry', reason: 'too early', ignored: expect.stringMatching(/waiting for support/) }),
+      expect.objectContaining({ action: 'retry', reason: 'provider is back', by: 'support' }),
+    ]);
+    expect(state.supportActions[1]!.ignored).toBeUndefined();
+    void cancelCheckoutSignal;
+  });
+
+  it('refuses updates that do not apply, saying why', async () => {
+    const chargeStarted = gate();
+    const chargeMayFinish = gate();
+    const { activities } = recordingActivities({
+      chargePayment: async () => {
+        chargeStarted.open();
+        await heldUntil(chargeMayFinish);
+        return { chargeId: 'ch_1' };
+      },
+    });
+    const { result } = await runCheckout(activities, async (handle) => {
+      await chargeStarted.opened;
+      expect(await refusal(handle.executeUpdate(retryCheckoutUpdate, { args: [{ reason: 'why not' }] }))).toMatch(/waiting for support/);
+      expect(await refusal(handle.executeUpdate(cancelCheckoutUpdate, { args: [{ reason: '  ', by: 'customer' }] }))).toMatch(/reason is required/);
+      chargeMayFinish.open();
+      await eventually('the payment', async () => ((await handle.query(getCheckoutStateQuery)).chargeId ? true : undefined));
+      expect(await refusal(handle.executeUpdate(cancelCheckoutUpdate, { args: [{ reason: 'changed my mind', by: 'customer' }] }))).toMatch(/payment went through|order is placed/);
+    });
+    expect(result?.status).toBe('completed');
+  });
+
+  it('lets the customer cancel before paying: what was done is undone, and no e-mail is sent', async () => {
+    const chargeStarted = gate();
+    const chargeMayFinish = gate();
+    const { activities, calls } = recordingActivities({
+      chargePayment: async () => {
+        chargeStarted.open();
+        await heldUntil(chargeMayFinish);
+        return { chargeId: 'ch_landed_anyway' };
+      },
+    });
+    const { result, state } = await runCheckout(activities, async (handle) => {
+      await chargeStarted.opened;
+      const accepted = await handle.executeUpdate(cancelCheckoutUpdate, { args: [{ reason: 'changed my mind', by: 'customer' }] });
+      expect(accepted.supportActions).toEqual([expect.objectContaining({ action: 'cancel', by: 'customer' })]);
+      // The charge in flight lands after all; it is refunded.
+      chargeMayFinish.open();
+    });
+
+    expect(result).toMatchObject({ status: 'failed', failure: { type: CHECKOUT_FAILURE_REASONS.CancelledByCustomer, message: 'changed my mind' } });
+    // The order step was never called, but its compensation was registered before it and is harmless.
+    expect(compensationsIn(calls)).toEqual(['cancelOrder', 'refundPayment', 'releaseInventory']);
+    expect(calls).not.toContain('createOrder');
+    expect(calls).not.toContain('notifyCustomer');
+    expect(state.status).toBe('failed');
+  });
+
+  it('parks a compensation that cannot complete, and finishes it when support retries', async () => {
+    let refundWorks = false;
+    const { activities, calls } = recordingActivities({
+      createOrder: async () => {
+        throw businessFailure(BUSINESS_FAILURES.OrderRejected);
+      },
+      refundPayment: async () => {
+        if (!refundWorks) throw new Error('payments: 503 provider unavailable');
+      },
+    });
+    const { result, state } = await runCheckout(activities, async (handle) => {
+      await env.sleep('31m');
+      const waiting = await eventually('the refund to wait for support', async () => {
+        const current = await handle.query(getCheckoutStateQuery);
+        return current.status === 'waiting_for_support' ? current : undefined;
+      });
+      expect(waiting.support).toMatchObject({ kind: 'compensation', stuck: 'refundPayment' });
+      refundWorks = true;
+      await handle.executeUpdate(retryCheckoutUpdate, { args: [{ reason: 'provider is back' }] });
+    });
+
+    expect(result).toMatchObject({ status: 'failed', failure: { type: 'OrderRejected' } });
+    expect(state.compensations).toEqual([
+      { name: 'releaseInventory', status: 'done' },
+      { name: 'refundPayment', status: 'done' },
+      { name: 'cancelOrder', status: 'done' },
+    ]);
+    expect(calls.at(-2)).toBe('releaseInventory');
   });
 });
 
