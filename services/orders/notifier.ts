@@ -11,6 +11,7 @@ import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { startPeriodicJob } from '../../platform/periodic-job';
 import type { Logger } from '../../platform/logger';
 import type { BackgroundJob } from '../../platform/service-main';
+import type { NotificationsClient } from '../notifications/client';
 import { Order, OrderEvent } from './entities';
 
 export type DeliverOrderEvent = (event: OrderEvent, order: Order) => Promise<void>;
@@ -52,6 +53,27 @@ export async function relayDueOrderEvents(em: EntityManager, deliver: DeliverOrd
     }
   });
   return { delivered, failed };
+}
+
+/** The real hand-over: one notification per event (e-mail, and SMS when the order has a phone). */
+export function deliverThroughNotifications(notifications: NotificationsClient): DeliverOrderEvent {
+  return async (event, order) => {
+    const eventId = `order-${order.id}:${event.type}`;
+    const data: Record<string, string> = { orderId: order.id };
+    if (event.note) data[event.type === 'order_cancelled' ? 'reason' : 'note'] = event.note;
+    const { response, error } = await notifications.POST('/notifications', {
+      params: { header: { 'Idempotency-Key': eventId } },
+      body: {
+        eventId,
+        customerId: order.customerId,
+        template: event.type,
+        data,
+        email: order.customerEmail,
+        ...(order.customerPhone ? { phone: order.customerPhone } : {}),
+      },
+    });
+    if (!response.ok) throw new Error(`notifications answered ${response.status}: ${JSON.stringify(error)}`);
+  };
 }
 
 export function startOrderEventRelay(
