@@ -7,21 +7,24 @@
  * The replay test exists to catch a workflow change that would break checkouts
  * already running. So re-record only when that is intended and safe: when no
  * checkout started by the old code can still be running, or after guarding
- * the change with `patched()` (then keep the old histories and add new ones).
+ * the change with `patched()` (then keep the old histories and add new ones:
+ * `npx tsx test/workflows/record-histories.ts <name>` records just that one).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { WorkflowHandle } from '@temporalio/client';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import type { CheckoutActivities } from '../../activities/types';
 import { checkoutWorkflow } from '../../workflows';
 import { BUSINESS_FAILURES } from '../../workflows/failures';
-import { checkoutWorkflowId } from '../../workflows/messages';
+import { checkoutWorkflowId, getCheckoutStateQuery, retryCheckoutUpdate } from '../../workflows/messages';
 import {
   bundleWorkflows,
   businessFailure,
   cancellationHandled,
   checkoutInput,
+  eventually,
   gate,
   heldUntil,
   HISTORIES_DIR,
@@ -43,13 +46,31 @@ const succeeding: CheckoutActivities = {
 interface Scenario {
   name: string;
   activities: Partial<CheckoutActivities>;
-  during?: (handle: WorkflowHandle<typeof checkoutWorkflow>) => Promise<void>;
+  during?: (handle: WorkflowHandle<typeof checkoutWorkflow>, env: TestWorkflowEnvironment) => Promise<void>;
 }
 
 function scenarios(): Scenario[] {
   const chargeStarted = gate();
   const chargeMayFinish = gate();
+  let paymentsDown = true;
   return [
+    {
+      name: 'support-retried-after-outage',
+      activities: {
+        chargePayment: async () => {
+          if (paymentsDown) throw new Error('payments: 503 provider unavailable');
+          return { chargeId: 'ch_1' };
+        },
+      },
+      during: async (handle, env) => {
+        await env.sleep('6m');
+        await eventually('the checkout to wait for support', async () =>
+          (await handle.query(getCheckoutStateQuery)).status === 'waiting_for_support' ? true : undefined,
+        );
+        paymentsDown = false;
+        await handle.executeUpdate(retryCheckoutUpdate, { args: [{ reason: 'provider is back', actor: 'sam@shop.example' }] });
+      },
+    },
     { name: 'completed', activities: {} },
     {
       name: 'payment-declined',
@@ -93,7 +114,8 @@ async function record(): Promise<void> {
   const [env, workflowBundle] = await Promise.all([startTestEnvironment(), bundleWorkflows()]);
   mkdirSync(HISTORIES_DIR, { recursive: true });
   try {
-    for (const scenario of scenarios()) {
+    const only = process.argv.slice(2);
+    for (const scenario of scenarios().filter((candidate) => only.length === 0 || only.includes(candidate.name))) {
       const taskQueue = `record-${scenario.name}`;
       const worker = await Worker.create({
         connection: env.nativeConnection,
@@ -108,7 +130,7 @@ async function record(): Promise<void> {
           workflowId: checkoutWorkflowId(checkout.checkoutId),
           args: [checkout],
         });
-        await scenario.during?.(handle);
+        await scenario.during?.(handle, env);
         await handle.result().catch(() => undefined);
         return handle.fetchHistory();
       });
