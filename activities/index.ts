@@ -9,7 +9,7 @@ import type { OrdersClient } from '../services/orders/client';
 import type { NotificationsClient } from '../services/notifications/client';
 import { BUSINESS_FAILURES } from '../workflows/failures';
 import { unwrap, type ProblemLike } from './service-failures';
-import type { CheckoutActivities } from './types';
+import type { CheckoutActivities, NotifyCustomerInput } from './types';
 
 export interface ServiceClients {
   inventory: InventoryClient;
@@ -108,7 +108,8 @@ export function createActivities(clients: ServiceClients): CheckoutActivities {
       unwrap('cancel order', result);
     },
 
-    async notifyCustomer({ checkoutId, customerId, email, template, data }) {
+    // `phone` is optional here until the checkout's input carries one: with it, the customer also gets an SMS.
+    async notifyCustomer({ checkoutId, customerId, email, phone, template, data }: NotifyCustomerInput & { phone?: string }) {
       const key = idempotencyKey(checkoutId, `notify:${template}`);
       // Template values are bounded by the notifications API; an overlong error text must not cost the customer the e-mail.
       const boundedData = Object.fromEntries(
@@ -116,7 +117,7 @@ export function createActivities(clients: ServiceClients): CheckoutActivities {
       );
       const result = await clients.notifications.POST('/notifications', {
         params: { header: { 'Idempotency-Key': key } },
-        body: { eventId: key, customerId, channel: 'email', to: email, template, data: boundedData },
+        body: { eventId: key, customerId, template, data: boundedData, email, ...(phone ? { phone } : {}) },
       });
       const notification = unwrap('notify customer', result);
       return { notificationId: notification.id };

@@ -10,19 +10,20 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Notifications, newest first, optionally of one customer */
+        /** Notifications, newest first, of one customer (a customer's own by default) or of all */
         get: operations["listNotifications"];
         put?: never;
         /**
-         * Render a template and send it to a customer, once per event
+         * Render a template and send it to a customer by e-mail (and SMS), once per event
          * @description Answers 201 with the notification as it stands after the first
-         *     delivery attempt: `sent`, or `failed` with `lastError` (retried later).
-         *     A repeat with the same key gets that same answer; one that arrives
-         *     while the first attempt is under way gets it as `pending`. An `eventId`
-         *     that already has a notification is answered with it (200) and
-         *     nothing is sent; with other content it is refused (409
-         *     `notification-mismatch`). Data a template needs is checked per
-         *     template (422 `invalid-template-data`, `errors` naming `body.data.<field>`).
+         *     attempt on each channel: every delivery `sent`, or `failed` with
+         *     `lastError` (retried later). A repeat with the same key gets that same
+         *     answer; one that arrives while the first attempts are under way gets
+         *     it as `pending`. An `eventId` that already has a notification is
+         *     answered with it (200) and nothing is sent; with other content it is
+         *     refused (409 `notification-mismatch`). Data a template needs is
+         *     checked per template (422 `invalid-template-data`, `errors` naming
+         *     `body.data.<field>`).
          */
         post: operations["sendNotification"];
         delete?: never;
@@ -40,7 +41,47 @@ export interface paths {
             };
             cookie?: never;
         };
+        /** One notification (a customer's own; someone else's is 404) */
         get: operations["getNotification"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/mailbox/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * E-mails the local SMTP sink received, newest first
+         * @description What arrived at this service's own SMTP sink (the local default when
+         *     `SMTP_URL` is not set), parsed: envelope recipient, headers and
+         *     bodies. Empty when mail goes to a real server.
+         */
+        get: operations["listMailboxMessages"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/mailbox/sms": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** SMS the local SMS provider recorded, newest first */
+        get: operations["listMailboxSms"];
         put?: never;
         post?: never;
         delete?: never;
@@ -59,57 +100,126 @@ export interface components {
          * @example checkout-123:order_confirmed
          */
         EventId: string;
-        /** @enum {string} */
-        Channel: "email";
+        /** Format: email */
+        Email: string;
         /**
-         * @description `order_confirmed` needs `orderId` (string), `total` (integer, minor
+         * @description E.164
+         * @example +441234567890
+         */
+        Phone: string;
+        /** @enum {string} */
+        Channel: "email" | "sms";
+        /**
+         * @description Every template greets the customer by `customerName` when given.
+         *     `order_confirmed` needs `orderId` (string), `total` (integer, minor
          *     units) and `currency` (ISO 4217). `checkout_failed` needs `reason`
          *     (e.g. `OutOfStock`, `PaymentDeclined`) and `message` (what went wrong,
          *     kept for support; the customer is told the reason in plain words
-         *     instead); `checkoutId` is shown when given. Both greet the customer by
-         *     `customerName` when given.
+         *     instead); `checkoutId` is shown when given. `order_shipped` needs
+         *     `orderId`; shows `carrier`, `trackingNumber` and `note` when given.
+         *     `order_delivered` needs `orderId`; shows `note` when given.
+         *     `order_cancelled` needs `orderId`; shows `reason` and `note` when given.
          * @enum {string}
          */
-        Template: "order_confirmed" | "checkout_failed";
+        Template: "order_confirmed" | "checkout_failed" | "order_shipped" | "order_delivered" | "order_cancelled";
         /** @description Values the template shows; names are letters, digits and `_`. */
         TemplateData: {
             [key: string]: string | number;
         };
-        /** @enum {string} */
-        NotificationStatus: "pending" | "sent" | "failed";
+        /**
+         * @description `pending` while an attempt is under way or not yet made; `failed`
+         *     after a failed attempt (retried later, unless the attempts are used up).
+         * @enum {string}
+         */
+        DeliveryStatus: "pending" | "sent" | "failed";
         SendNotificationRequest: {
             eventId: components["schemas"]["EventId"];
             customerId: components["schemas"]["CustomerId"];
-            channel: components["schemas"]["Channel"];
-            /** Format: email */
-            to: string;
             template: components["schemas"]["Template"];
             data: components["schemas"]["TemplateData"];
+            email: components["schemas"]["Email"];
+            /** @description When given, the notification also goes out by SMS */
+            phone?: components["schemas"]["Phone"];
+        };
+        Delivery: {
+            channel: components["schemas"]["Channel"];
+            /** @description The e-mail address or phone number */
+            to: string;
+            status: components["schemas"]["DeliveryStatus"];
+            /** @description Delivery attempts so far */
+            attempts: number;
+            /** @description Why the last attempt failed */
+            lastError?: string;
+            /** Format: date-time */
+            sentAt?: string;
         };
         Notification: {
             /** Format: uuid */
             id: string;
             eventId: components["schemas"]["EventId"];
             customerId: components["schemas"]["CustomerId"];
-            channel: components["schemas"]["Channel"];
-            /** Format: email */
-            to: string;
             template: components["schemas"]["Template"];
+            email: components["schemas"]["Email"];
+            phone?: components["schemas"]["Phone"];
             subject: string;
-            /** @description The plain-text body as rendered */
+            /** @description The e-mail's plain-text body as rendered */
             body: string;
-            status: components["schemas"]["NotificationStatus"];
-            /** @description Delivery attempts so far */
-            attempts: number;
-            /** @description Why the last attempt failed */
-            lastError?: string;
+            /** @description The SMS as rendered; present when a phone was given */
+            smsText?: string;
+            /** @description `sent` once every delivery is; `pending` while any is; otherwise `failed` */
+            status: components["schemas"]["DeliveryStatus"];
+            /** @description One per channel, e-mail first */
+            deliveries: components["schemas"]["Delivery"][];
             /** Format: date-time */
             createdAt: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the last delivery went out
+             */
             sentAt?: string;
         };
         NotificationPage: {
             items: components["schemas"]["Notification"][];
+            total: number;
+            limit: number;
+            offset: number;
+        };
+        MailboxMessage: {
+            /** Format: uuid */
+            id: string;
+            /** @description The envelope recipient */
+            to: string;
+            /** @description The From header */
+            from: string;
+            subject: string;
+            text: string;
+            html?: string;
+            /** @description The Message-ID header */
+            messageId?: string;
+            /** Format: date-time */
+            receivedAt: string;
+        };
+        MailboxMessagePage: {
+            items: components["schemas"]["MailboxMessage"][];
+            total: number;
+            limit: number;
+            offset: number;
+        };
+        SmsMessage: {
+            /**
+             * Format: uuid
+             * @description The provider's message id
+             */
+            id: string;
+            to: components["schemas"]["Phone"];
+            text: string;
+            /** @description The sender's reference: the id of the notification it belongs to */
+            reference: string;
+            /** Format: date-time */
+            receivedAt: string;
+        };
+        SmsMessagePage: {
+            items: components["schemas"]["SmsMessage"][];
             total: number;
             limit: number;
             offset: number;
@@ -133,6 +243,24 @@ export interface components {
         };
     };
     responses: {
+        /** @description No access token, or an invalid or expired one */
+        Unauthorized: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description The caller's roles do not allow this */
+        Forbidden: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
         /** @description The request is malformed or a field is invalid; `errors` names each field. */
         BadRequest: {
             headers: {
@@ -202,6 +330,7 @@ export interface operations {
     listNotifications: {
         parameters: {
             query?: {
+                /** @description Whose notifications; a customer may leave it out (their own) or give their own id. */
                 customerId?: components["schemas"]["CustomerId"];
                 limit?: components["parameters"]["Limit"];
                 offset?: components["parameters"]["Offset"];
@@ -222,6 +351,8 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
         };
     };
     sendNotification: {
@@ -249,7 +380,7 @@ export interface operations {
                     "application/json": components["schemas"]["Notification"];
                 };
             };
-            /** @description Created, and delivered once (or attempted) */
+            /** @description Created, and delivered once on each channel (or attempted) */
             201: {
                 headers: {
                     [name: string]: unknown;
@@ -259,6 +390,8 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             409: components["responses"]["Conflict"];
             413: components["responses"]["TooLarge"];
             422: components["responses"]["Unprocessable"];
@@ -285,7 +418,64 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
+        };
+    };
+    listMailboxMessages: {
+        parameters: {
+            query?: {
+                /** @description Only mail to this address (compared without regard to case) */
+                to?: string;
+                limit?: components["parameters"]["Limit"];
+                offset?: components["parameters"]["Offset"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of received e-mails */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MailboxMessagePage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    listMailboxSms: {
+        parameters: {
+            query?: {
+                /** @description Only messages to this phone number */
+                to?: components["schemas"]["Phone"];
+                limit?: components["parameters"]["Limit"];
+                offset?: components["parameters"]["Offset"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of recorded SMS */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SmsMessagePage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
         };
     };
 }

@@ -3,11 +3,11 @@ import path from 'node:path';
 import { parse } from 'yaml';
 import { createServiceApp } from '../../platform/http/app';
 import type { ServiceContext } from '../../platform/service-main';
-import type { Mailer } from './mailer';
+import type { Senders } from './domain';
 import { notificationsRoutes } from './routes';
 
 export const notificationsSpec: unknown = parse(readFileSync(path.resolve(__dirname, '../../openapi/notifications.yaml'), 'utf8'));
 
-export function createNotificationsApp({ orm, logger, auth }: ServiceContext, mailer: Mailer) {
-  return createServiceApp({ name: 'notifications', orm, logger, auth, spec: notificationsSpec, routes: notificationsRoutes(orm, mailer, logger) });
+export function createNotificationsApp({ orm, logger, auth }: ServiceContext, senders: Senders) {
+  return createServiceApp({ name: 'notifications', orm, logger, auth, spec: notificationsSpec, routes: notificationsRoutes(orm, senders, logger) });
 }

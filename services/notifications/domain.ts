@@ -1,13 +1,15 @@
 /**
- * Notifications, outbox style: a notification is stored as `pending` in the
- * request's transaction and delivered only after that transaction committed
- * (sending inside it would send again when a rollback is followed by a retry).
+ * Notifications, outbox style: a notification and one delivery per channel
+ * (e-mail; SMS when there is a phone) are stored as `pending` in the request's
+ * transaction and delivered only after that transaction committed (sending
+ * inside it would send again when a rollback is followed by a retry).
  *
- * Whoever delivers first claims an attempt: it counts the attempt and moves
- * `next_attempt_at` past a lease, so no one else starts one meanwhile. The
- * request that created a notification claims the first attempt as it inserts
- * it; the retry job claims the rest with SKIP LOCKED, so several instances can
- * retry side by side. A failed attempt sets the next one after a growing pause,
+ * Each delivery is claimed, attempted and retried on its own. Whoever delivers
+ * claims an attempt first: it counts the attempt and moves `next_attempt_at`
+ * past a lease, so no one else starts one meanwhile. The request that created
+ * a notification claims the first attempts as it inserts the deliveries; the
+ * retry job claims the rest with SKIP LOCKED, so several instances can retry
+ * side by side. A failed attempt sets the next one after a growing pause,
  * until MAX_DELIVERY_ATTEMPTS. A crash between sending and recording can still
  * send twice; that is the price of never losing a message.
  */
@@ -16,12 +18,18 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { stringify } from 'safe-stable-stringify';
 import { conflict, notFound } from '../../platform/http/problem';
 import type { components } from './api.gen';
-import { Notification } from './entities';
+import { Delivery, MailboxMessage, Notification, SmsMessage, type DeliveryStatus } from './entities';
 import type { Mailer } from './mailer';
+import type { SmsProvider } from './sms';
 import type { RenderedMessage } from './templates';
 
 type Schemas = components['schemas'];
 export type SendNotificationInput = Schemas['SendNotificationRequest'];
+
+export interface Senders {
+  mailer: Mailer;
+  sms: SmsProvider;
+}
 
 export const MAX_DELIVERY_ATTEMPTS = 5;
 /** Longer than an attempt can take (the SMTP transport's timeouts end one within a minute). */
@@ -34,28 +42,58 @@ export function retryDelayMs(attempts: number): number {
   return Math.min(FIRST_RETRY_DELAY_MS * 2 ** Math.max(0, attempts - 1), MAX_RETRY_DELAY_MS);
 }
 
-export function toNotificationView(notification: Notification): Schemas['Notification'] {
+export interface NotificationWithDeliveries {
+  notification: Notification;
+  deliveries: Delivery[];
+}
+
+function overallStatus(deliveries: Delivery[]): DeliveryStatus {
+  if (deliveries.some((delivery) => delivery.status === 'pending')) return 'pending';
+  return deliveries.every((delivery) => delivery.status === 'sent') ? 'sent' : 'failed';
+}
+
+export function toNotificationView({ notification, deliveries }: NotificationWithDeliveries): Schemas['Notification'] {
+  const ordered = [...deliveries].sort((a, b) => a.channel.localeCompare(b.channel));
+  const status = overallStatus(ordered);
+  const lastSent = Math.max(...ordered.map((delivery) => delivery.sentAt?.getTime() ?? 0));
   return {
     id: notification.id,
     eventId: notification.eventId,
     customerId: notification.customerId,
-    channel: notification.channel,
-    to: notification.recipient,
     template: notification.template,
+    email: notification.email,
+    ...(notification.phone ? { phone: notification.phone } : {}),
     subject: notification.subject,
     body: notification.body,
-    status: notification.status,
-    attempts: notification.attempts,
-    ...(notification.lastError ? { lastError: notification.lastError } : {}),
+    ...(notification.smsText ? { smsText: notification.smsText } : {}),
+    status,
+    deliveries: ordered.map((delivery) => ({
+      channel: delivery.channel,
+      to: delivery.recipient,
+      status: delivery.status,
+      attempts: delivery.attempts,
+      ...(delivery.lastError ? { lastError: delivery.lastError } : {}),
+      ...(delivery.sentAt ? { sentAt: delivery.sentAt.toISOString() } : {}),
+    })),
     createdAt: notification.createdAt.toISOString(),
-    ...(notification.sentAt ? { sentAt: notification.sentAt.toISOString() } : {}),
+    ...(status === 'sent' && lastSent > 0 ? { sentAt: new Date(lastSent).toISOString() } : {}),
   };
 }
 
-export async function getNotification(em: EntityManager, id: string): Promise<Notification> {
-  const notification = await em.findOne(Notification, { id });
+async function withDeliveries(em: EntityManager, notifications: Notification[]): Promise<NotificationWithDeliveries[]> {
+  if (notifications.length === 0) return [];
+  const deliveries = await em.find(Delivery, { notification: { $in: notifications.map((n) => n.id) } }, { refresh: true });
+  return notifications.map((notification) => ({
+    notification,
+    deliveries: deliveries.filter((delivery) => delivery.notification.id === notification.id),
+  }));
+}
+
+export async function getNotification(em: EntityManager, id: string): Promise<NotificationWithDeliveries> {
+  const notification = await em.findOne(Notification, { id }, { refresh: true });
   if (!notification) throw notFound('Notification', id);
-  return notification;
+  const [found] = await withDeliveries(em, [notification]);
+  return found!;
 }
 
 export async function listNotifications(
@@ -68,53 +106,68 @@ export async function listNotifications(
     limit: query.limit,
     offset: query.offset,
   });
-  return { items: notifications.map(toNotificationView), total, limit: query.limit, offset: query.offset };
+  const items = (await withDeliveries(em, notifications)).map(toNotificationView);
+  return { items, total, limit: query.limit, offset: query.offset };
 }
 
 function sameEvent(existing: Notification, input: SendNotificationInput): boolean {
-  const content = (n: Pick<SendNotificationInput, 'customerId' | 'channel' | 'to' | 'template' | 'data'>) =>
-    stringify({ customerId: n.customerId, channel: n.channel, to: n.to, template: n.template, data: n.data });
-  return content({ ...existing, to: existing.recipient }) === content(input);
+  const content = (n: { customerId: string; template: string; data: unknown; email: string; phone?: string | null }) =>
+    stringify({ customerId: n.customerId, template: n.template, data: n.data, email: n.email, phone: n.phone ?? null });
+  return content(existing) === content(input);
 }
 
 /**
- * Stores the notification for an event, claiming its first delivery attempt, or
- * finds the one the event already has. Runs inside the request's transaction.
+ * Stores the notification for an event with a delivery per channel, claiming
+ * each delivery's first attempt, or finds the one the event already has. Runs
+ * inside the request's transaction.
  */
 export async function recordNotification(
   em: EntityManager,
   input: SendNotificationInput,
   message: RenderedMessage,
-): Promise<{ notification: Notification; created: boolean }> {
+): Promise<NotificationWithDeliveries & { created: boolean }> {
+  const id = randomUUID();
   // A concurrent request for the same event waits here until ours commits, then finds it.
   const inserted = await em.execute<{ id: string }[]>(
     `insert into notifications
-       (id, event_id, customer_id, channel, recipient, template, data, subject, body, html,
-        status, attempts, next_attempt_at, created_at, updated_at)
-     values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', 1, ?, now(), now())
+       (id, event_id, customer_id, template, data, email, phone, subject, body, html, sms_text, created_at)
+     values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now())
      on conflict (event_id) do nothing returning id`,
     [
-      randomUUID(),
+      id,
       input.eventId,
       input.customerId,
-      input.channel,
-      input.to,
       input.template,
       JSON.stringify(input.data),
+      input.email,
+      input.phone ?? null,
       message.subject,
       message.text,
       message.html,
-      new Date(Date.now() + DELIVERY_LEASE_MS),
+      input.phone ? message.sms : null,
     ],
   );
   const created = inserted.length > 0;
+  if (created) {
+    const channels = [{ channel: 'email', to: input.email }, ...(input.phone ? [{ channel: 'sms', to: input.phone }] : [])];
+    const leaseEnd = new Date(Date.now() + DELIVERY_LEASE_MS);
+    for (const { channel, to } of channels) {
+      await em.execute(
+        `insert into notification_deliveries
+           (id, notification_id, channel, recipient, status, attempts, next_attempt_at, created_at, updated_at)
+         values (?, ?, ?, ?, 'pending', 1, ?, now(), now())`,
+        [randomUUID(), id, channel, to, leaseEnd],
+      );
+    }
+  }
   const notification = await em.findOneOrFail(Notification, { eventId: input.eventId }, { refresh: true });
   if (!created && !sameEvent(notification, input)) {
     throw conflict('notification-mismatch', `Event ${input.eventId} already has a notification with other content`, {
       notificationId: notification.id,
     });
   }
-  return { notification, created };
+  const [found] = await withDeliveries(em, [notification]);
+  return { ...found!, created };
 }
 
 function describeError(error: unknown): string {
@@ -122,45 +175,70 @@ function describeError(error: unknown): string {
   return text.slice(0, 1000) || 'unknown error';
 }
 
-/**
- * Makes one delivery attempt that the caller has claimed, outside any
- * transaction, and records its outcome. Returns the notification as it stands.
- */
-export async function attemptDelivery(em: EntityManager, mailer: Mailer, id: string): Promise<Notification> {
-  const notification = await em.findOneOrFail(Notification, { id }, { refresh: true });
-  if (notification.status === 'sent') return notification;
-  let failure: string | undefined;
-  try {
-    await mailer.send({
-      reference: notification.id,
-      to: notification.recipient,
-      subject: notification.subject,
-      text: notification.body,
-      html: notification.html,
-    });
-  } catch (error) {
-    failure = describeError(error);
+async function sendOn(senders: Senders, delivery: Delivery, notification: Notification): Promise<string> {
+  switch (delivery.channel) {
+    case 'email': {
+      const { messageId } = await senders.mailer.send({
+        reference: notification.id,
+        to: delivery.recipient,
+        subject: notification.subject,
+        text: notification.body,
+        html: notification.html,
+      });
+      return messageId;
+    }
+    case 'sms': {
+      if (!notification.smsText) throw new Error('the notification has no SMS text');
+      const { providerMessageId } = await senders.sms.send({ to: delivery.recipient, text: notification.smsText, reference: notification.id });
+      return providerMessageId;
+    }
   }
-  if (failure === undefined) {
-    await em.nativeUpdate(Notification, { id }, { status: 'sent', sentAt: new Date(), lastError: null, nextAttemptAt: null });
-  } else {
-    const givingUp = notification.attempts >= MAX_DELIVERY_ATTEMPTS;
-    // Never over a success: another worker may have sent it after this attempt's lease ran out.
-    await em.nativeUpdate(
-      Notification,
-      { id, status: { $ne: 'sent' } },
-      { status: 'failed', lastError: failure, nextAttemptAt: givingUp ? null : new Date(Date.now() + retryDelayMs(notification.attempts)) },
-    );
-  }
-  return em.findOneOrFail(Notification, { id }, { refresh: true });
 }
 
-/** Claims up to `batchSize` notifications that are due for another attempt. */
-export async function claimDueNotifications(em: EntityManager, batchSize: number): Promise<string[]> {
+/**
+ * Makes one delivery attempt that the caller has claimed, outside any
+ * transaction, and records its outcome. Returns the delivery as it stands.
+ */
+export async function attemptDelivery(em: EntityManager, senders: Senders, id: string): Promise<Delivery> {
+  const delivery = await em.findOneOrFail(Delivery, { id }, { refresh: true, populate: ['notification'] });
+  if (delivery.status === 'sent') return delivery;
+  let outcome: { ok: true; providerMessageId: string } | { ok: false; error: string };
+  try {
+    outcome = { ok: true, providerMessageId: await sendOn(senders, delivery, delivery.notification) };
+  } catch (error) {
+    outcome = { ok: false, error: describeError(error) };
+  }
+  if (outcome.ok) {
+    await em.nativeUpdate(
+      Delivery,
+      { id },
+      { status: 'sent', sentAt: new Date(), lastError: null, nextAttemptAt: null, providerMessageId: outcome.providerMessageId.slice(0, 998) },
+    );
+  } else {
+    const givingUp = delivery.attempts >= MAX_DELIVERY_ATTEMPTS;
+    // Never over a success: another worker may have sent it after this attempt's lease ran out.
+    await em.nativeUpdate(
+      Delivery,
+      { id, status: { $ne: 'sent' } },
+      { status: 'failed', lastError: outcome.error, nextAttemptAt: givingUp ? null : new Date(Date.now() + retryDelayMs(delivery.attempts)) },
+    );
+  }
+  return em.findOneOrFail(Delivery, { id }, { refresh: true });
+}
+
+/** The first attempt on every channel of a new notification, side by side; one channel's trouble never holds up another. */
+export async function attemptAllDeliveries(em: EntityManager, senders: Senders, notificationId: string): Promise<NotificationWithDeliveries> {
+  const deliveries = await em.find(Delivery, { notification: notificationId });
+  await Promise.all(deliveries.map((delivery) => attemptDelivery(em.fork() as EntityManager, senders, delivery.id)));
+  return getNotification(em.fork() as EntityManager, notificationId);
+}
+
+/** Claims up to `batchSize` deliveries that are due for another attempt. */
+export async function claimDueDeliveries(em: EntityManager, batchSize: number): Promise<string[]> {
   const claimed = await em.execute<{ id: string }[]>(
-    `update notifications set attempts = attempts + 1, next_attempt_at = ?, updated_at = now()
+    `update notification_deliveries set attempts = attempts + 1, next_attempt_at = ?, updated_at = now()
      where id in (
-       select id from notifications
+       select id from notification_deliveries
        where status <> 'sent' and next_attempt_at <= now() and attempts < ?
        order by next_attempt_at
        limit ? for update skip locked)
@@ -171,9 +249,55 @@ export async function claimDueNotifications(em: EntityManager, batchSize: number
 }
 
 /** One pass of the retry job: claim what is due, then deliver each outside any transaction. */
-export async function retryDueNotifications(em: EntityManager, mailer: Mailer, batchSize = 20): Promise<Notification[]> {
-  const ids = await claimDueNotifications(em, batchSize);
-  const results: Notification[] = [];
-  for (const id of ids) results.push(await attemptDelivery(em, mailer, id));
+export async function retryDueDeliveries(em: EntityManager, senders: Senders, batchSize = 20): Promise<Delivery[]> {
+  const ids = await claimDueDeliveries(em, batchSize);
+  const results: Delivery[] = [];
+  for (const id of ids) results.push(await attemptDelivery(em.fork() as EntityManager, senders, id));
   return results;
+}
+
+export async function listMailboxMessages(
+  em: EntityManager,
+  query: { to?: string; limit: number; offset: number },
+): Promise<Schemas['MailboxMessagePage']> {
+  const [messages, total] = await em.findAndCount(MailboxMessage, query.to ? { recipient: query.to.toLowerCase() } : {}, {
+    orderBy: { receivedAt: 'desc', id: 'desc' },
+    limit: query.limit,
+    offset: query.offset,
+  });
+  return {
+    items: messages.map((message) => ({
+      id: message.id,
+      to: message.recipient,
+      from: message.sender,
+      subject: message.subject,
+      text: message.text,
+      ...(message.html ? { html: message.html } : {}),
+      ...(message.messageId ? { messageId: message.messageId } : {}),
+      receivedAt: message.receivedAt.toISOString(),
+    })),
+    total,
+    limit: query.limit,
+    offset: query.offset,
+  };
+}
+
+export async function listSmsMessages(em: EntityManager, query: { to?: string; limit: number; offset: number }): Promise<Schemas['SmsMessagePage']> {
+  const [messages, total] = await em.findAndCount(SmsMessage, query.to ? { recipient: query.to } : {}, {
+    orderBy: { receivedAt: 'desc', id: 'desc' },
+    limit: query.limit,
+    offset: query.offset,
+  });
+  return {
+    items: messages.map((message) => ({
+      id: message.id,
+      to: message.recipient,
+      text: message.text,
+      reference: message.reference,
+      receivedAt: message.receivedAt.toISOString(),
+    })),
+    total,
+    limit: query.limit,
+    offset: query.offset,
+  };
 }

@@ -1,14 +1,15 @@
 import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
 
-export type Channel = 'email';
-export type TemplateName = 'order_confirmed' | 'checkout_failed';
-export type NotificationStatus = 'pending' | 'sent' | 'failed';
+export type Channel = 'email' | 'sms';
+export type TemplateName = 'order_confirmed' | 'checkout_failed' | 'order_shipped' | 'order_delivered' | 'order_cancelled';
+export type DeliveryStatus = 'pending' | 'sent' | 'failed';
 export type TemplateData = Record<string, string | number>;
 
-const CHANNELS: Channel[] = ['email'];
-const TEMPLATES: TemplateName[] = ['order_confirmed', 'checkout_failed'];
-const STATUSES: NotificationStatus[] = ['pending', 'sent', 'failed'];
+export const CHANNELS: Channel[] = ['email', 'sms'];
+export const TEMPLATES: TemplateName[] = ['order_confirmed', 'checkout_failed', 'order_shipped', 'order_delivered', 'order_cancelled'];
+const STATUSES: DeliveryStatus[] = ['pending', 'sent', 'failed'];
 
+/** One per event: what the customer is told, rendered once, so every retry sends exactly what was first rendered. */
 export const Notification = defineEntity({
   name: 'Notification',
   tableName: 'notifications',
@@ -16,14 +17,32 @@ export const Notification = defineEntity({
     id: p.uuid().primary(),
     eventId: p.string().length(200).unique(),
     customerId: p.string().length(128),
-    channel: p.enum(CHANNELS),
-    recipient: p.string().length(254),
     template: p.enum(TEMPLATES),
     data: p.json<TemplateData>(),
-    // The rendered message is kept, so every retry sends exactly what was first rendered.
+    email: p.string().length(254),
+    phone: p.string().length(16).nullable(),
     subject: p.text(),
     body: p.text(),
     html: p.text(),
+    smsText: p.text().nullable(),
+    createdAt: p.datetime().onCreate(() => new Date()),
+  },
+  indexes: [{ properties: ['customerId', 'createdAt'] }],
+});
+export type Notification = InferEntity<typeof Notification>;
+
+/**
+ * One channel of a notification, delivered and retried on its own: a broken
+ * SMS provider must neither hold back the e-mail nor make it go out twice.
+ */
+export const Delivery = defineEntity({
+  name: 'Delivery',
+  tableName: 'notification_deliveries',
+  properties: {
+    id: p.uuid().primary(),
+    notification: () => p.manyToOne(Notification).deleteRule('cascade'),
+    channel: p.enum(CHANNELS),
+    recipient: p.string().length(254),
     status: p.enum(STATUSES),
     /** Delivery attempts started, the one under way included. */
     attempts: p.integer().default(0),
@@ -33,19 +52,56 @@ export const Notification = defineEntity({
      * while one is under way, then the retry's backoff; null once sent or given up.
      */
     nextAttemptAt: p.datetime().nullable(),
+    /** What the provider called it (the Message-ID, the SMS id). */
+    providerMessageId: p.string().length(998).nullable(),
     createdAt: p.datetime().onCreate(() => new Date()),
     updatedAt: p.datetime().onCreate(() => new Date()).onUpdate(() => new Date()),
     sentAt: p.datetime().nullable(),
   },
+  // Exactly one delivery per channel per event, whatever the code does.
+  uniques: [{ properties: ['notification', 'channel'] }],
   indexes: [
-    { properties: ['customerId', 'createdAt'] },
-    // The retry job's queue: only notifications still waiting to go out.
+    // The retry job's queue: only deliveries still waiting to go out.
     {
-      name: 'notifications_next_attempt_at_index',
-      expression: "create index notifications_next_attempt_at_index on notifications (next_attempt_at) where status <> 'sent'",
+      name: 'notification_deliveries_next_attempt_at_index',
+      expression: "create index notification_deliveries_next_attempt_at_index on notification_deliveries (next_attempt_at) where status <> 'sent'",
     },
   ],
 });
-export type Notification = InferEntity<typeof Notification>;
+export type Delivery = InferEntity<typeof Delivery>;
 
-export const notificationsEntities = [Notification];
+/** An e-mail as the local SMTP sink received it: one row per envelope recipient. */
+export const MailboxMessage = defineEntity({
+  name: 'MailboxMessage',
+  tableName: 'mailbox_messages',
+  properties: {
+    id: p.uuid().primary(),
+    /** The envelope recipient, lower-cased so look-ups ignore case. */
+    recipient: p.string().length(254),
+    sender: p.text(),
+    subject: p.text(),
+    text: p.text(),
+    html: p.text().nullable(),
+    messageId: p.text().nullable(),
+    receivedAt: p.datetime(),
+  },
+  indexes: [{ properties: ['recipient', 'receivedAt'] }],
+});
+export type MailboxMessage = InferEntity<typeof MailboxMessage>;
+
+/** An SMS as the local provider recorded it. */
+export const SmsMessage = defineEntity({
+  name: 'SmsMessage',
+  tableName: 'sms_messages',
+  properties: {
+    id: p.uuid().primary(),
+    recipient: p.string().length(16),
+    text: p.text(),
+    reference: p.string().length(200),
+    receivedAt: p.datetime(),
+  },
+  indexes: [{ properties: ['recipient', 'receivedAt'] }],
+});
+export type SmsMessage = InferEntity<typeof SmsMessage>;
+
+export const notificationsEntities = [Notification, Delivery, MailboxMessage, SmsMessage];

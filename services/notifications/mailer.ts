@@ -1,8 +1,7 @@
 /**
- * How notifications leave the building. The service sees only `Mailer`; the
- * real one is nodemailer: SMTP when SMTP_URL is set, otherwise nodemailer's
- * JSON transport, which builds the complete message and sends it nowhere (the
- * local default, so the shop runs without a mail server).
+ * How e-mail leaves the building. The service sees only `Mailer`; the real one
+ * is nodemailer over SMTP: to SMTP_URL when it is set, otherwise to the
+ * service's own SMTP sink on loopback (mail-sink.ts), the local default.
  */
 import nodemailer, { type Transporter } from 'nodemailer';
 import { z } from 'zod';
@@ -31,12 +30,29 @@ const MailConfig = z.object({
     .url({ protocol: /^smtps?$/, error: 'SMTP_URL must be an smtp:// or smtps:// URL, e.g. smtp://user:pass@mail.example:587' })
     .optional(),
   MAIL_FROM: z.string().regex(/\S+@\S+/, 'MAIL_FROM must contain an e-mail address, e.g. Shop <orders@shop.example>').default(DEFAULT_MAIL_FROM),
+  SMTP_SINK_PORT: z.coerce
+    .number({ error: 'SMTP_SINK_PORT must be a port number (0 for any free one)' })
+    .int('SMTP_SINK_PORT must be a port number (0 for any free one)')
+    .min(0, 'SMTP_SINK_PORT must be a port number (0 for any free one)')
+    .max(65535, 'SMTP_SINK_PORT must be a port number (0 for any free one)')
+    .default(0),
 });
 
-export function readMailConfig(env: Record<string, string | undefined> = process.env) {
-  const parsed = MailConfig.safeParse({ SMTP_URL: env.SMTP_URL || undefined, MAIL_FROM: env.MAIL_FROM || undefined });
+export interface MailConfig {
+  smtpUrl: string | undefined;
+  from: string;
+  /** Where the local SMTP sink listens when there is no SMTP_URL; 0 = any free port, so instances can share a host. */
+  sinkPort: number;
+}
+
+export function readMailConfig(env: Record<string, string | undefined> = process.env): MailConfig {
+  const parsed = MailConfig.safeParse({
+    SMTP_URL: env.SMTP_URL || undefined,
+    MAIL_FROM: env.MAIL_FROM || undefined,
+    SMTP_SINK_PORT: env.SMTP_SINK_PORT || undefined,
+  });
   if (!parsed.success) throw new Error(`notifications: invalid mail configuration\n${parsed.error.issues.map((issue) => `  - ${issue.message}`).join('\n')}`);
-  return { smtpUrl: parsed.data.SMTP_URL, from: parsed.data.MAIL_FROM };
+  return { smtpUrl: parsed.data.SMTP_URL, from: parsed.data.MAIL_FROM, sinkPort: parsed.data.SMTP_SINK_PORT };
 }
 
 export function nodemailerMailer(transporter: Transporter, from: string): Mailer {
@@ -49,8 +65,11 @@ export function nodemailerMailer(transporter: Transporter, from: string): Mailer
   };
 }
 
-export function mailerFromEnv(env: Record<string, string | undefined> = process.env): Mailer {
-  const { smtpUrl, from } = readMailConfig(env);
-  const transporter = smtpUrl ? nodemailer.createTransport({ url: smtpUrl, ...SMTP_TIMEOUTS }) : nodemailer.createTransport({ jsonTransport: true });
-  return nodemailerMailer(transporter, from);
+export function smtpTransport(url: string): Transporter {
+  return nodemailer.createTransport({ url, ...SMTP_TIMEOUTS });
+}
+
+/** To the local sink: plain SMTP on loopback, no STARTTLS attempt (the sink offers none). */
+export function sinkTransport(port: number): Transporter {
+  return nodemailer.createTransport({ host: '127.0.0.1', port, secure: false, ignoreTLS: true, ...SMTP_TIMEOUTS });
 }

@@ -1,22 +1,45 @@
-import { runServiceMain, type ServiceDefinition } from '../../platform/service-main';
+import { runServiceMain, type ServiceContext, type ServiceDefinition } from '../../platform/service-main';
 import { createNotificationsApp } from './app';
+import { channelsFromConfig, type DeliveryChannels } from './channels';
 import { notificationsEntities } from './entities';
 import { startDeliveryRetrier } from './jobs';
-import { mailerFromEnv, type Mailer } from './mailer';
 import { notificationsMigrations } from './migrations';
 
-/** The service with a given mailer (tests pass a recording one); the app and the retry job share it. */
-export function defineNotificationsService(mailer: () => Mailer): ServiceDefinition {
+/**
+ * The service with its ways out (tests pass their own). Each running instance
+ * (each context) gets its own channels, and with them its own local SMTP
+ * sink; the app and the retry job share them, and stopping the jobs closes them.
+ */
+export function defineNotificationsService(channelsFor: (context: ServiceContext) => DeliveryChannels = channelsFromConfig): ServiceDefinition {
+  const built = new WeakMap<ServiceContext, DeliveryChannels>();
+  const channels = (context: ServiceContext) => {
+    let existing = built.get(context);
+    if (!existing) {
+      existing = channelsFor(context);
+      built.set(context, existing);
+    }
+    return existing;
+  };
   return {
     name: 'notifications',
     database: { entities: notificationsEntities, migrations: notificationsMigrations },
-    createApp: (context) => createNotificationsApp(context, mailer()),
-    startBackgroundJobs: ({ orm, logger }) => [startDeliveryRetrier(orm, mailer(), logger)],
+    createApp: (context) => createNotificationsApp(context, channels(context)),
+    startBackgroundJobs: (context) => {
+      const retrier = startDeliveryRetrier(context.orm, channels(context), context.logger);
+      return [
+        {
+          // The retrier first: a pass under way still needs the sink.
+          async stop() {
+            await retrier.stop();
+            await channels(context).close();
+          },
+        },
+      ];
+    },
   };
 }
 
-let envMailer: Mailer | undefined;
-// Read when the service starts, not on import, so importing this module never fails on mail configuration.
-export const notificationsService = defineNotificationsService(() => (envMailer ??= mailerFromEnv()));
+// Configuration is read when the service starts, not on import, so importing this module never fails on it.
+export const notificationsService = defineNotificationsService();
 
 if (require.main === module) runServiceMain(notificationsService);

@@ -1,58 +1,90 @@
 import { randomUUID } from 'node:crypto';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { createActivities, type ServiceClients } from '../../activities';
 import { serviceUnderTest, type ServiceUnderTest } from '../../test/support/service';
 import { expectToMatchSpec } from '../../test/support/openapi';
 import { getFreePort } from '../../test/support/ports';
+import { createTestDatabase } from '../../test/support/database';
+import { asAdmin, asCustomer, asService, asSupport, signTestToken, testTokenVerifier } from '../../test/support/auth';
+import { migrateServiceDatabase, openServiceDatabase } from '../../platform/db';
 import { createLogger } from '../../platform/logger';
+import { startService, type RunningService } from '../../platform/service-main';
 import type { components } from './api.gen';
 import { createNotificationsApp, notificationsSpec } from './app';
-import { MAX_DELIVERY_ATTEMPTS, recordNotification, retryDueNotifications } from './domain';
+import { channelsFromConfig, type DeliveryChannels } from './channels';
+import { MAX_DELIVERY_ATTEMPTS, recordNotification, retryDueDeliveries, type Senders } from './domain';
 import { startDeliveryRetrier } from './jobs';
-import { mailerFromEnv, readMailConfig, type Mailer, type OutgoingEmail } from './mailer';
-import { defineNotificationsService } from './main';
+import { startMailSink } from './mail-sink';
+import { readMailConfig, type OutgoingEmail } from './mailer';
+import { defineNotificationsService, notificationsService } from './main';
+import type { OutgoingSms } from './sms';
 import { renderTemplate } from './templates';
+import { createNotificationsClient } from './client';
+import { notificationsEntities } from './entities';
+import { notificationsMigrations } from './migrations';
 
 type SendNotificationRequest = components['schemas']['SendNotificationRequest'];
 type Notification = components['schemas']['Notification'];
+type MailboxMessage = components['schemas']['MailboxMessage'];
+type SmsMessage = components['schemas']['SmsMessage'];
 
 /**
- * A test double of the SMTP transport: it records each message it accepts, and
- * refuses the next few messages to an address when told to, as a busy or
- * unreachable mail server would.
+ * The real ways out (nodemailer over SMTP into the service's own sink, the
+ * local SMS provider), with one addition: it refuses the next few messages to
+ * an address on a channel when told to, as a busy mail server or SMS gateway would.
  */
-class RecordingMailer implements Mailer {
-  readonly sent: OutgoingEmail[] = [];
+class FaultInjector implements Senders {
   private readonly refusals = new Map<string, number>();
+  constructor(private readonly real: Senders) {}
 
-  refuseNext(to: string, times = 1): void {
-    this.refusals.set(to, times);
+  refuseNext(channel: 'email' | 'sms', to: string, times = 1): void {
+    this.refusals.set(`${channel}:${to}`, times);
   }
 
-  async send(email: OutgoingEmail): Promise<{ messageId: string }> {
-    // A real server takes a moment; it widens the windows the concurrency tests aim at.
-    await new Promise((resolve) => setTimeout(resolve, 5));
-    const refusals = this.refusals.get(email.to) ?? 0;
-    if (refusals > 0) {
-      this.refusals.set(email.to, refusals - 1);
-      throw new Error('421 4.3.2 Service not available, try again later');
+  private check(channel: 'email' | 'sms', to: string): void {
+    const key = `${channel}:${to}`;
+    const left = this.refusals.get(key) ?? 0;
+    if (left > 0) {
+      this.refusals.set(key, left - 1);
+      throw new Error(channel === 'email' ? '421 4.3.2 Service not available, try again later' : 'SMS gateway busy (429)');
     }
-    this.sent.push(email);
-    return { messageId: `<${email.reference}@test>` };
   }
 
-  sentTo(to: string): OutgoingEmail[] {
-    return this.sent.filter((email) => email.to === to);
-  }
+  readonly mailer = {
+    send: async (email: OutgoingEmail) => {
+      this.check('email', email.to);
+      return this.real.mailer.send(email);
+    },
+  };
+
+  readonly sms = {
+    send: async (sms: OutgoingSms) => {
+      this.check('sms', sms.to);
+      return this.real.sms.send(sms);
+    },
+  };
 }
 
-const mailer = new RecordingMailer();
 let service: ServiceUnderTest;
+let channels: DeliveryChannels;
+let senders: FaultInjector;
+const tokens: Record<'service' | 'admin' | 'support', string> = { service: '', admin: '', support: '' };
 
 beforeAll(async () => {
-  service = await serviceUnderTest(defineNotificationsService(() => mailer));
+  service = await serviceUnderTest(
+    defineNotificationsService((context) => {
+      channels = channelsFromConfig(context);
+      senders = new FaultInjector(channels);
+      return { ...channels, mailer: senders.mailer, sms: senders.sms };
+    }),
+  );
+  [tokens.service, tokens.admin, tokens.support] = await Promise.all([asService('orders'), asAdmin(), asSupport()]);
 });
 afterAll(async () => {
+  await channels?.close();
   await service.close();
 });
 
@@ -63,21 +95,39 @@ const conforms = <T extends request.Response>(res: T): T => {
 };
 const em = () => service.orm.em.fork() as EntityManager;
 
-/** Each request goes to an address of its own, so what the mailer recorded can be told apart per test. */
+/** Each request goes to an address and phone of its own, so what arrived can be told apart per test. */
 function confirmation(overrides: Partial<SendNotificationRequest> = {}): SendNotificationRequest {
   const checkoutId = randomUUID();
   return {
     eventId: `checkout-${checkoutId}:notify:order_confirmed`,
     customerId: 'customer-1',
-    channel: 'email',
-    to: `ada+${checkoutId}@example.com`,
     template: 'order_confirmed',
     data: { orderId: randomUUID(), total: 4499, currency: 'USD' },
+    email: `ada+${checkoutId}@example.com`,
     ...overrides,
   };
 }
 
-const send = (body: unknown, key: string = randomUUID()) => api().post('/notifications').set('Idempotency-Key', key).send(body as object);
+let phones = 0;
+/** A phone number of its own per call, per test run. */
+const newPhone = () => `+4420${String(Date.now() % 1_000_000).padStart(6, '0')}${String(phones++ % 1000).padStart(3, '0')}`;
+
+const send = (body: unknown, key: string = randomUUID(), auth = tokens.service) =>
+  api().post('/notifications').set('Idempotency-Key', key).set('authorization', auth).send(body as object);
+
+async function mailTo(email: string, app = service.app): Promise<MailboxMessage[]> {
+  const res = conforms(await request(app).get('/mailbox/messages').query({ to: email, limit: '100' }).set('authorization', tokens.support).expect(200));
+  return res.body.items as MailboxMessage[];
+}
+
+async function smsTo(phone: string): Promise<SmsMessage[]> {
+  const res = conforms(await api().get('/mailbox/sms').query({ to: phone, limit: '100' }).set('authorization', tokens.support).expect(200));
+  return res.body.items as SmsMessage[];
+}
+
+async function getAsAdmin(id: string): Promise<Notification> {
+  return conforms(await api().get(`/notifications/${id}`).set('authorization', tokens.admin).expect(200)).body as Notification;
+}
 
 async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs = 5000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -89,46 +139,80 @@ async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs = 5000)
   }
 }
 
+const delivery = (notification: Notification, channel: 'email' | 'sms') => notification.deliveries.find((d) => d.channel === channel);
+
 describe('sending', () => {
-  it('renders the template, delivers it once and answers with the notification as sent', async () => {
+  it('renders the template and delivers it over SMTP into the local sink, readable through the mailbox', async () => {
     const body = confirmation({ data: { orderId: 'order-42', total: 4499, currency: 'USD', customerName: 'Ada <Countess> & co' } });
     const res = conforms(await send(body).expect(201));
     const notification = res.body as Notification;
     expect(notification).toMatchObject({
       eventId: body.eventId,
       customerId: 'customer-1',
-      channel: 'email',
-      to: body.to,
+      email: body.email,
       template: 'order_confirmed',
       subject: 'Your order order-42 is confirmed',
       status: 'sent',
-      attempts: 1,
+      deliveries: [{ channel: 'email', to: body.email, status: 'sent', attempts: 1 }],
     });
     expect(notification.body).toContain('Hi Ada <Countess> & co,');
     expect(notification.body).toContain('Total: $44.99');
     expect(notification.sentAt).toBeDefined();
-    expect(notification.lastError).toBeUndefined();
+    // No phone on file: e-mail only.
+    expect(notification.phone).toBeUndefined();
+    expect(notification.smsText).toBeUndefined();
+    expect(notification.deliveries).toHaveLength(1);
 
-    const delivered = mailer.sentTo(body.to);
-    expect(delivered).toHaveLength(1);
-    expect(delivered[0]).toMatchObject({ reference: notification.id, subject: notification.subject, text: notification.body });
-    expect(delivered[0]?.html).toContain('Hi Ada &#60;Countess&#62; &#38; co,');
-    expect(delivered[0]?.html).not.toContain('<Countess>');
+    const received = await mailTo(body.email);
+    expect(received).toHaveLength(1);
+    expect(received[0]).toMatchObject({
+      to: body.email,
+      from: '"Temporal Shop" <orders@shop.example>',
+      subject: notification.subject,
+      messageId: `<${notification.id}@shop.example>`,
+    });
+    // What arrived is what was rendered, after a trip through SMTP and a MIME parser.
+    expect(received[0]?.text.trim()).toBe(notification.body.trim());
+    expect(received[0]?.html).toContain('Hi Ada &#60;Countess&#62; &#38; co,');
+    expect(received[0]?.html).not.toContain('<Countess>');
 
-    const fetched = conforms(await api().get(`/notifications/${notification.id}`).expect(200));
-    expect(fetched.body).toEqual(notification);
+    const allSms = conforms(await api().get('/mailbox/sms').query({ limit: '100' }).set('authorization', tokens.support).expect(200));
+    expect(allSms.body.items.map((sms: SmsMessage) => sms.reference)).not.toContain(notification.id);
+
+    expect(await getAsAdmin(notification.id)).toEqual(notification);
   });
 
-  it('renders a failed checkout by its reason', async () => {
-    const body = confirmation({ template: 'checkout_failed', data: { reason: 'PaymentDeclined', message: 'card declined: do_not_honor' } });
+  it('sends by e-mail and SMS when the customer has a phone number, each once', async () => {
+    const phone = newPhone();
+    const body = confirmation({ phone, data: { orderId: 'order-43', total: 1250, currency: 'EUR' } });
+    const notification = conforms(await send(body).expect(201)).body as Notification;
+    expect(notification).toMatchObject({ phone, status: 'sent' });
+    expect(notification.deliveries).toEqual([
+      expect.objectContaining({ channel: 'email', to: body.email, status: 'sent', attempts: 1 }),
+      expect.objectContaining({ channel: 'sms', to: phone, status: 'sent', attempts: 1 }),
+    ]);
+    expect(notification.smsText).toBe('Temporal Shop: order order-43 is confirmed, total €12.50. Thank you!');
+
+    const sms = await smsTo(phone);
+    expect(sms).toHaveLength(1);
+    expect(sms[0]).toMatchObject({ to: phone, text: notification.smsText, reference: notification.id });
+    expect(await mailTo(body.email)).toHaveLength(1);
+  });
+
+  it('renders a failed checkout by its reason, in the e-mail and the SMS', async () => {
+    const phone = newPhone();
+    const body = confirmation({ phone, template: 'checkout_failed', data: { reason: 'PaymentDeclined', message: 'card declined: do_not_honor' } });
     const res = conforms(await send(body).expect(201));
     expect(res.body).toMatchObject({ subject: 'We could not complete your order', status: 'sent' });
     expect(res.body.body).toContain('the payment was declined');
     expect(res.body.body).not.toContain('do_not_honor');
+    const [sms] = await smsTo(phone);
+    expect(sms?.text).toContain('the payment was declined');
+    expect(sms?.text).not.toContain('do_not_honor');
   });
 
-  it('replays a repeat with the same key without sending again', async () => {
-    const body = confirmation();
+  it('replays a repeat with the same key without sending again on any channel', async () => {
+    const body = confirmation({ phone: newPhone() });
     const key = `notify-${randomUUID()}`;
     const first = conforms(await send(body, key).expect(201));
     const replay = conforms(await send(body, key).expect(201));
@@ -136,143 +220,370 @@ describe('sending', () => {
     // The stored response is the one the first caller got: after the delivery, not before it.
     expect(replay.body).toEqual(first.body);
     expect(replay.body.status).toBe('sent');
-    expect(mailer.sentTo(body.to)).toHaveLength(1);
+    expect(await mailTo(body.email)).toHaveLength(1);
+    expect(await smsTo(body.phone!)).toHaveLength(1);
   });
 
   it('answers another request for the same event with the existing notification, without sending again', async () => {
-    const body = confirmation();
+    const body = confirmation({ phone: newPhone() });
     const first = conforms(await send(body).expect(201));
     const again = conforms(await send(body).expect(200));
     expect(again.headers['idempotent-replayed']).toBeUndefined();
     expect(again.body).toEqual(first.body);
-    expect(mailer.sentTo(body.to)).toHaveLength(1);
+    expect(await mailTo(body.email)).toHaveLength(1);
+    expect(await smsTo(body.phone!)).toHaveLength(1);
   });
 
-  it('refuses the same event with other content', async () => {
+  it.each<[string, (body: SendNotificationRequest) => SendNotificationRequest]>([
+    ['other data', (body) => ({ ...body, data: { ...body.data, total: 1 } })],
+    ['another address', (body) => ({ ...body, email: `other+${randomUUID()}@example.com` })],
+    ['a phone added', (body) => ({ ...body, phone: newPhone() })],
+  ])('refuses the same event with %s', async (_case, change) => {
     const body = confirmation();
     const first = conforms(await send(body).expect(201));
-    const res = conforms(await send({ ...body, data: { ...body.data, total: 1 } }).expect(409));
+    const res = conforms(await send(change(body)).expect(409));
     expect(res.body).toMatchObject({ type: 'notification-mismatch', notificationId: first.body.id });
-    expect(mailer.sentTo(body.to)).toHaveLength(1);
+    expect(await mailTo(body.email)).toHaveLength(1);
   });
 
-  it('sends once when the same request arrives many times at once with one key', async () => {
-    const body = confirmation();
+  it('sends once per channel when the same request arrives many times at once with one key', async () => {
+    const body = confirmation({ phone: newPhone() });
     const key = `notify-${randomUUID()}`;
     const responses = await Promise.all(Array.from({ length: 8 }, () => send(body, key)));
     responses.forEach(conforms);
     expect(responses.map((res) => res.status)).toEqual(Array(8).fill(201));
     expect(new Set(responses.map((res) => res.body.id)).size).toBe(1);
-    expect(mailer.sentTo(body.to)).toHaveLength(1);
+    expect(await mailTo(body.email)).toHaveLength(1);
+    expect(await smsTo(body.phone!)).toHaveLength(1);
   });
 
-  it('sends once when the same event arrives many times at once with different keys', async () => {
-    const body = confirmation();
+  it('sends once per channel when the same event arrives many times at once with different keys', async () => {
+    const body = confirmation({ phone: newPhone() });
     const responses = await Promise.all(Array.from({ length: 8 }, () => send(body)));
     responses.forEach(conforms);
     expect(responses.map((res) => res.status).sort()).toEqual([200, 200, 200, 200, 200, 200, 200, 201]);
     expect(new Set(responses.map((res) => res.body.id)).size).toBe(1);
-    expect(mailer.sentTo(body.to)).toHaveLength(1);
+    expect(await mailTo(body.email)).toHaveLength(1);
+    expect(await smsTo(body.phone!)).toHaveLength(1);
+  });
+});
+
+describe('templates', () => {
+  it.each<[SendNotificationRequest['template'], SendNotificationRequest['data'], string, string[], string]>([
+    [
+      'order_shipped',
+      { orderId: 'order-7', carrier: 'DHL', trackingNumber: 'JD0146', customerName: 'Ada' },
+      'Your order order-7 has shipped',
+      ['Hi Ada,', 'your order order-7 is on its way', 'Tracking: DHL JD0146'],
+      'Temporal Shop: order order-7 has shipped (tracking: DHL JD0146).',
+    ],
+    [
+      'order_delivered',
+      { orderId: 'order-8', note: 'Left with the neighbour at no. 14' },
+      'Your order order-8 was delivered',
+      ['Hello,', 'Your order order-8 has been delivered.', 'Left with the neighbour at no. 14'],
+      'Temporal Shop: order order-8 has been delivered. Enjoy!',
+    ],
+    [
+      'order_cancelled',
+      { orderId: 'order-9', reason: 'Requested by the customer' },
+      'Your order order-9 was cancelled',
+      ['Your order order-9 has been cancelled.', 'Reason: Requested by the customer', 'refunded in full'],
+      'Temporal Shop: order order-9 was cancelled. Any payment will be refunded.',
+    ],
+  ])('%s renders its data into the e-mail and the SMS', async (template, data, subject, inText, sms) => {
+    const phone = newPhone();
+    const body = confirmation({ template, data, phone, eventId: `order-${randomUUID()}:${template}` });
+    const notification = conforms(await send(body).expect(201)).body as Notification;
+    expect(notification).toMatchObject({ template, subject, smsText: sms, status: 'sent' });
+    for (const text of inText) expect(notification.body).toContain(text);
+    expect(sms.length).toBeLessThan(160);
+
+    const [mail] = await mailTo(body.email);
+    expect(mail?.subject).toBe(subject);
+    for (const text of inText) expect(mail?.text).toContain(text);
+    expect((await smsTo(phone)).map((message) => message.text)).toEqual([sms]);
+  });
+
+  it('keeps SMS for long order ids within one message', () => {
+    const orderId = randomUUID();
+    for (const [template, data] of [
+      ['order_confirmed', { orderId, total: 123456789, currency: 'USD' }],
+      ['checkout_failed', { reason: 'InsufficientFunds', message: 'x' }],
+      ['order_shipped', { orderId }],
+      ['order_delivered', { orderId }],
+      ['order_cancelled', { orderId }],
+    ] as const) {
+      expect(renderTemplate(template, data).sms.length).toBeLessThanOrEqual(160);
+    }
+  });
+
+  it.each(['order_shipped', 'order_delivered', 'order_cancelled'] as const)('%s refuses data without an order id, naming the field', async (template) => {
+    const body = confirmation({ template, data: { note: 'x' } });
+    const res = conforms(await send(body).expect(422));
+    expect(res.body).toMatchObject({ type: 'invalid-template-data', errors: [{ field: 'body.data.orderId' }] });
+    expect(await mailTo(body.email)).toHaveLength(0);
+  });
+
+  it('refuses a bad optional value, naming it', async () => {
+    const res = conforms(await send(confirmation({ template: 'order_shipped', data: { orderId: 'o-1', trackingNumber: 42 } })).expect(422));
+    expect(res.body.errors.map((error: { field: string }) => error.field)).toEqual(['body.data.trackingNumber']);
   });
 });
 
 describe('delivery failures', () => {
-  it('records a refused delivery as failed, and the retry job delivers it later', async () => {
-    const body = confirmation();
-    mailer.refuseNext(body.to);
+  it('delivers each channel on its own: an SMS refusal neither holds back nor repeats the e-mail', async () => {
+    const body = confirmation({ phone: newPhone() });
+    senders.refuseNext('sms', body.phone!);
     const res = conforms(await send(body).expect(201));
-    expect(res.body).toMatchObject({ status: 'failed', attempts: 1, lastError: expect.stringContaining('421') });
+    expect(res.body.status).toBe('failed');
+    expect(delivery(res.body, 'email')).toMatchObject({ status: 'sent', attempts: 1 });
+    expect(delivery(res.body, 'sms')).toMatchObject({ status: 'failed', attempts: 1, lastError: expect.stringContaining('429') });
     expect(res.body.sentAt).toBeUndefined();
-    expect(mailer.sentTo(body.to)).toHaveLength(0);
+    expect(await mailTo(body.email)).toHaveLength(1);
+    expect(await smsTo(body.phone!)).toHaveLength(0);
 
     // The job waits out the backoff; bring the retry forward instead of waiting 30 seconds.
-    await em().execute('update notifications set next_attempt_at = now() where id = ?', [res.body.id]);
-    const job = startDeliveryRetrier(service.orm, mailer, createLogger('notifications'), 20);
+    await em().execute('update notification_deliveries set next_attempt_at = now() where notification_id = ? and status <> ?', [res.body.id, 'sent']);
+    const job = startDeliveryRetrier(service.orm, senders, createLogger('notifications'), 20);
     try {
       const sent = await waitFor(async () => {
-        const current = conforms(await api().get(`/notifications/${res.body.id}`).expect(200));
-        return current.body.status === 'sent' ? (current.body as Notification) : undefined;
+        const current = await getAsAdmin(res.body.id);
+        return current.status === 'sent' ? current : undefined;
       });
-      expect(sent).toMatchObject({ attempts: 2, status: 'sent' });
-      expect(sent.lastError).toBeUndefined();
+      expect(delivery(sent, 'sms')).toMatchObject({ status: 'sent', attempts: 2 });
+      expect(delivery(sent, 'sms')?.lastError).toBeUndefined();
+      expect(delivery(sent, 'email')).toMatchObject({ status: 'sent', attempts: 1 });
+      expect(sent.sentAt).toBeDefined();
     } finally {
       await job.stop();
     }
-    expect(mailer.sentTo(body.to)).toHaveLength(1);
+    expect(await mailTo(body.email)).toHaveLength(1);
+    expect(await smsTo(body.phone!)).toHaveLength(1);
+  });
+
+  it('retries only the e-mail when the mail server refused it and the SMS went out', async () => {
+    const body = confirmation({ phone: newPhone() });
+    senders.refuseNext('email', body.email);
+    const res = conforms(await send(body).expect(201));
+    expect(delivery(res.body, 'email')).toMatchObject({ status: 'failed', lastError: expect.stringContaining('421') });
+    expect(delivery(res.body, 'sms')).toMatchObject({ status: 'sent' });
+
+    await em().execute('update notification_deliveries set next_attempt_at = now() where notification_id = ?', [res.body.id]);
+    const retried = await retryDueDeliveries(em(), senders);
+    const mine = retried.filter((d) => d.notification.id === res.body.id);
+    expect(mine.map((d) => [d.channel, d.status])).toEqual([['email', 'sent']]);
+    expect(await mailTo(body.email)).toHaveLength(1);
+    expect(await smsTo(body.phone!)).toHaveLength(1);
   });
 
   it('does not retry before the backoff has passed', async () => {
     const body = confirmation();
-    mailer.refuseNext(body.to);
+    senders.refuseNext('email', body.email);
     const res = conforms(await send(body).expect(201));
     expect(res.body.status).toBe('failed');
-    const retried = await retryDueNotifications(em(), mailer);
-    expect(retried.map((notification) => notification.id)).not.toContain(res.body.id);
+    const retried = await retryDueDeliveries(em(), senders);
+    expect(retried.map((d) => d.notification.id)).not.toContain(res.body.id);
   });
 
-  it('retries with growing pauses and gives up after five attempts', async () => {
+  it('retries a channel with growing pauses and gives up after five attempts', async () => {
     expect(MAX_DELIVERY_ATTEMPTS).toBe(5);
-    const body = confirmation();
-    mailer.refuseNext(body.to, MAX_DELIVERY_ATTEMPTS);
+    const body = confirmation({ phone: newPhone() });
+    senders.refuseNext('sms', body.phone!, MAX_DELIVERY_ATTEMPTS);
     const res = conforms(await send(body).expect(201));
     const pauses: number[] = [];
     for (let attempt = 2; attempt <= MAX_DELIVERY_ATTEMPTS + 1; attempt++) {
       const [row] = await em().execute<{ pause_seconds: string | null }[]>(
-        'select extract(epoch from next_attempt_at - updated_at) as pause_seconds from notifications where id = ?',
+        "select extract(epoch from next_attempt_at - updated_at) as pause_seconds from notification_deliveries where notification_id = ? and channel = 'sms'",
         [res.body.id],
       );
       if (row?.pause_seconds == null) break;
       pauses.push(Number(row.pause_seconds));
       // Bring the retry forward instead of waiting out the pause.
-      await em().execute('update notifications set next_attempt_at = now() where id = ?', [res.body.id]);
-      await retryDueNotifications(em(), mailer);
+      await em().execute("update notification_deliveries set next_attempt_at = now() where notification_id = ? and channel = 'sms'", [res.body.id]);
+      await retryDueDeliveries(em(), senders);
     }
-    const last = conforms(await api().get(`/notifications/${res.body.id}`).expect(200));
-    expect(last.body).toMatchObject({ status: 'failed', attempts: MAX_DELIVERY_ATTEMPTS, lastError: expect.stringContaining('421') });
+    const last = await getAsAdmin(res.body.id);
+    expect(last.status).toBe('failed');
+    expect(delivery(last, 'sms')).toMatchObject({ status: 'failed', attempts: MAX_DELIVERY_ATTEMPTS, lastError: expect.stringContaining('429') });
+    expect(delivery(last, 'email')).toMatchObject({ status: 'sent', attempts: 1 });
     expect(pauses).toHaveLength(MAX_DELIVERY_ATTEMPTS - 1);
     expect(pauses[0]).toBeGreaterThan(29);
     pauses.slice(1).forEach((pause, i) => expect(pause).toBeGreaterThan(pauses[i] ?? Infinity));
-    expect(await retryDueNotifications(em(), mailer)).toEqual([]);
-    expect(mailer.sentTo(body.to)).toHaveLength(0);
+    expect((await retryDueDeliveries(em(), senders)).map((d) => d.notification.id)).not.toContain(res.body.id);
+    expect(await smsTo(body.phone!)).toHaveLength(0);
+    expect(await mailTo(body.email)).toHaveLength(1);
   });
 
-  it('picks up a notification whose first attempt never ran, once that attempt’s lease is over', async () => {
-    // As if the service stopped right after committing, before its first attempt.
-    const body = confirmation();
-    const { notification } = await em().transactional((tx) =>
-      recordNotification(tx as EntityManager, body, renderTemplate(body.template, body.data)),
-    );
-    expect(await retryDueNotifications(em(), mailer)).toEqual([]);
+  it('picks up both channels of a notification whose first attempts never ran, once their lease is over', async () => {
+    // As if the service stopped right after committing, before its first attempts.
+    const body = confirmation({ phone: newPhone() });
+    const { notification } = await em().transactional((tx) => recordNotification(tx as EntityManager, body, renderTemplate(body.template, body.data)));
+    expect((await retryDueDeliveries(em(), senders)).map((d) => d.notification.id)).not.toContain(notification.id);
+    expect((await getAsAdmin(notification.id)).status).toBe('pending');
 
-    await em().execute("update notifications set next_attempt_at = now() - interval '1 second' where id = ?", [notification.id]);
-    const [retried] = await retryDueNotifications(em(), mailer);
-    expect(retried).toMatchObject({ id: notification.id, status: 'sent', attempts: 2 });
-    expect(mailer.sentTo(body.to)).toHaveLength(1);
+    await em().execute("update notification_deliveries set next_attempt_at = now() - interval '1 second' where notification_id = ?", [notification.id]);
+    const retried = (await retryDueDeliveries(em(), senders)).filter((d) => d.notification.id === notification.id);
+    expect(retried.map((d) => [d.channel, d.status, d.attempts]).sort()).toEqual([
+      ['email', 'sent', 2],
+      ['sms', 'sent', 2],
+    ]);
+    expect(await mailTo(body.email)).toHaveLength(1);
+    expect(await smsTo(body.phone!)).toHaveLength(1);
   });
 });
 
-describe('the default transport', () => {
-  it('builds the real message with nodemailer and answers with its Message-ID', async () => {
-    const app = createNotificationsApp(service.context, mailerFromEnv({}));
-    const body = confirmation();
-    const res = conforms(await request(app).post('/notifications').set('Idempotency-Key', randomUUID()).send(body).expect(201));
-    expect(res.body).toMatchObject({ status: 'sent', attempts: 1 });
+describe('mail transport configuration', () => {
+  it('sends to SMTP_URL when it is set, and starts no sink of its own', async () => {
+    // A separate sink stands in for a real mail server; it stores into the same mailbox.
+    const server = await startMailSink(service.orm, { port: 0, logger: createLogger('notifications') });
+    const external = channelsFromConfig({ ...service.context, env: { SMTP_URL: `smtp://127.0.0.1:${server.port}` } });
+    try {
+      expect(external.mailSink).toBeUndefined();
+      const app = createNotificationsApp(service.context, external);
+      const body = confirmation();
+      const res = conforms(await request(app).post('/notifications').set('Idempotency-Key', randomUUID()).set('authorization', tokens.service).send(body).expect(201));
+      expect(res.body.status).toBe('sent');
+      expect((await mailTo(body.email)).map((mail) => mail.messageId)).toEqual([`<${res.body.id}@shop.example>`]);
+    } finally {
+      await external.close();
+      await server.close();
+    }
+  });
 
-    const sent = await mailerFromEnv({}).send({ reference: res.body.id, to: body.to, subject: 'Hi', text: 'Hello', html: '<p>Hello</p>' });
-    expect(sent.messageId).toBe(`<${res.body.id}@shop.example>`);
+  it('starts the sink on SMTP_SINK_PORT when given', async () => {
+    const port = await getFreePort();
+    const local = channelsFromConfig({ ...service.context, env: { SMTP_SINK_PORT: String(port) } });
+    try {
+      expect((await local.mailSink)?.port).toBe(port);
+    } finally {
+      await local.close();
+    }
   });
 
   it('records a failure when the SMTP server cannot be reached', async () => {
     const port = await getFreePort();
-    const app = createNotificationsApp(service.context, mailerFromEnv({ SMTP_URL: `smtp://127.0.0.1:${port}` }));
-    const res = conforms(await request(app).post('/notifications').set('Idempotency-Key', randomUUID()).send(confirmation()).expect(201));
-    expect(res.body).toMatchObject({ status: 'failed', attempts: 1, lastError: expect.stringMatching(/ECONNREFUSED|connect/i) });
+    const unreachable = channelsFromConfig({ ...service.context, env: { SMTP_URL: `smtp://127.0.0.1:${port}` } });
+    const app = createNotificationsApp(service.context, unreachable);
+    const res = conforms(
+      await request(app).post('/notifications').set('Idempotency-Key', randomUUID()).set('authorization', tokens.service).send(confirmation()).expect(201),
+    );
+    expect(res.body.deliveries).toEqual([expect.objectContaining({ status: 'failed', attempts: 1, lastError: expect.stringMatching(/ECONNREFUSED|connect/i) })]);
+    await unreachable.close();
   });
 
   it('refuses mail configuration it cannot use, saying what is wrong', () => {
     expect(() => readMailConfig({ SMTP_URL: 'http://mail.example' })).toThrow(/SMTP_URL must be an smtp:\/\/ or smtps:\/\/ URL/);
     expect(() => readMailConfig({ MAIL_FROM: 'nobody' })).toThrow(/MAIL_FROM must contain an e-mail address/);
-    expect(readMailConfig({})).toEqual({ smtpUrl: undefined, from: 'Temporal Shop <orders@shop.example>' });
+    expect(() => readMailConfig({ SMTP_SINK_PORT: '70000' })).toThrow(/SMTP_SINK_PORT must be a port number/);
+    expect(() => readMailConfig({ SMTP_SINK_PORT: 'twenty-five' })).toThrow(/SMTP_SINK_PORT must be a port number/);
+    expect(readMailConfig({})).toEqual({ smtpUrl: undefined, from: 'Temporal Shop <orders@shop.example>', sinkPort: 0 });
+  });
+});
+
+describe('two instances on one database', () => {
+  let instances: RunningService[] = [];
+  afterAll(async () => {
+    await Promise.all(instances.map((instance) => instance.stop()));
+  });
+
+  it('each runs its own sink on an ephemeral port and delivers; one event is still sent once per channel', async () => {
+    const env = { NOTIFICATIONS_DATABASE_URL: service.databaseUrl, PORT: '0', HOST: '127.0.0.1' };
+    instances = await Promise.all([0, 1].map(() => startService(notificationsService, env, { auth: testTokenVerifier })));
+    const [a, b] = instances as [RunningService, RunningService];
+
+    const post = (url: string, body: SendNotificationRequest) =>
+      request(url).post('/notifications').set('Idempotency-Key', randomUUID()).set('authorization', tokens.service).send(body);
+    const onA = confirmation({ phone: newPhone() });
+    const onB = confirmation({ phone: newPhone() });
+    const [sentA, sentB] = await Promise.all([post(a.url, onA), post(b.url, onB)]);
+    for (const res of [sentA, sentB]) {
+      conforms(res);
+      expect(res.status).toBe(201);
+      expect(res.body.status).toBe('sent');
+    }
+    expect(await mailTo(onA.email)).toHaveLength(1);
+    expect(await mailTo(onB.email)).toHaveLength(1);
+    expect(await smsTo(onA.phone!)).toHaveLength(1);
+
+    // The same event at both instances at once: one notification, one message per channel.
+    const shared = confirmation({ phone: newPhone() });
+    const both = await Promise.all([post(a.url, shared), post(b.url, shared), post(a.url, shared), post(b.url, shared)]);
+    both.forEach(conforms);
+    expect(both.map((res) => res.status).sort()).toEqual([200, 200, 200, 201]);
+    expect(new Set(both.map((res) => res.body.id)).size).toBe(1);
+    expect(await mailTo(shared.email)).toHaveLength(1);
+    expect(await smsTo(shared.phone!)).toHaveLength(1);
+  });
+});
+
+describe('authorization', () => {
+  it('answers every route without a token with 401', async () => {
+    const id = randomUUID();
+    for (const res of await Promise.all([
+      api().get('/notifications'),
+      api().get(`/notifications/${id}`),
+      api().post('/notifications').set('Idempotency-Key', randomUUID()).send(confirmation()),
+      api().get('/mailbox/messages'),
+      api().get('/mailbox/sms'),
+    ])) {
+      conforms(res);
+      expect(res.status).toBe(401);
+      expect(res.headers['www-authenticate']).toBe('Bearer');
+    }
+  });
+
+  it('refuses an invalid token with 401', async () => {
+    const res = conforms(await api().get('/notifications').set('authorization', 'Bearer not.a.token').expect(401));
+    expect(res.body.type).toBe('invalid-token');
+  });
+
+  it('lets only services and admins send', async () => {
+    for (const auth of [await asCustomer('customer-1'), tokens.support]) {
+      const body = confirmation();
+      const res = conforms(await send(body, randomUUID(), auth).expect(403));
+      expect(res.body.type).toBe('forbidden');
+      expect(await mailTo(body.email)).toHaveLength(0);
+    }
+    conforms(await send(confirmation(), randomUUID(), tokens.admin).expect(201));
+  });
+
+  it('shows a customer their own notifications only', async () => {
+    const customerId = `customer-${randomUUID()}`;
+    const other = `customer-${randomUUID()}`;
+    const mine = conforms(await send(confirmation({ customerId })).expect(201)).body as Notification;
+    const theirs = conforms(await send(confirmation({ customerId: other })).expect(201)).body as Notification;
+    const auth = await asCustomer(customerId);
+
+    const own = conforms(await api().get('/notifications').set('authorization', auth).expect(200));
+    expect(own.body.items.map((n: Notification) => n.id)).toEqual([mine.id]);
+    const ownById = conforms(await api().get('/notifications').query({ customerId }).set('authorization', auth).expect(200));
+    expect(ownById.body.items.map((n: Notification) => n.id)).toEqual([mine.id]);
+    conforms(await api().get('/notifications').query({ customerId: other }).set('authorization', auth).expect(403));
+
+    expect(conforms(await api().get(`/notifications/${mine.id}`).set('authorization', auth).expect(200)).body).toEqual(mine);
+    const hidden = conforms(await api().get(`/notifications/${theirs.id}`).set('authorization', auth).expect(404));
+    expect(hidden.body.type).toBe('not-found');
+  });
+
+  it('lets support, admins and services read anyone’s notifications', async () => {
+    const customerId = `customer-${randomUUID()}`;
+    const sent = conforms(await send(confirmation({ customerId })).expect(201)).body as Notification;
+    for (const auth of [tokens.support, tokens.admin, tokens.service]) {
+      const list = conforms(await api().get('/notifications').query({ customerId }).set('authorization', auth).expect(200));
+      expect(list.body.items.map((n: Notification) => n.id)).toEqual([sent.id]);
+      conforms(await api().get(`/notifications/${sent.id}`).set('authorization', auth).expect(200));
+      const all = conforms(await api().get('/notifications').set('authorization', auth).expect(200));
+      expect(all.body.total).toBeGreaterThan(1);
+    }
+  });
+
+  it('keeps the mailbox to support, admins and services', async () => {
+    const auth = await asCustomer('customer-1');
+    for (const path of ['/mailbox/messages', '/mailbox/sms']) {
+      conforms(await api().get(path).set('authorization', auth).expect(403));
+      for (const staff of [tokens.support, tokens.admin, tokens.service]) conforms(await api().get(path).set('authorization', staff).expect(200));
+    }
   });
 });
 
@@ -285,21 +596,43 @@ describe('listing', () => {
     );
     await send(confirmation({ customerId: `someone-else-${randomUUID()}` })).expect(201);
 
-    const all = conforms(await api().get('/notifications').query({ customerId }).expect(200));
+    const all = conforms(await api().get('/notifications').query({ customerId }).set('authorization', tokens.support).expect(200));
     expect(all.body).toMatchObject({ total: 2, limit: 50, offset: 0 });
     expect(all.body.items.map((n: Notification) => n.id)).toEqual([second.body.id, first.body.id]);
 
-    const page = conforms(await api().get('/notifications').query({ customerId, limit: '1', offset: '1' }).expect(200));
+    const page = conforms(await api().get('/notifications').query({ customerId, limit: '1', offset: '1' }).set('authorization', tokens.support).expect(200));
     expect(page.body.items.map((n: Notification) => n.id)).toEqual([first.body.id]);
   });
 
-  it('answers an unknown notification with a 404 problem and a bad id with a 400', async () => {
-    const missing = conforms(await api().get(`/notifications/${randomUUID()}`).expect(404));
+  it('reads the mailbox newest first, page by page, ignoring the case of the address', async () => {
+    const email = `Grace+${randomUUID()}@Example.com`;
+    const phone = newPhone();
+    const first = conforms(await send(confirmation({ email, phone })).expect(201)).body as Notification;
+    const second = conforms(await send(confirmation({ email, phone, template: 'order_delivered', data: { orderId: 'o-2' } })).expect(201)).body as Notification;
+
+    const mail = await mailTo(email.toLowerCase());
+    expect(mail.map((m) => m.subject)).toEqual([second.subject, first.subject]);
+    expect(mail.map((m) => m.to)).toEqual([email.toLowerCase(), email.toLowerCase()]);
+    const page = conforms(await api().get('/mailbox/messages').query({ to: email, limit: '1', offset: '1' }).set('authorization', tokens.support).expect(200));
+    expect(page.body).toMatchObject({ total: 2, limit: 1, offset: 1 });
+    expect(page.body.items.map((m: MailboxMessage) => m.subject)).toEqual([first.subject]);
+
+    expect((await smsTo(phone)).map((sms) => sms.reference)).toEqual([second.id, first.id]);
+    const smsPage = conforms(await api().get('/mailbox/sms').query({ to: phone, limit: '1' }).set('authorization', tokens.support).expect(200));
+    expect(smsPage.body).toMatchObject({ total: 2, limit: 1, offset: 0 });
+  });
+
+  it('answers an unknown notification with a 404 problem and bad ids or queries with a 400', async () => {
+    const missing = conforms(await api().get(`/notifications/${randomUUID()}`).set('authorization', tokens.admin).expect(404));
     expect(missing.body.type).toBe('not-found');
-    const bad = conforms(await api().get('/notifications/not-a-uuid').expect(400));
+    const bad = conforms(await api().get('/notifications/not-a-uuid').set('authorization', tokens.admin).expect(400));
     expect(bad.body.errors[0].field).toBe('params.notificationId');
-    const badQuery = conforms(await api().get('/notifications').query({ customerId: 'bad id', limit: '101' }).expect(400));
+    const badQuery = conforms(await api().get('/notifications').query({ customerId: 'bad id', limit: '101' }).set('authorization', tokens.admin).expect(400));
     expect(badQuery.body.errors.map((error: { field: string }) => error.field)).toEqual(['query.customerId', 'query.limit']);
+    const badMailbox = conforms(await api().get('/mailbox/messages').query({ to: 'nobody', offset: '-1' }).set('authorization', tokens.support).expect(400));
+    expect(badMailbox.body.errors.map((error: { field: string }) => error.field)).toEqual(['query.to', 'query.offset']);
+    const badSms = conforms(await api().get('/mailbox/sms').query({ to: '0123', extra: '1' }).set('authorization', tokens.support).expect(400));
+    expect(badSms.body.errors.map((error: { field: string }) => error.field).sort()).toEqual(['query.extra', 'query.to']);
   });
 });
 
@@ -315,8 +648,8 @@ describe('bad input', () => {
     const res = conforms(await send(body).expect(422));
     expect(res.body.type).toBe('invalid-template-data');
     expect(res.body.errors.map((error: { field: string }) => error.field)).toEqual(fields);
-    expect(mailer.sentTo(body.to)).toHaveLength(0);
-    const listed = conforms(await api().get('/notifications').query({ customerId: body.customerId, limit: '100' }).expect(200));
+    expect(await mailTo(body.email)).toHaveLength(0);
+    const listed = conforms(await api().get('/notifications').query({ customerId: body.customerId, limit: '100' }).set('authorization', tokens.admin).expect(200));
     expect(listed.body.items.map((n: Notification) => n.eventId)).not.toContain(body.eventId);
   });
 
@@ -327,7 +660,7 @@ describe('bad input', () => {
     const body = confirmation({ template: 'checkout_failed', data });
     const res = conforms(await send(body).expect(422));
     expect(res.body).toMatchObject({ type: 'invalid-template-data', errors: [{ field: `body.data.${field}` }] });
-    expect(mailer.sentTo(body.to)).toHaveLength(0);
+    expect(await mailTo(body.email)).toHaveLength(0);
   });
 
   type Mutation = (body: Record<string, any>) => void; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -336,9 +669,11 @@ describe('bad input', () => {
     ['a bad event id', (b) => (b.eventId = 'has spaces'), 'body.eventId'],
     ['an event id with a slash', (b) => (b.eventId = 'checkout/1'), 'body.eventId'],
     ['a too long event id', (b) => (b.eventId = 'e'.repeat(201)), 'body.eventId'],
-    ['a missing recipient', (b) => delete b.to, 'body.to'],
-    ['a bad e-mail address', (b) => (b.to = 'ada-at-example.com'), 'body.to'],
-    ['an unknown channel', (b) => (b.channel = 'sms'), 'body.channel'],
+    ['a missing e-mail address', (b) => delete b.email, 'body.email'],
+    ['a bad e-mail address', (b) => (b.email = 'ada-at-example.com'), 'body.email'],
+    ['a phone number that is not E.164', (b) => (b.phone = '020 7946 0000'), 'body.phone'],
+    ['a too long phone number', (b) => (b.phone = '+1234567890123456'), 'body.phone'],
+    ['the old channel field', (b) => (b.channel = 'email'), 'body.channel'],
     ['an unknown template', (b) => (b.template = 'welcome'), 'body.template'],
     ['data that is not an object', (b) => (b.data = 'orderId=1'), 'body.data'],
     ['a nested data value', (b) => (b.data.orderId = { id: 1 }), 'body.data.orderId'],
@@ -356,13 +691,19 @@ describe('bad input', () => {
   });
 
   it('requires an idempotency key', async () => {
-    const res = conforms(await api().post('/notifications').send(confirmation()).expect(400));
+    const res = conforms(await api().post('/notifications').set('authorization', tokens.service).send(confirmation()).expect(400));
     expect(res.body.errors[0].field).toBe('header.idempotency-key');
   });
 
   it('refuses malformed JSON', async () => {
     const res = conforms(
-      await api().post('/notifications').set('Idempotency-Key', randomUUID()).set('Content-Type', 'application/json').send('{"eventId":').expect(400),
+      await api()
+        .post('/notifications')
+        .set('Idempotency-Key', randomUUID())
+        .set('authorization', tokens.service)
+        .set('Content-Type', 'application/json')
+        .send('{"eventId":')
+        .expect(400),
     );
     expect(res.body.type).toBe('malformed-json');
   });
@@ -371,5 +712,81 @@ describe('bad input', () => {
     const data = Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`field${i}`, 'x'.repeat(2000)]));
     const res = conforms(await send(confirmation({ data })).expect(413));
     expect(res.body.type).toBe('body-too-large');
+  });
+});
+
+describe('the checkout activity', () => {
+  let server: Server;
+  let activities: ReturnType<typeof createActivities>;
+  beforeAll(async () => {
+    server = await new Promise<Server>((resolve) => {
+      const listening = service.app.listen(0, '127.0.0.1', () => resolve(listening));
+    });
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const notifications = createNotificationsClient(url, { accessToken: () => signTestToken('service:worker', ['service']) });
+    // Only the notifications client is used by notifyCustomer.
+    activities = createActivities({ notifications } as ServiceClients);
+  });
+  afterAll(async () => {
+    await new Promise((resolve) => server.close(resolve));
+  });
+
+  it('notifies over HTTP with the request shape the service takes, once per checkout and template', async () => {
+    const checkoutId = randomUUID();
+    const email = `lin+${checkoutId}@example.com`;
+    const input = { checkoutId, customerId: 'customer-9', email, template: 'order_confirmed' as const, data: { orderId: 'o-9', total: 100, currency: 'USD' } };
+    const first = await activities.notifyCustomer(input);
+    // Temporal may run the activity again after a timeout: same key, same event.
+    const again = await activities.notifyCustomer(input);
+    expect(again.notificationId).toBe(first.notificationId);
+    const notification = await getAsAdmin(first.notificationId);
+    expect(notification).toMatchObject({ eventId: `checkout-${checkoutId}:notify:order_confirmed`, email, status: 'sent' });
+    expect(await mailTo(email)).toHaveLength(1);
+  });
+
+  it('passes a phone on when the checkout has one', async () => {
+    const checkoutId = randomUUID();
+    const phone = newPhone();
+    const input = { checkoutId, customerId: 'customer-9', email: `lin+${checkoutId}@example.com`, phone, template: 'checkout_failed' as const, data: { reason: 'OutOfStock', message: 'MUG' } };
+    const { notificationId } = await activities.notifyCustomer(input);
+    expect((await smsTo(phone)).map((sms) => sms.reference)).toEqual([notificationId]);
+  });
+});
+
+describe('upgrading a database from the e-mail-only schema', () => {
+  it('keeps each existing notification, with its delivery state, as its e-mail delivery', async () => {
+    const databaseUrl = await createTestDatabase('notifications_upgrade');
+    const definition = { entities: notificationsEntities, migrations: notificationsMigrations.slice(0, 1) };
+    const old = await openServiceDatabase(databaseUrl, definition);
+    await migrateServiceDatabase(old, databaseUrl);
+    const failedId = randomUUID();
+    const sentId = randomUUID();
+    await old.em.fork().getConnection().execute(
+      `insert into notifications (id, event_id, customer_id, channel, recipient, template, data, subject, body, html, status, attempts, last_error, next_attempt_at, created_at, updated_at, sent_at)
+       values (?, 'e-1', 'c-1', 'email', 'a@example.com', 'order_confirmed', '{}', 'S1', 'B1', 'H1', 'failed', 2, '421 busy', now(), now(), now(), null),
+              (?, 'e-2', 'c-1', 'email', 'b@example.com', 'checkout_failed', '{}', 'S2', 'B2', 'H2', 'sent', 1, null, null, now(), now(), now())`,
+      [failedId, sentId],
+    );
+    await old.close();
+
+    const upgraded = await openServiceDatabase(databaseUrl, { entities: notificationsEntities, migrations: notificationsMigrations });
+    try {
+      await migrateServiceDatabase(upgraded, databaseUrl);
+      const rows = await upgraded.em
+        .fork()
+        .getConnection()
+        .execute<{ notification_id: string; channel: string; recipient: string; status: string; attempts: number; last_error: string | null; email: string }[]>(
+          'select d.notification_id, d.channel, d.recipient, d.status, d.attempts, d.last_error, n.email from notification_deliveries d join notifications n on n.id = d.notification_id order by n.event_id',
+        );
+      expect(rows).toEqual([
+        { notification_id: failedId, channel: 'email', recipient: 'a@example.com', status: 'failed', attempts: 2, last_error: '421 busy', email: 'a@example.com' },
+        { notification_id: sentId, channel: 'email', recipient: 'b@example.com', status: 'sent', attempts: 1, last_error: null, email: 'b@example.com' },
+      ]);
+      // And the retry job still finds the one that was due.
+      const retried = await retryDueDeliveries(upgraded.em.fork() as EntityManager, senders);
+      expect(retried.map((d) => [d.notification.id, d.status])).toEqual([[failedId, 'sent']]);
+    } finally {
+      await upgraded.close();
+    }
   });
 });

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { queryInteger } from '../../platform/http/zod-helpers';
 import type { components } from './api.gen';
+import { TEMPLATES } from './entities';
 
 type Schemas = components['schemas'];
 
@@ -20,17 +21,32 @@ export const TemplateData = z
   )
   .refine((data) => Object.keys(data).length <= 50, 'at most 50 values') satisfies z.ZodType<Schemas['TemplateData']>;
 
+export const Email = z.email('must be an e-mail address').max(254);
+export const Phone = z.string().regex(/^\+[1-9][0-9]{6,14}$/, 'must be an E.164 phone number, like +441234567890');
+
 export const SendNotificationRequest = z.strictObject({
   eventId: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,199}$/, 'must be 1-200 letters, digits or "._:-", starting with a letter or digit'),
   customerId: CustomerId,
-  channel: z.enum(['email']),
-  to: z.email('must be an e-mail address').max(254),
-  template: z.enum(['order_confirmed', 'checkout_failed']),
+  template: z.enum(TEMPLATES),
   data: TemplateData,
+  email: Email,
+  phone: Phone.optional(),
 }) satisfies z.ZodType<Schemas['SendNotificationRequest']>;
 
 export const ListNotificationsQuery = z.strictObject({
   customerId: CustomerId.optional(),
+  limit: queryInteger({ min: 1, max: 100, default: 50 }),
+  offset: queryInteger({ min: 0, max: 1_000_000, default: 0 }),
+});
+
+export const ListMailboxMessagesQuery = z.strictObject({
+  to: Email.optional(),
+  limit: queryInteger({ min: 1, max: 100, default: 50 }),
+  offset: queryInteger({ min: 0, max: 1_000_000, default: 0 }),
+});
+
+export const ListSmsQuery = z.strictObject({
+  to: Phone.optional(),
   limit: queryInteger({ min: 1, max: 100, default: 50 }),
   offset: queryInteger({ min: 0, max: 1_000_000, default: 0 }),
 });

@@ -1,8 +1,9 @@
 /**
  * The messages the shop sends. Each template declares the data it needs
  * (checked before anything is stored, so a bad request is a 422 naming
- * `body.data.<field>`) and renders a subject, a plain-text body and an HTML
- * body. Values are interpolated as given into the text, HTML-escaped into the HTML.
+ * `body.data.<field>`) and renders an e-mail (subject, plain text, HTML) and
+ * an SMS. Values are interpolated as given into the text and the SMS,
+ * HTML-escaped into the HTML.
  */
 import { z } from 'zod';
 import { HttpProblem } from '../../platform/http/problem';
@@ -14,7 +15,11 @@ export interface RenderedMessage {
   subject: string;
   text: string;
   html: string;
+  /** Short: one SMS segment (160 characters) unless the data is unusually long. */
+  sms: string;
 }
+
+const SHOP = 'Temporal Shop';
 
 export function escapeHtml(value: string): string {
   return value.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
@@ -27,9 +32,10 @@ export function formatMoney(amount: number, currency: string): string {
   return format.format(amount / 10 ** digits);
 }
 
-function message(subject: string, paragraphs: string[]): RenderedMessage {
+function message(subject: string, paragraphs: string[], sms: string): RenderedMessage {
   return {
     subject,
+    sms: `${SHOP}: ${sms}`,
     text: `${paragraphs.join('\n\n')}\n`,
     html: `<!doctype html><html><body>${paragraphs.map((paragraph) => `<p>${escapeHtml(paragraph).replace(/\n/g, '<br>')}</p>`).join('')}</body></html>`,
   };
@@ -49,12 +55,16 @@ const orderConfirmed = {
     customerName,
   }),
   render: (data: { orderId: string; total: number; currency: string; customerName?: string }) =>
-    message(`Your order ${data.orderId} is confirmed`, [
-      greeting(data.customerName),
-      'Thank you for your order!',
-      `Order: ${data.orderId}\nTotal: ${formatMoney(data.total, data.currency)}`,
-      'We will let you know when it ships.',
-    ]),
+    message(
+      `Your order ${data.orderId} is confirmed`,
+      [
+        greeting(data.customerName),
+        'Thank you for your order!',
+        `Order: ${data.orderId}\nTotal: ${formatMoney(data.total, data.currency)}`,
+        'We will let you know when it ships.',
+      ],
+      `order ${data.orderId} is confirmed, total ${formatMoney(data.total, data.currency)}. Thank you!`,
+    ),
 };
 
 const FAILURE_REASONS: Record<string, string> = {
@@ -73,14 +83,75 @@ const checkoutFailed = {
     checkoutId: shortId.optional(),
     customerName,
   }),
-  render: (data: { reason: string; checkoutId?: string; customerName?: string }) =>
-    message('We could not complete your order', [
-      greeting(data.customerName),
-      `Sorry, we could not complete your checkout${data.checkoutId ? ` ${data.checkoutId}` : ''}: ${
-        FAILURE_REASONS[data.reason] ?? 'something went wrong on our side'
-      }.`,
-      'No order was placed. You are welcome to try again.',
-    ]),
+  render: (data: { reason: string; checkoutId?: string; customerName?: string }) => {
+    const why = FAILURE_REASONS[data.reason] ?? 'something went wrong on our side';
+    return message(
+      'We could not complete your order',
+      [
+        greeting(data.customerName),
+        `Sorry, we could not complete your checkout${data.checkoutId ? ` ${data.checkoutId}` : ''}: ${why}.`,
+        'No order was placed. You are welcome to try again.',
+      ],
+      `we could not complete your order: ${why}. No order was placed.`,
+    );
+  },
+};
+
+const note = z.string().trim().min(1).max(500).optional();
+
+const orderShipped = {
+  data: z.looseObject({
+    orderId: shortId,
+    carrier: z.string().trim().min(1).max(100).optional(),
+    trackingNumber: z.string().trim().min(1).max(100).optional(),
+    note,
+    customerName,
+  }),
+  render: (data: { orderId: string; carrier?: string; trackingNumber?: string; note?: string; customerName?: string }) => {
+    const tracking = [data.carrier, data.trackingNumber].filter(Boolean).join(' ');
+    return message(
+      `Your order ${data.orderId} has shipped`,
+      [
+        greeting(data.customerName),
+        `Good news: your order ${data.orderId} is on its way.`,
+        ...(tracking ? [`Tracking: ${tracking}`] : []),
+        ...(data.note ? [data.note] : []),
+        'We will let you know when it is delivered.',
+      ],
+      `order ${data.orderId} has shipped${tracking ? ` (tracking: ${tracking})` : ''}.`,
+    );
+  },
+};
+
+const orderDelivered = {
+  data: z.looseObject({ orderId: shortId, note, customerName }),
+  render: (data: { orderId: string; note?: string; customerName?: string }) =>
+    message(
+      `Your order ${data.orderId} was delivered`,
+      [
+        greeting(data.customerName),
+        `Your order ${data.orderId} has been delivered.`,
+        ...(data.note ? [data.note] : []),
+        'We hope you enjoy it. Thank you for shopping with us!',
+      ],
+      `order ${data.orderId} has been delivered. Enjoy!`,
+    ),
+};
+
+const orderCancelled = {
+  data: z.looseObject({ orderId: shortId, reason: z.string().trim().min(1).max(500).optional(), note, customerName }),
+  render: (data: { orderId: string; reason?: string; note?: string; customerName?: string }) =>
+    message(
+      `Your order ${data.orderId} was cancelled`,
+      [
+        greeting(data.customerName),
+        `Your order ${data.orderId} has been cancelled.`,
+        ...(data.reason ? [`Reason: ${data.reason}`] : []),
+        ...(data.note ? [data.note] : []),
+        'If you were charged, the payment will be refunded in full.',
+      ],
+      `order ${data.orderId} was cancelled. Any payment will be refunded.`,
+    ),
 };
 
 /**
@@ -102,5 +173,11 @@ export function renderTemplate(template: TemplateName, data: TemplateData): Rend
       return render(orderConfirmed);
     case 'checkout_failed':
       return render(checkoutFailed);
+    case 'order_shipped':
+      return render(orderShipped);
+    case 'order_delivered':
+      return render(orderDelivered);
+    case 'order_cancelled':
+      return render(orderCancelled);
   }
 }

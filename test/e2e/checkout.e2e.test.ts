@@ -143,7 +143,7 @@ it('a successful checkout lowers stock and leaves one charge, one order and one 
 
   const notifications = await clients.notifications.GET('/notifications', { params: { query: { customerId: input.customerId } } });
   expect(notifications.data?.items).toHaveLength(1);
-  expect(notifications.data?.items[0]).toMatchObject({ template: 'order_confirmed', to: 'ada@example.com', status: 'sent' });
+  expect(notifications.data?.items[0]).toMatchObject({ template: 'order_confirmed', email: 'ada@example.com', status: 'sent' });
 
   const description = await env.client.workflow.getHandle(workflowId).describe();
   expect(description.typedSearchAttributes.get(SEARCH_ATTRIBUTES.CustomerId)).toBe(input.customerId);

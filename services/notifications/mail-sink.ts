@@ -1,0 +1,91 @@
+/**
+ * The local default for e-mail: an SMTP server on loopback that keeps what it
+ * receives in the service's database, so the shop runs without a mail server
+ * and every message can still be read back (`GET /mailbox/messages`). Mail
+ * reaches it through nodemailer over real SMTP, exactly as it would reach a
+ * real server; a message is accepted only once it is stored, so a refusal here
+ * is a failed attempt that the retry job repeats.
+ */
+import type { AddressInfo } from 'node:net';
+import { randomUUID } from 'node:crypto';
+import { SMTPServer, type SMTPServerDataStream } from 'smtp-server';
+import { simpleParser } from 'mailparser';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import type { Logger } from '../../platform/logger';
+import { MailboxMessage } from './entities';
+
+export interface MailSink {
+  port: number;
+  close(): Promise<void>;
+}
+
+const MAX_MESSAGE_BYTES = 1024 * 1024;
+const MAX_ADDRESS_LENGTH = 254;
+
+function smtpError(message: string, responseCode: number): Error {
+  return Object.assign(new Error(message), { responseCode });
+}
+
+export async function startMailSink(orm: MikroORM, options: { port: number; logger: Logger }): Promise<MailSink> {
+  const { logger } = options;
+  const store = async (stream: SMTPServerDataStream, recipients: string[], envelopeFrom: string) => {
+    const mail = await simpleParser(stream);
+    if (stream.sizeExceeded) throw smtpError(`Message larger than ${MAX_MESSAGE_BYTES} bytes`, 552);
+    const em = orm.em.fork();
+    const receivedAt = new Date();
+    for (const recipient of recipients) {
+      em.create(MailboxMessage, {
+        id: randomUUID(),
+        recipient,
+        sender: mail.from?.text || envelopeFrom,
+        subject: mail.subject ?? '',
+        text: mail.text ?? '',
+        html: mail.html || null,
+        messageId: mail.messageId ?? null,
+        receivedAt,
+      });
+    }
+    await em.flush();
+  };
+
+  const server = new SMTPServer({
+    // Loopback only and plain text: TLS and logins would protect nothing here.
+    disabledCommands: ['STARTTLS', 'AUTH'],
+    authOptional: true,
+    size: MAX_MESSAGE_BYTES,
+    banner: 'notifications mail sink',
+    logger: false,
+    onRcptTo(address, _session, callback) {
+      if (address.address.length > MAX_ADDRESS_LENGTH) callback(smtpError('Recipient address too long', 553));
+      else callback();
+    },
+    onData(stream, session, callback) {
+      const recipients = session.envelope.rcptTo.map((rcpt) => rcpt.address.toLowerCase());
+      const envelopeFrom = session.envelope.mailFrom ? session.envelope.mailFrom.address : '';
+      store(stream, recipients, envelopeFrom).then(
+        () => callback(),
+        (error: unknown) => {
+          // Drain what is left, or the client waits for a reply that never comes.
+          stream.resume();
+          if (error instanceof Error && 'responseCode' in error) return callback(error);
+          logger.error({ err: error }, 'the mail sink could not store a message');
+          callback(smtpError('Could not store the message, try again later', 451));
+        },
+      );
+    },
+  });
+  server.on('error', (error) => logger.warn({ err: error }, 'mail sink connection error'));
+
+  const port = await new Promise<number>((resolve, reject) => {
+    const onError = (error: Error) => reject(error);
+    server.server.once('error', onError);
+    server.listen(options.port, '127.0.0.1', () => {
+      server.server.off('error', onError);
+      resolve((server.server.address() as AddressInfo).port);
+    });
+  });
+  return {
+    port,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
