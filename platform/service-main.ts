@@ -10,6 +10,7 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import { z } from 'zod';
 import { prepareServiceDatabase, type ServiceDatabase } from './db';
 import { redact } from './postgres';
+import { closeGracefully } from './http/server';
 import { createLogger, type Logger } from './logger';
 import { jwksTokenVerifier, type TokenVerifier } from './auth';
 import { clientCredentialsTokenSource, serviceClientSecret, type AccessTokenSource } from './service-token';
@@ -37,8 +38,6 @@ export interface ServiceDefinition {
   /** Periodic work (e.g. releasing expired reservations); must be safe with several instances running. */
   startBackgroundJobs?(context: ServiceContext): BackgroundJob[];
 }
-
-const SHUTDOWN_GRACE_MS = 10_000;
 
 export function readServiceConfig(name: ServiceName, env: Record<string, string | undefined> = process.env) {
   const schema = z.object({
@@ -103,14 +102,7 @@ export async function startService(
   let stopping: Promise<void> | undefined;
   const stop = () => {
     stopping ??= (async () => {
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      // Keep-alive connections go idle once their request is answered; close each as it does, not at its keep-alive timeout.
-      server.closeIdleConnections();
-      const reapIdle = setInterval(() => server.closeIdleConnections(), 50);
-      const force = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS);
-      await closed;
-      clearInterval(reapIdle);
-      clearTimeout(force);
+      await closeGracefully(server);
       await Promise.all(jobs.map((job) => job.stop()));
       await orm.close();
       logger.info(`${definition.name} stopped`);

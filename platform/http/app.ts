@@ -50,25 +50,56 @@ function clientErrorFromMiddleware(error: unknown): HttpProblem | undefined {
   }
 }
 
+/**
+ * Request logs with a request id: the caller's `x-request-id` when it is sane,
+ * else a new one; answered in the response and set on the request, so a proxy
+ * passes it on and one id follows a request through every service.
+ */
+export function requestLogging(logger: Logger): express.RequestHandler {
+  return pinoHttp({
+    logger,
+    genReqId: (req: IncomingMessage, res: ServerResponse) => {
+      const incoming = req.headers[REQUEST_ID_HEADER];
+      const id = typeof incoming === 'string' && /^[\w.:-]{1,128}$/.test(incoming) ? incoming : randomUUID();
+      req.headers[REQUEST_ID_HEADER] = id;
+      res.setHeader(REQUEST_ID_HEADER, id);
+      return id;
+    },
+    // Probes would drown the log.
+    autoLogging: { ignore: (req) => req.url === '/health' || req.url === '/ready' },
+  });
+}
+
+/** Unknown routes, as problem+json. */
+export const routeNotFound: express.RequestHandler = (req, res) => {
+  sendProblem(res, new HttpProblem(404, 'route-not-found', 'No such route', `${req.method} ${req.path} is not part of this API`).toBody(req.originalUrl));
+};
+
+/** Every error as problem+json: HttpProblems as they are, the client's mistakes as 4xx, anything else as a 500 with the request id. */
+export const problemErrorHandler: ErrorRequestHandler = (error, req: Request, res, _next) => {
+  const problem = error instanceof HttpProblem ? error : clientErrorFromMiddleware(error);
+  if (problem) {
+    if (problem.status === 401) res.setHeader('WWW-Authenticate', wwwAuthenticate(problem.type));
+    sendProblem(res, problem.toBody(req.originalUrl));
+    return;
+  }
+  req.log.error({ err: error }, 'unhandled error');
+  sendProblem(res, {
+    type: 'internal-error',
+    title: 'Internal server error',
+    status: 500,
+    detail: `Something went wrong on our side; quote request id ${String(req.id)} when reporting it.`,
+    instance: req.originalUrl,
+  });
+};
+
 export function createServiceApp(options: ServiceAppOptions): express.Express {
   const { orm, logger } = options;
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
 
-  app.use(
-    pinoHttp({
-      logger,
-      genReqId: (req: IncomingMessage, res: ServerResponse) => {
-        const incoming = req.headers[REQUEST_ID_HEADER];
-        const id = typeof incoming === 'string' && /^[\w.:-]{1,128}$/.test(incoming) ? incoming : randomUUID();
-        res.setHeader(REQUEST_ID_HEADER, id);
-        return id;
-      },
-      // Probes would drown the log.
-      autoLogging: { ignore: (req) => req.url === '/health' || req.url === '/ready' },
-    }),
-  );
+  app.use(requestLogging(logger));
   app.use(express.json({ limit: options.bodyLimit ?? DEFAULT_BODY_LIMIT, type: ['application/json', 'application/*+json'] }));
   app.use((_req, _res, next) => RequestContext.create(orm.em, next));
 
@@ -91,26 +122,7 @@ export function createServiceApp(options: ServiceAppOptions): express.Express {
 
   app.use(authenticate(options.auth), options.routes);
 
-  app.use((req, res) => {
-    sendProblem(res, new HttpProblem(404, 'route-not-found', 'No such route', `${req.method} ${req.path} is not part of this API`).toBody(req.originalUrl));
-  });
-
-  const errorHandler: ErrorRequestHandler = (error, req: Request, res, _next) => {
-    const problem = error instanceof HttpProblem ? error : clientErrorFromMiddleware(error);
-    if (problem) {
-      if (problem.status === 401) res.setHeader('WWW-Authenticate', wwwAuthenticate(problem.type));
-      sendProblem(res, problem.toBody(req.originalUrl));
-      return;
-    }
-    req.log.error({ err: error }, 'unhandled error');
-    sendProblem(res, {
-      type: 'internal-error',
-      title: 'Internal server error',
-      status: 500,
-      detail: `Something went wrong on our side; quote request id ${String(req.id)} when reporting it.`,
-      instance: req.originalUrl,
-    });
-  };
-  app.use(errorHandler);
+  app.use(routeNotFound);
+  app.use(problemErrorHandler);
   return app;
 }
