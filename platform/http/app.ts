@@ -15,6 +15,7 @@ import { authenticate, wwwAuthenticate, type TokenVerifier } from '../auth';
 
 export const REQUEST_ID_HEADER = 'x-request-id';
 export const DEFAULT_BODY_LIMIT = '64kb';
+export const REDACTED_LOG_PATHS = ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'];
 
 export interface ServiceAppOptions {
   name: string;
@@ -57,7 +58,8 @@ function clientErrorFromMiddleware(error: unknown): HttpProblem | undefined {
  */
 export function requestLogging(logger: Logger): express.RequestHandler {
   return pinoHttp({
-    logger,
+    // A bearer token or cookie in a log is a credential in a log.
+    logger: logger.child({}, { redact: { paths: REDACTED_LOG_PATHS, censor: '[redacted]' } }),
     genReqId: (req: IncomingMessage, res: ServerResponse) => {
       const incoming = req.headers[REQUEST_ID_HEADER];
       const id = typeof incoming === 'string' && /^[\w.:-]{1,128}$/.test(incoming) ? incoming : randomUUID();

@@ -15,16 +15,6 @@ import { Email, NewPassword } from './schemas';
 
 export const usersSpec: unknown = parse(readFileSync(path.resolve(__dirname, '../../openapi/users.yaml'), 'utf8'));
 
-/**
- * pino-http logs request headers; a bearer token in a log is a credential in a
- * log. Redacted here until platform/http/app.ts does it for every service.
- */
-export const REDACTED_LOG_PATHS = ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'];
-
-export function redactingLogger(logger: Logger): Logger {
-  return logger.child({}, { redact: { paths: REDACTED_LOG_PATHS, censor: '[redacted]' } });
-}
-
 /** Both variables or neither; checked when the app is built, so a bad value stops startup with a clear message. */
 export function readBootstrapAdmin(env: Record<string, string | undefined>): BootstrapAdmin | undefined {
   const email = env.BOOTSTRAP_ADMIN_EMAIL;
@@ -56,8 +46,7 @@ function onceUntilDone(work: () => Promise<void>): () => Promise<void> {
  * checks are the same createTokenVerifier every service uses.
  */
 export function createUsersApp(context: ServiceContext) {
-  const { orm } = context;
-  const logger = redactingLogger(context.logger);
+  const { orm, logger } = context;
   const bootstrapAdmin = readBootstrapAdmin(context.env);
   const keys = signingKeyRing(orm);
 
