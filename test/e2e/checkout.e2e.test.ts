@@ -13,6 +13,8 @@ import { inventoryService } from '../../services/inventory/main';
 import { paymentsService } from '../../services/payments/main';
 import { ordersService } from '../../services/orders/main';
 import { notificationsService } from '../../services/notifications/main';
+import { usersService } from '../../services/users/main';
+import { clientCredentialsTokenSource } from '../../platform/service-token';
 import { createInventoryClient } from '../../services/inventory/client';
 import { createPaymentsClient } from '../../services/payments/client';
 import { createOrdersClient } from '../../services/orders/client';
@@ -29,32 +31,49 @@ let workflowBundle: WorkflowBundleWithSourceMap;
 let services: RunningService[] = [];
 let clients: ServiceClients;
 
-async function startOnFreshDatabase(definition: ServiceDefinition): Promise<RunningService> {
+/** Shared by the services and the worker, as npm start shares one. */
+const SERVICE_CLIENT_SECRET = `e2e-${randomUUID()}`;
+
+async function startOnFreshDatabase(definition: ServiceDefinition, urls: Record<string, string> = {}): Promise<RunningService> {
   const databaseUrl = await createTestDatabase(definition.name);
   return startService(definition, {
     [`${definition.name.toUpperCase()}_DATABASE_URL`]: databaseUrl,
     PORT: '0',
     HOST: '127.0.0.1',
+    SERVICE_CLIENT_SECRET,
+    ...urls,
   });
 }
 
 beforeAll(async () => {
-  const [temporal, bundle, ...running] = await Promise.all([
+  // The users service first: every other part gets its tokens and keys from it.
+  const usersRunning = startOnFreshDatabase(usersService);
+  const others = usersRunning.then(async (users) => {
+    const withUsers = { USERS_URL: users.url };
+    const [inventory, payments, notifications] = await Promise.all(
+      [inventoryService, paymentsService, notificationsService].map((definition) => startOnFreshDatabase(definition, withUsers)),
+    );
+    const orders = await startOnFreshDatabase(ordersService, { ...withUsers, NOTIFICATIONS_URL: notifications!.url });
+    return [users, inventory!, payments!, orders, notifications!] as const;
+  });
+  const [temporal, bundle, running] = await Promise.all([
     TestWorkflowEnvironment.createLocal({
       server: { executable: devServerExecutable(), searchAttributes: Object.values(SEARCH_ATTRIBUTES) },
     }),
     bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), logger: quietBundlerLogger() }),
-    ...[inventoryService, paymentsService, ordersService, notificationsService].map(startOnFreshDatabase),
+    others,
   ]);
   env = temporal;
   workflowBundle = bundle;
-  services = running;
-  const [inventory, payments, orders, notifications] = running.map((service) => service.url) as [string, string, string, string];
+  services = [...running];
+  const [users, inventory, payments, orders, notifications] = running.map((service) => service.url) as [string, string, string, string, string];
+  // The worker's identity, as in production: a service token from the users service.
+  const options = { accessToken: clientCredentialsTokenSource({ usersUrl: users, clientId: 'worker', clientSecret: SERVICE_CLIENT_SECRET }) };
   clients = {
-    inventory: createInventoryClient(inventory),
-    payments: createPaymentsClient(payments),
-    orders: createOrdersClient(orders),
-    notifications: createNotificationsClient(notifications),
+    inventory: createInventoryClient(inventory, options),
+    payments: createPaymentsClient(payments, options),
+    orders: createOrdersClient(orders, options),
+    notifications: createNotificationsClient(notifications, options),
   };
 });
 
