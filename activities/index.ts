@@ -84,6 +84,7 @@ export function createActivities(clients: ServiceClients): CheckoutActivities {
           checkoutId: input.checkoutId,
           customerId: input.customerId,
           customerEmail: input.customerEmail,
+          ...(input.customerPhone ? { customerPhone: input.customerPhone } : {}),
           currency: input.currency,
           lines: input.lines,
           total: input.total,
@@ -108,8 +109,7 @@ export function createActivities(clients: ServiceClients): CheckoutActivities {
       unwrap('cancel order', result);
     },
 
-    // `phone` is optional here until the checkout's input carries one: with it, the customer also gets an SMS.
-    async notifyCustomer({ checkoutId, customerId, email, phone, template, data }: NotifyCustomerInput & { phone?: string }) {
+    async notifyCustomer({ checkoutId, customerId, email, phone, template, data }: NotifyCustomerInput) {
       const key = idempotencyKey(checkoutId, `notify:${template}`);
       // Template values are bounded by the notifications API; an overlong error text must not cost the customer the e-mail.
       const boundedData = Object.fromEntries(

@@ -23,6 +23,8 @@ export interface CreateOrderInput {
   checkoutId: string;
   customerId: string;
   customerEmail: string;
+  /** E.164; with it, the order's status changes also go out by SMS. */
+  customerPhone?: string;
   currency: string;
   lines: CheckoutLine[];
   total: number;
@@ -36,6 +38,8 @@ export interface NotifyCustomerInput {
   checkoutId: string;
   customerId: string;
   email: string;
+  /** With it, the message also goes out by SMS. */
+  phone?: string;
   template: NotificationTemplate;
   /** Values the template shows: order id, total, failure reason... */
   data: Record<string, string | number>;

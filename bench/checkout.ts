@@ -13,6 +13,9 @@ import { connectClient } from '../platform/temporal-connection';
 import { temporalConnectionConfig } from '../temporal.config';
 import { checkoutWorkflowId, type CheckoutInput, type CheckoutResult } from '../workflows/messages';
 import { TEST_CARDS } from '../scripts/demo-data';
+import { ensureAccount, logInAsAdmin } from '../scripts/accounts';
+
+const BENCH_ACCOUNT = { email: 'bench@shop.example', password: 'bench-password-change-me', name: 'Bench Shopper' };
 
 const { values } = parseArgs({
   options: { checkouts: { type: 'string', default: '50' }, concurrency: { type: 'string', default: '5' } },
@@ -27,8 +30,10 @@ function percentile(sorted: number[], p: number): number {
 async function main(): Promise<void> {
   const config = temporalConnectionConfig();
   const client = await connectClient(config);
-  const payments = createPaymentsClient(serviceUrl('payments'));
-  const inventory = createInventoryClient(serviceUrl('inventory'));
+  const admin = await logInAsAdmin();
+  const { session } = await ensureAccount(BENCH_ACCOUNT);
+  const payments = createPaymentsClient(serviceUrl('payments'), { headers: { authorization: `Bearer ${session.accessToken}` } });
+  const inventory = createInventoryClient(serviceUrl('inventory'), { headers: { authorization: `Bearer ${admin.accessToken}` } });
   const sku = `BENCH-${Date.now()}`;
   const stocked = await inventory.PUT('/stock/{sku}', { params: { path: { sku } }, body: { onHand: total } });
   if (!stocked.response.ok) throw new Error(`stocking ${sku} failed: ${stocked.response.status}`);
@@ -45,8 +50,8 @@ async function main(): Promise<void> {
     const checkoutId = randomUUID();
     const input: CheckoutInput = {
       checkoutId,
-      customerId: 'bench-customer',
-      customerEmail: 'bench@example.com',
+      customerId: session.user.id,
+      customerEmail: session.user.email,
       currency: 'USD',
       lines: [{ sku, name: 'Bench item', quantity: 1, unitPrice: 100 }],
       paymentMethodId,

@@ -2,8 +2,11 @@
  * Runs one checkout against a running `npm start`, as a shopper's order would:
  *   npm run checkout                                  # a successful order
  *   npm run checkout -- --card 4000000000000002       # a declined card, compensated
- *   npm run checkout -- --sku MUG-TEMPORAL --quantity 2 --email ada@example.com
- * Prints the checkout's state as it moves, then the result.
+ *   npm run checkout -- --sku MUG-TEMPORAL --quantity 2
+ * It signs in as the demo customer (ada@shop.example), tokenises the card as
+ * them, and starts the checkout workflow directly (the gateway's
+ * POST /checkouts is the shopper's way). Prints the checkout's state as it
+ * moves, then the result.
  */
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
@@ -13,15 +16,14 @@ import { serviceUrl } from '../platform/services';
 import { connectClient } from '../platform/temporal-connection';
 import { temporalConnectionConfig } from '../temporal.config';
 import { checkoutWorkflowId, getCheckoutStateQuery, type CheckoutInput, type CheckoutResult } from '../workflows/messages';
-import { DEMO_PRODUCTS, TEST_CARDS } from './demo-data';
+import { DEMO_ACCOUNTS, DEMO_PRODUCTS, TEST_CARDS } from './demo-data';
+import { ensureAccount } from './accounts';
 
 const { values } = parseArgs({
   options: {
     card: { type: 'string', default: TEST_CARDS.success },
     sku: { type: 'string', default: 'TSHIRT-BLUE-M' },
     quantity: { type: 'string', default: '1' },
-    email: { type: 'string', default: 'shopper@example.com' },
-    customer: { type: 'string', default: 'customer-demo' },
   },
 });
 
@@ -31,18 +33,21 @@ async function main(): Promise<void> {
   const quantity = Number(values.quantity);
   if (!Number.isInteger(quantity) || quantity < 1) throw new Error('--quantity must be a whole number of at least 1');
 
-  const payments = createPaymentsClient(serviceUrl('payments'));
+  const { session } = await ensureAccount(DEMO_ACCOUNTS.customer);
+  const customer = session.user;
+  const payments = createPaymentsClient(serviceUrl('payments'), { headers: { authorization: `Bearer ${session.accessToken}` } });
   const nextYear = new Date().getUTCFullYear() + 1;
   const tokenised = await payments.POST('/payment-methods', {
-    body: { card: { number: values.card, expMonth: 12, expYear: nextYear, cvc: '123' }, customerId: values.customer },
+    body: { card: { number: values.card, expMonth: 12, expYear: nextYear, cvc: '123' } },
   });
   if (!tokenised.data) throw new Error(`tokenising the card failed: ${JSON.stringify(tokenised.error)}`);
 
   const checkoutId = randomUUID();
   const input: CheckoutInput = {
     checkoutId,
-    customerId: values.customer,
-    customerEmail: values.email,
+    customerId: customer.id,
+    customerEmail: customer.email,
+    ...(customer.phone ? { customerPhone: customer.phone } : {}),
     currency: product.currency,
     lines: [{ sku: product.sku, name: product.name, quantity, unitPrice: product.price }],
     paymentMethodId: tokenised.data.id,

@@ -1,14 +1,33 @@
 /**
- * Loads the demo data through the services' APIs. Safe to run again: stock is
- * only set for SKUs the inventory does not know yet, so a restart keeps sales.
+ * Loads the demo data through the services' APIs, as an admin. Safe to run
+ * again: accounts that exist are kept, and stock is only set for SKUs the
+ * inventory does not know yet, so a restart keeps what was sold.
  */
 import { createInventoryClient } from '../services/inventory/client';
 import { serviceUrl } from '../platform/services';
-import { DEMO_PRODUCTS } from './demo-data';
+import { ensureAccount, logInAsAdmin } from './accounts';
+import { DEMO_ACCOUNTS, DEMO_PRODUCTS } from './demo-data';
 
-export async function seedDemoData(env: Record<string, string | undefined> = process.env): Promise<{ created: string[]; kept: string[] }> {
-  const inventory = createInventoryClient(serviceUrl('inventory', env));
+type Env = Record<string, string | undefined>;
+
+export interface SeedReport {
+  accounts: string[];
+  stocked: string[];
+  kept: string[];
+}
+
+async function seedAccounts(adminToken: string, env: Env): Promise<string[]> {
   const created: string[] = [];
+  const customer = await ensureAccount(DEMO_ACCOUNTS.customer, {}, env);
+  if (customer.created) created.push(DEMO_ACCOUNTS.customer.email);
+  const support = await ensureAccount(DEMO_ACCOUNTS.support, { roles: ['support'], adminToken }, env);
+  if (support.created) created.push(DEMO_ACCOUNTS.support.email);
+  return created;
+}
+
+async function seedStock(adminToken: string, env: Env): Promise<{ stocked: string[]; kept: string[] }> {
+  const inventory = createInventoryClient(serviceUrl('inventory', env), { headers: { authorization: `Bearer ${adminToken}` } });
+  const stocked: string[] = [];
   const kept: string[] = [];
   for (const product of DEMO_PRODUCTS) {
     const existing = await inventory.GET('/stock/{sku}', { params: { path: { sku: product.sku } } });
@@ -19,15 +38,25 @@ export async function seedDemoData(env: Record<string, string | undefined> = pro
     if (existing.response.status !== 404) throw new Error(`inventory: GET /stock/${product.sku} answered ${existing.response.status}`);
     const set = await inventory.PUT('/stock/{sku}', { params: { path: { sku: product.sku } }, body: { onHand: product.stock } });
     if (!set.response.ok) throw new Error(`inventory: PUT /stock/${product.sku} answered ${set.response.status}: ${JSON.stringify(set.error)}`);
-    created.push(product.sku);
+    stocked.push(product.sku);
   }
-  return { created, kept };
+  return { stocked, kept };
+}
+
+export async function seedDemoData(env: Env = process.env): Promise<SeedReport> {
+  const admin = await logInAsAdmin(env);
+  const accounts = await seedAccounts(admin.accessToken, env);
+  const { stocked, kept } = await seedStock(admin.accessToken, env);
+  return { accounts, stocked, kept };
 }
 
 if (require.main === module) {
   seedDemoData().then(
-    ({ created, kept }) => {
-      console.log(`demo data: ${created.length} products stocked${kept.length ? `, ${kept.length} already there (kept as they are)` : ''}`);
+    ({ accounts, stocked, kept }) => {
+      console.log(
+        `demo data: ${accounts.length ? `accounts ${accounts.join(', ')} created; ` : ''}` +
+          `${stocked.length} products stocked${kept.length ? `, ${kept.length} already there (kept as they are)` : ''}`,
+      );
     },
     (error: unknown) => {
       console.error(`loading demo data failed: ${error instanceof Error ? error.message : String(error)}`);

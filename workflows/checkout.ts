@@ -228,6 +228,7 @@ async function placeOrder(input: CheckoutInput, state: CheckoutState, saga: Saga
       checkoutId,
       customerId: input.customerId,
       customerEmail: input.customerEmail,
+      ...(input.customerPhone ? { customerPhone: input.customerPhone } : {}),
       currency: input.currency,
       lines: input.lines,
       total: state.total.amount,
@@ -312,6 +313,7 @@ async function notifyCustomer(
       checkoutId: input.checkoutId,
       customerId: input.customerId,
       email: input.customerEmail,
+      ...(input.customerPhone ? { phone: input.customerPhone } : {}),
       template,
       data,
     });

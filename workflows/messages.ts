@@ -33,6 +33,8 @@ export interface CheckoutInput {
   checkoutId: string;
   customerId: string;
   customerEmail: string;
+  /** E.164, from the customer's profile; with it, messages also go out by SMS. */
+  customerPhone?: string;
   currency: string;
   lines: CheckoutLine[];
   /** A token from the payments service (`POST /payment-methods`); card data never reaches the workflow. */
