@@ -97,8 +97,8 @@ async function principalFromToken(verifier: TokenVerifier, token: string): Promi
     return await verifier.verify(token);
   } catch (error) {
     if (error instanceof joseErrors.JWTExpired) throw unauthenticated('token-expired', 'The access token has expired; log in again');
-    if (error instanceof joseErrors.JWKSTimeout || (error instanceof Error && !(error instanceof joseErrors.JOSEError))) {
-      // The key set could not be fetched: our problem, not the caller's.
+    // Anything but a verdict on the token (a network error, a timeout) means the keys could not be fetched: our problem, not the caller's.
+    if (!(error instanceof joseErrors.JOSEError) || error instanceof joseErrors.JWKSTimeout) {
       throw new HttpProblem(503, 'auth-unavailable', 'Tokens cannot be checked right now', 'The signing keys could not be fetched; try again shortly');
     }
     throw unauthenticated('invalid-token', 'The access token is not valid');
