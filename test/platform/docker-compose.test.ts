@@ -25,6 +25,8 @@ describe('docker-compose.yml', () => {
     expect(service!.command).toEqual([`services/${name}/main.ts`]);
     expect(Number(service!.environment?.PORT)).toBe(SERVICES[name].port);
     expect(service!.environment?.DATABASE_URL).toMatch(/^postgres:\/\//);
+    // Reachable from the other containers, not only from inside its own.
+    expect(service!.environment?.HOST).toBe('0.0.0.0');
     expect(service!.healthcheck?.test.join(' ')).toContain('/ready');
     expect(service!.depends_on?.postgres?.condition).toBe('service_healthy');
   });
@@ -43,6 +45,14 @@ describe('docker-compose.yml', () => {
     expect(worker.healthcheck?.test.join(' ')).toContain('/health');
     for (const name of IMPLEMENTED_SERVICES) expect(worker.depends_on?.[name]?.condition).toBe('service_healthy');
     expect(Object.values(worker.depends_on ?? {}).some((dependency) => dependency.condition === 'service_completed_successfully')).toBe(true);
+  });
+
+  it('runs the gateway on 8080 once users (its token keys) is up', () => {
+    const gateway = compose.services.gateway!;
+    expect(gateway.command).toEqual(['gateway/main.ts']);
+    expect(Number(gateway.environment?.GATEWAY_PORT)).toBe(8080);
+    expect(gateway.environment?.HOST).toBe('0.0.0.0');
+    expect(gateway.depends_on?.users?.condition).toBe('service_healthy');
   });
 
   it('registers exactly the search attributes temporal.config.ts defines', () => {
