@@ -17,7 +17,7 @@ export type ServiceName = keyof typeof SERVICES;
 export const SERVICE_NAMES = Object.keys(SERVICES) as ServiceName[];
 
 /** Services that exist so far; `npm start` runs these. */
-export const IMPLEMENTED_SERVICES: ServiceName[] = ['users', 'inventory', 'payments', 'orders', 'notifications'];
+export const IMPLEMENTED_SERVICES: ServiceName[] = ['users', 'catalog', 'cart', 'inventory', 'payments', 'orders', 'notifications'];
 
 export function isServiceName(name: string): name is ServiceName {
   return Object.prototype.hasOwnProperty.call(SERVICES, name);

@@ -1,0 +1,72 @@
+/**
+ * Request validation for the catalog API. Each schema is pinned to the type
+ * generated from openapi/catalog.yaml, so the two cannot drift apart.
+ */
+import { z } from 'zod';
+import { currencyCode, queryInteger } from '../../platform/http/zod-helpers';
+import type { components } from './api.gen';
+
+type Schemas = components['schemas'];
+
+export const MAX_BATCH_SKUS = 100;
+
+export const Sku = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'must be 1-64 letters, digits, ".", "_" or "-", starting with a letter or digit');
+
+export const SkuParams = z.object({ sku: Sku });
+
+export const Category = z
+  .string()
+  .max(64)
+  .regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'must be a slug: lower-case letters and digits, words joined by single hyphens');
+
+export const Price = z.strictObject({
+  amount: z.number().int('must be a whole number of minor units (cents), not a fraction').min(1).max(100_000_000),
+  currency: currencyCode,
+}) satisfies z.ZodType<Schemas['Price']>;
+
+const name = z.string().trim().min(1, 'must not be empty').max(200);
+const description = z.string().trim().max(5000);
+const images = z.array(z.httpUrl('must be an http or https URL').max(2048)).max(10);
+
+export const CreateProductRequest = z.strictObject({
+  sku: Sku,
+  name,
+  description: description.optional().transform((value) => value ?? ''),
+  price: Price,
+  images: images.optional().transform((value) => value ?? []),
+  category: Category,
+  active: z.boolean().optional().transform((value) => value ?? true),
+}) satisfies z.ZodType<Schemas['CreateProductRequest'], Schemas['CreateProductRequest']>;
+
+export const UpdateProductRequest = z
+  .strictObject({
+    name: name.optional(),
+    description: description.optional(),
+    price: Price.optional(),
+    images: images.optional(),
+    category: Category.optional(),
+  })
+  .refine((body) => Object.keys(body).length > 0, 'must change at least one field') satisfies z.ZodType<Schemas['UpdateProductRequest']>;
+
+export const SORTS = ['relevance', 'newest', 'name'] as const;
+
+export const ListProductsQuery = z.strictObject({
+  q: z.string().trim().min(1, 'must not be empty').max(200).optional(),
+  category: Category.optional(),
+  skus: z
+    .string()
+    .max(6500)
+    .transform((value) => [...new Set(value.split(',').map((sku) => sku.trim()).filter(Boolean))])
+    .pipe(z.array(Sku).min(1, 'must name at least one SKU').max(MAX_BATCH_SKUS, `at most ${MAX_BATCH_SKUS} SKUs`))
+    .optional(),
+  includeInactive: z
+    .enum(['true', 'false'], 'must be true or false')
+    .optional()
+    .transform((value) => value === 'true'),
+  sort: z.enum(SORTS).optional(),
+  limit: queryInteger({ min: 1, max: 100, default: 50 }),
+  offset: queryInteger({ min: 0, max: 1_000_000, default: 0 }),
+});
+export type ListProductsQuery = z.output<typeof ListProductsQuery>;
