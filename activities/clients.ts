@@ -1,3 +1,4 @@
+import { createCartClient } from '../services/cart/client';
 import { createInventoryClient } from '../services/inventory/client';
 import { createNotificationsClient } from '../services/notifications/client';
 import { createOrdersClient } from '../services/orders/client';
@@ -15,6 +16,7 @@ export function serviceClientsFromEnv(env: Record<string, string | undefined> = 
   const accessToken = clientCredentialsTokenSource({ usersUrl: serviceUrl('users', env), clientId: 'worker', clientSecret: serviceClientSecret(env) });
   const options = { timeoutMs: SERVICE_HTTP_TIMEOUT_MS, accessToken };
   return {
+    cart: createCartClient(serviceUrl('cart', env), options),
     inventory: createInventoryClient(serviceUrl('inventory', env), options),
     payments: createPaymentsClient(serviceUrl('payments', env), options),
     orders: createOrdersClient(serviceUrl('orders', env), options),

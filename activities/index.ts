@@ -3,6 +3,7 @@
  * clients. They never touch a database. Every call carries an idempotency key
  * or a natural id derived from the checkout, so Temporal's retries are safe.
  */
+import type { CartClient } from '../services/cart/client';
 import type { InventoryClient } from '../services/inventory/client';
 import type { PaymentsClient } from '../services/payments/client';
 import type { OrdersClient } from '../services/orders/client';
@@ -12,6 +13,7 @@ import { unwrap, type ProblemLike } from './service-failures';
 import type { CheckoutActivities, NotifyCustomerInput } from './types';
 
 export interface ServiceClients {
+  cart: CartClient;
   inventory: InventoryClient;
   payments: PaymentsClient;
   orders: OrdersClient;
@@ -30,6 +32,30 @@ const declineType = (problem: ProblemLike) =>
 
 export function createActivities(clients: ServiceClients): CheckoutActivities {
   return {
+    async lockCart({ checkoutId, customerId }) {
+      const result = await clients.cart.POST('/carts/{customerId}/checkout', {
+        params: { path: { customerId } },
+        body: { checkoutId },
+      });
+      const snapshot = unwrap('lock the cart', result, {
+        'cart-empty': BUSINESS_FAILURES.CartEmpty,
+        'product-unavailable': BUSINESS_FAILURES.ProductUnavailable,
+        'cart-locked': BUSINESS_FAILURES.CartLocked,
+        'checkout-released': BUSINESS_FAILURES.AlreadyCompensated,
+      });
+      return { currency: snapshot.currency, lines: snapshot.lines };
+    },
+
+    async releaseCart({ checkoutId, customerId }) {
+      const result = await clients.cart.POST('/carts/{customerId}/checkout/{checkoutId}/release', { params: { path: { customerId, checkoutId } } });
+      unwrap('unlock the cart', result);
+    },
+
+    async completeCart({ checkoutId, customerId }) {
+      const result = await clients.cart.POST('/carts/{customerId}/checkout/{checkoutId}/complete', { params: { path: { customerId, checkoutId } } });
+      unwrap('empty the bought cart', result);
+    },
+
     async reserveInventory({ checkoutId, lines }) {
       const result = await clients.inventory.PUT('/reservations/{reservationId}', {
         params: { path: { reservationId: checkoutId } },

@@ -45,7 +45,21 @@ export interface NotifyCustomerInput {
   data: Record<string, string | number>;
 }
 
+export interface CartCheckoutInput {
+  checkoutId: string;
+  customerId: string;
+}
+
 export interface CheckoutActivities {
+  /**
+   * Locks the customer's cart for this checkout and answers what to buy, at the
+   * catalog's current prices. Throws non-retryable `CartEmpty`, `CartLocked`, `ProductUnavailable`.
+   */
+  lockCart(input: CartCheckoutInput): Promise<{ lines: CheckoutLine[]; currency: string }>;
+  /** Unlocks the cart; harmless when this checkout never locked it. */
+  releaseCart(input: CartCheckoutInput): Promise<void>;
+  /** The purchase is done: the cart is emptied and unlocked. */
+  completeCart(input: CartCheckoutInput): Promise<void>;
   /** Throws a non-retryable `OutOfStock` failure when any line cannot be reserved; reserves nothing then. */
   reserveInventory(input: ReserveInventoryInput): Promise<{ reservationId: string }>;
   /** Harmless when nothing was reserved: it then blocks a late reservation for this checkout. */

@@ -39,6 +39,7 @@ import type { CheckoutActivities, NotificationTemplate } from '../activities/typ
 import { ACTIVITY_TIMEOUTS, COMPENSATION_RETRY, COMPENSATION_RETRY_BUDGET, SEARCH_ATTRIBUTES, SERVICE_CALL_RETRY, SUPPORT_DEADLINE } from '../temporal.config';
 import { BUSINESS_FAILURE_TYPES, isBusinessFailureType } from './failures';
 import {
+  awaitOutcomeUpdate,
   cancelCheckoutSignal,
   cancelCheckoutUpdate,
   getCheckoutStateQuery,
@@ -47,6 +48,7 @@ import {
   type CancelRequest,
   type CheckoutFailure,
   type CheckoutInput,
+  type CheckoutLine,
   type CheckoutResult,
   type CheckoutState,
   type CheckoutStatus,
@@ -129,14 +131,22 @@ function activities(options: ActivityOptions, summary: string) {
   return proxyActivities<CheckoutActivities>({ ...options, summary });
 }
 
-export function orderTotal(input: CheckoutInput): number {
-  return input.lines.reduce((sum, line) => sum + line.quantity * line.unitPrice, 0);
+export function orderTotal(lines: readonly CheckoutLine[]): number {
+  return lines.reduce((sum, line) => sum + line.quantity * line.unitPrice, 0);
 }
 
 export async function checkoutWorkflow(input: CheckoutInput): Promise<CheckoutResult> {
   const orderId = uuid4();
   const state = initialState(input, orderId);
   setHandler(getCheckoutStateQuery, () => state);
+  setHandler(
+    awaitOutcomeUpdate,
+    async () => {
+      await condition(() => outcomeKnown(state));
+      return state;
+    },
+    { description: 'Answers once the shopper can be told how the checkout went (ordered, failed, or waiting for support)' },
+  );
   publishStart(input, state);
 
   // Its own scope, so that a customer's or support's cancel stops just the steps that can be undone.
@@ -152,10 +162,15 @@ export async function checkoutWorkflow(input: CheckoutInput): Promise<CheckoutRe
 
   // Paid and ordered: the purchase is decided. A cancellation arriving now must not
   // leave it half-done (stock reserved but never committed, customer never told).
-  await CancellationScope.nonCancellable(() => completePurchase(input, state));
+  await CancellationScope.nonCancellable(() => completePurchase(input, state, saga));
   state.step = 'done';
   publishStatus(state, 'completed');
   return { checkoutId: input.checkoutId, status: 'completed', orderId, chargeId, total: state.total };
+}
+
+/** What the shopper is waiting to hear: the order is placed, the checkout failed, or a person must look at it. */
+export function outcomeKnown(state: CheckoutState): boolean {
+  return Boolean(state.ordered) || state.failure !== undefined || state.support !== undefined || state.status === 'completed';
 }
 
 function initialState(input: CheckoutInput, orderId: string): CheckoutState {
@@ -164,7 +179,9 @@ function initialState(input: CheckoutInput, orderId: string): CheckoutState {
     customerId: input.customerId,
     status: 'running',
     step: 'started',
-    total: { amount: orderTotal(input), currency: input.currency },
+    total: { amount: orderTotal(input.lines ?? []), currency: input.currency ?? '' },
+    lines: input.lines ?? [],
+    ...(input.requestFingerprint ? { requestFingerprint: input.requestFingerprint } : {}),
     orderId,
     compensations: [],
     supportActions: [],
@@ -177,7 +194,12 @@ function publishStart(input: CheckoutInput, state: CheckoutState): void {
     { key: SEARCH_ATTRIBUTES.OrderId, value: state.orderId },
     { key: SEARCH_ATTRIBUTES.CheckoutStatus, value: CHECKOUT_STATUS_VALUES[state.status] },
   ]);
-  upsertMemo({ customerEmail: input.customerEmail, total: state.total, lineCount: input.lines.length });
+  publishPurchase(input, state);
+}
+
+/** The memo support sees in the UI's list: who, how much, how many lines. */
+function publishPurchase(input: CheckoutInput, state: CheckoutState): void {
+  upsertMemo({ customerEmail: input.customerEmail, total: state.total, lineCount: state.lines.length });
 }
 
 function publishStatus(state: CheckoutState, status: CheckoutStatus): void {
@@ -191,7 +213,19 @@ function publishFailureReason(reason: string | null): void {
 
 /** Runs the steps that can still be undone; returns the charge id. */
 async function placeOrder(input: CheckoutInput, state: CheckoutState, saga: Saga, desk: SupportDesk): Promise<string> {
-  const { checkoutId } = input;
+  const { checkoutId, customerId } = input;
+
+  if (!input.lines) {
+    // A checkout of the customer's cart: lock it, and buy what it holds at the catalog's prices now.
+    state.step = 'locking_cart';
+    saga.register('releaseCart', () => activities(COMPENSATION, 'Compensation: unlock the cart').releaseCart({ checkoutId, customerId }));
+    const cart = await desk.untilDone(state.step, () => activities(FORWARD_STEP, 'Lock the cart').lockCart({ checkoutId, customerId }));
+    state.lines = cart.lines;
+    state.total = { amount: orderTotal(cart.lines), currency: cart.currency };
+    publishPurchase(input, state);
+  }
+  const { lines } = state;
+  const currency = state.total.currency;
 
   state.step = 'reserving_inventory';
   saga.register('releaseInventory', () =>
@@ -200,7 +234,7 @@ async function placeOrder(input: CheckoutInput, state: CheckoutState, saga: Saga
   const { reservationId } = await desk.untilDone(state.step, () =>
     activities(FORWARD_STEP, 'Reserve the stock').reserveInventory({
       checkoutId,
-      lines: input.lines.map(({ sku, quantity }) => ({ sku, quantity })),
+      lines: lines.map(({ sku, quantity }) => ({ sku, quantity })),
     }),
   );
   state.reservationId = reservationId;
@@ -229,8 +263,8 @@ async function placeOrder(input: CheckoutInput, state: CheckoutState, saga: Saga
       customerId: input.customerId,
       customerEmail: input.customerEmail,
       ...(input.customerPhone ? { customerPhone: input.customerPhone } : {}),
-      currency: input.currency,
-      lines: input.lines,
+      currency,
+      lines,
       total: state.total.amount,
       shippingAddress: input.shippingAddress,
       chargeId,
@@ -241,7 +275,7 @@ async function placeOrder(input: CheckoutInput, state: CheckoutState, saga: Saga
   return chargeId;
 }
 
-async function completePurchase(input: CheckoutInput, state: CheckoutState): Promise<void> {
+async function completePurchase(input: CheckoutInput, state: CheckoutState, saga: Saga): Promise<void> {
   state.step = 'committing_inventory';
   try {
     await activities(MUST_SUCCEED, 'Commit the reserved stock').commitInventory({ checkoutId: input.checkoutId });
@@ -254,6 +288,13 @@ async function completePurchase(input: CheckoutInput, state: CheckoutState): Pro
     log.error('the reserved stock could not be committed; the order stands, support must reconcile the stock', {
       error: state.inventoryCommitError,
     });
+  }
+
+  if (!input.lines) {
+    // Bought: the cart is emptied (and unlocked), whatever else happens.
+    state.step = 'completing_cart';
+    await activities(MUST_SUCCEED, 'Empty the bought cart').completeCart({ checkoutId: input.checkoutId, customerId: input.customerId });
+    saga.forget('releaseCart');
   }
 
   state.step = 'notifying_customer';
@@ -333,6 +374,12 @@ class Saga {
     private readonly state: CheckoutState,
     private readonly desk: SupportDesk,
   ) {}
+
+  /** A step whose compensation no longer applies (the cart was emptied by the purchase). */
+  forget(name: CompensationRecord['name']): void {
+    const record = this.state.compensations.find((candidate) => candidate.name === name);
+    if (record) record.status = 'done';
+  }
 
   register(name: CompensationRecord['name'], run: () => Promise<void>): void {
     const record: CompensationRecord = { name, status: 'pending' };

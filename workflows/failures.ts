@@ -12,6 +12,12 @@ export const BUSINESS_FAILURES = {
   InvalidRequest: 'InvalidRequest',
   /** A compensation for this checkout already ran, so the step is refused for good. */
   AlreadyCompensated: 'AlreadyCompensated',
+  /** The customer's cart has nothing to check out. */
+  CartEmpty: 'CartEmpty',
+  /** Another checkout is running on the customer's cart. */
+  CartLocked: 'CartLocked',
+  /** An item in the cart is no longer sold (or is priced in another currency). */
+  ProductUnavailable: 'ProductUnavailable',
 } as const;
 
 export type BusinessFailureType = (typeof BUSINESS_FAILURES)[keyof typeof BUSINESS_FAILURES];

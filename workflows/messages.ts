@@ -35,8 +35,11 @@ export interface CheckoutInput {
   customerEmail: string;
   /** E.164, from the customer's profile; with it, messages also go out by SMS. */
   customerPhone?: string;
-  currency: string;
-  lines: CheckoutLine[];
+  /** With `lines`: what is bought, as given. Without: the customer's cart is locked and bought at its current prices. */
+  currency?: string;
+  lines?: CheckoutLine[];
+  /** A hash of the request that started the checkout: the gateway refuses the same key with another request. */
+  requestFingerprint?: string;
   /** A token from the payments service (`POST /payment-methods`); card data never reaches the workflow. */
   paymentMethodId: string;
   shippingAddress: ShippingAddress;
@@ -44,10 +47,12 @@ export interface CheckoutInput {
 
 export type CheckoutStep =
   | 'started'
+  | 'locking_cart'
   | 'reserving_inventory'
   | 'charging_payment'
   | 'creating_order'
   | 'committing_inventory'
+  | 'completing_cart'
   | 'notifying_customer'
   | 'compensating'
   | 'done';
@@ -62,7 +67,7 @@ export interface CheckoutFailure {
 }
 
 export interface CompensationRecord {
-  name: 'releaseInventory' | 'refundPayment' | 'cancelOrder';
+  name: 'releaseCart' | 'releaseInventory' | 'refundPayment' | 'cancelOrder';
   status: 'pending' | 'done' | 'failed';
   error?: string;
 }
@@ -94,6 +99,9 @@ export interface CheckoutState {
   status: CheckoutStatus;
   step: CheckoutStep;
   total: Money;
+  requestFingerprint?: string;
+  /** What is being bought: the input's lines, or the cart's once it is locked. */
+  lines: CheckoutLine[];
   orderId: string;
   reservationId?: string;
   chargeId?: string;
@@ -124,6 +132,13 @@ export interface CheckoutResult {
 }
 
 export const getCheckoutStateQuery = defineQuery<CheckoutState>('getCheckoutState');
+
+/**
+ * Answers once the checkout's outcome for the shopper is known: ordered, failed
+ * (with the reason), or waiting for support. The gateway sends it with the
+ * start (update-with-start), so a quick checkout is answered in one request.
+ */
+export const awaitOutcomeUpdate = defineUpdate<CheckoutState>('awaitOutcome');
 
 /** Who asks support's questions: a person, with a reason that goes into the workflow's history. */
 export interface SupportRequest {

@@ -14,6 +14,7 @@ import { checkoutWorkflow } from '../../workflows';
 import { CHECKOUT_FAILURE_REASONS, CHECKOUT_STATUS_VALUES } from '../../workflows/checkout';
 import { BUSINESS_FAILURES } from '../../workflows/failures';
 import {
+  awaitOutcomeUpdate,
   cancelCheckoutSignal,
   cancelCheckoutUpdate,
   checkoutWorkflowId,
@@ -27,6 +28,9 @@ import {
   bundleWorkflows,
   businessFailure,
   cancellationHandled,
+  CART,
+  CART_TOTAL,
+  cartCheckoutInput,
   CHECKOUT_TOTAL,
   checkoutInput,
   COMPENSATIONS,
@@ -359,6 +363,78 @@ function paymentsOutage() {
     },
   };
 }
+
+describe("checking out the customer's cart", () => {
+  it('locks the cart, buys what it holds at its prices, and empties it once ordered', async () => {
+    const { activities, calls } = recordingActivities();
+    const checkout = cartCheckoutInput();
+    const { result, state } = await runCheckout(activities, undefined, checkout);
+
+    expect(calls).toEqual(['lockCart', 'reserveInventory', 'chargePayment', 'createOrder', 'commitInventory', 'completeCart', 'notifyCustomer']);
+    expect(result).toMatchObject({ status: 'completed', total: { amount: CART_TOTAL, currency: 'USD' } });
+    expect(state.lines).toEqual(CART.lines);
+    expect(activities.lockCart).toHaveBeenCalledWith({ checkoutId: checkout.checkoutId, customerId: checkout.customerId });
+    expect(activities.reserveInventory).toHaveBeenCalledWith({ checkoutId: checkout.checkoutId, lines: CART.lines.map(({ sku, quantity }) => ({ sku, quantity })) });
+    expect(activities.chargePayment).toHaveBeenCalledWith(expect.objectContaining({ amount: { amount: CART_TOTAL, currency: 'USD' } }));
+    expect(activities.createOrder).toHaveBeenCalledWith(expect.objectContaining({ lines: CART.lines, currency: 'USD', total: CART_TOTAL }));
+    expect(state.compensations.find((compensation) => compensation.name === 'releaseCart')).toEqual({ name: 'releaseCart', status: 'done' });
+  });
+
+  it('unlocks the cart, newest compensation last, when the card is declined', async () => {
+    const { activities, calls } = recordingActivities({
+      chargePayment: async () => {
+        throw businessFailure(BUSINESS_FAILURES.PaymentDeclined);
+      },
+    });
+    const { result } = await runCheckout(activities, undefined, cartCheckoutInput());
+    expect(result).toMatchObject({ status: 'failed', failure: { type: 'PaymentDeclined' } });
+    expect(compensationsIn(calls)).toEqual(['refundPayment', 'releaseInventory', 'releaseCart']);
+    expect(calls).not.toContain('completeCart');
+  });
+
+  it('fails at once, with nothing to undo but the lock, when the cart is empty', async () => {
+    const { activities, calls } = recordingActivities({
+      lockCart: async () => {
+        throw businessFailure(BUSINESS_FAILURES.CartEmpty, 'the cart is empty');
+      },
+    });
+    const { result } = await runCheckout(activities, undefined, cartCheckoutInput());
+    expect(result).toMatchObject({ status: 'failed', failure: { type: 'CartEmpty', step: 'locking_cart' } });
+    expect(calls).toEqual(['lockCart', 'releaseCart', 'notifyCustomer']);
+  });
+});
+
+describe('telling the shopper how it went', () => {
+  it('answers the outcome update once the order is placed, before the checkout has finished', async () => {
+    const notifyMayFinish = gate();
+    const { activities } = recordingActivities({
+      notifyCustomer: async () => {
+        await heldUntil(notifyMayFinish);
+        return { notificationId: 'n_1' };
+      },
+    });
+    const { result } = await runCheckout(activities, async (handle) => {
+      const outcome = await handle.executeUpdate(awaitOutcomeUpdate);
+      expect(outcome).toMatchObject({ ordered: true, chargeId: 'ch_1' });
+      expect(outcome.status).not.toBe('completed');
+      notifyMayFinish.open();
+    });
+    expect(result?.status).toBe('completed');
+  });
+
+  it('answers with the failure when the card is declined', async () => {
+    const { activities } = recordingActivities({
+      chargePayment: async () => {
+        throw businessFailure(BUSINESS_FAILURES.PaymentDeclined, 'Your card was declined');
+      },
+    });
+    await runCheckout(activities, async (handle) => {
+      const outcome = await handle.executeUpdate(awaitOutcomeUpdate);
+      expect(outcome.failure).toMatchObject({ type: 'PaymentDeclined', message: 'Your card was declined' });
+      expect(outcome.ordered).toBeUndefined();
+    });
+  });
+});
 
 describe('the support desk', () => {
   it('parks a step whose retries ran out, and completes it when support retries', async () => {

@@ -33,6 +33,9 @@ import {
 } from './support';
 
 const succeeding: CheckoutActivities = {
+  lockCart: async () => ({ currency: 'USD', lines: [{ sku: 'POSTER', name: 'Poster', quantity: 1, unitPrice: 1000 }] }),
+  releaseCart: async () => undefined,
+  completeCart: async () => undefined,
   reserveInventory: async ({ checkoutId }) => ({ reservationId: `res-${checkoutId}` }),
   releaseInventory: async () => undefined,
   commitInventory: async () => undefined,

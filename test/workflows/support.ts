@@ -66,6 +66,22 @@ export function checkoutInput(): CheckoutInput {
 /** 2 × 1250 + 1 × 1999, in cents. */
 export const CHECKOUT_TOTAL = 4499;
 
+/** What the mocked cart holds: 3 × 1000 + 1 × 499 cents. */
+export const CART = {
+  currency: 'USD',
+  lines: [
+    { sku: 'POSTER', name: 'Poster', quantity: 3, unitPrice: 1000 },
+    { sku: 'STICKERS', name: 'Stickers', quantity: 1, unitPrice: 499 },
+  ],
+};
+export const CART_TOTAL = 3499;
+
+/** A checkout of the customer's cart (the gateway's kind): no lines given. */
+export function cartCheckoutInput(): CheckoutInput {
+  const { lines: _lines, currency: _currency, ...rest } = checkoutInput();
+  return rest;
+}
+
 /** A business refusal, as the activities raise it. */
 export function businessFailure(type: string, message = type): ApplicationFailure {
   return ApplicationFailure.create({ type, message, nonRetryable: true });
@@ -75,6 +91,9 @@ export type ActivityName = keyof CheckoutActivities;
 
 function succeedingActivities(): CheckoutActivities {
   return {
+    lockCart: async () => structuredClone(CART),
+    releaseCart: async () => undefined,
+    completeCart: async () => undefined,
     reserveInventory: async ({ checkoutId }) => ({ reservationId: `res-${checkoutId}` }),
     releaseInventory: async () => undefined,
     commitInventory: async () => undefined,
@@ -100,6 +119,9 @@ export function recordingActivities(overrides: Partial<CheckoutActivities> = {})
       return run(...args);
     };
   const activities = {
+    lockCart: jest.fn(recorded('lockCart', implementation.lockCart)),
+    releaseCart: jest.fn(recorded('releaseCart', implementation.releaseCart)),
+    completeCart: jest.fn(recorded('completeCart', implementation.completeCart)),
     reserveInventory: jest.fn(recorded('reserveInventory', implementation.reserveInventory)),
     releaseInventory: jest.fn(recorded('releaseInventory', implementation.releaseInventory)),
     commitInventory: jest.fn(recorded('commitInventory', implementation.commitInventory)),
@@ -112,7 +134,7 @@ export function recordingActivities(overrides: Partial<CheckoutActivities> = {})
   return { activities, calls };
 }
 
-export const COMPENSATIONS: readonly ActivityName[] = ['releaseInventory', 'refundPayment', 'cancelOrder'];
+export const COMPENSATIONS: readonly ActivityName[] = ['releaseCart', 'releaseInventory', 'refundPayment', 'cancelOrder'];
 
 /** A promise the test settles by hand, to hold an activity in the middle of its call. */
 export function gate() {
