@@ -2,18 +2,20 @@
 export interface DemoProduct {
   sku: string;
   name: string;
+  description: string;
+  category: string;
   price: number;
   currency: string;
   stock: number;
 }
 
 export const DEMO_PRODUCTS: DemoProduct[] = [
-  { sku: 'TSHIRT-BLUE-M', name: 'Blue T-shirt (M)', price: 1999, currency: 'USD', stock: 100 },
-  { sku: 'TSHIRT-BLUE-L', name: 'Blue T-shirt (L)', price: 1999, currency: 'USD', stock: 80 },
-  { sku: 'MUG-TEMPORAL', name: 'Temporal mug', price: 1250, currency: 'USD', stock: 50 },
-  { sku: 'HOODIE-GREY-M', name: 'Grey hoodie (M)', price: 4900, currency: 'USD', stock: 25 },
-  { sku: 'STICKER-PACK', name: 'Sticker pack', price: 499, currency: 'USD', stock: 500 },
-  { sku: 'LIMITED-POSTER', name: 'Limited edition poster', price: 2500, currency: 'USD', stock: 3 },
+  { sku: 'TSHIRT-BLUE-M', name: 'Blue T-shirt (M)', description: 'Soft organic cotton tee in ocean blue, medium.', category: 'apparel', price: 1999, currency: 'USD', stock: 100 },
+  { sku: 'TSHIRT-BLUE-L', name: 'Blue T-shirt (L)', description: 'Soft organic cotton tee in ocean blue, large.', category: 'apparel', price: 1999, currency: 'USD', stock: 80 },
+  { sku: 'MUG-TEMPORAL', name: 'Temporal mug', description: 'A stoneware coffee mug that survives every crash.', category: 'kitchen', price: 1250, currency: 'USD', stock: 50 },
+  { sku: 'HOODIE-GREY-M', name: 'Grey hoodie (M)', description: 'Warm grey hoodie with a durable zip, medium.', category: 'apparel', price: 4900, currency: 'USD', stock: 25 },
+  { sku: 'STICKER-PACK', name: 'Sticker pack', description: 'Ten vinyl stickers for laptops and water bottles.', category: 'accessories', price: 499, currency: 'USD', stock: 500 },
+  { sku: 'LIMITED-POSTER', name: 'Limited edition poster', description: 'A numbered print of the saga diagram; only a few left.', category: 'art', price: 2500, currency: 'USD', stock: 3 },
 ];
 
 /** Stripe-style test cards the fake payment provider understands. */

@@ -15,7 +15,9 @@ export async function generate(specFile: string): Promise<string> {
 }
 
 export function targetFor(specFile: string): string {
-  return path.join(root, 'services', path.basename(specFile, '.yaml'), 'api.gen.ts');
+  const name = path.basename(specFile, '.yaml');
+  // The gateway is not a domain service and lives at the top level.
+  return name === 'gateway' ? path.join(root, 'gateway', 'api.gen.ts') : path.join(root, 'services', name, 'api.gen.ts');
 }
 
 export async function specFiles(): Promise<string[]> {

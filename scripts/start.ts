@@ -3,6 +3,7 @@
  *   PostgreSQL  DATABASE_URL, or an embedded server with its data in .data/postgres
  *   Temporal    TEMPORAL_ADDRESS, or the dev server + Web UI with its data in .data/temporal.db
  *   services    every implemented service, each creating and migrating its own database
+ *   gateway     the shoppers' single entry point, on 8080
  *   worker      the checkout worker
  *   demo data   scripts/seed.ts (idempotent: a restart keeps what changed)
  * It waits for each part to be ready, prints where everything is, and stops
@@ -37,6 +38,8 @@ type Env = NodeJS.ProcessEnv;
 const DATA_DIR = path.join(PROJECT_ROOT, '.data');
 /** worker/main.ts's default, not imported: that would load the whole worker into the launcher (and its tests). */
 const DEFAULT_WORKER_HEALTH_PORT = 3099;
+/** gateway/main.ts's default, not imported for the same reason. */
+const DEFAULT_GATEWAY_PORT = 8080;
 // Migrations on two cores, and the worker bundles the workflows with webpack before it polls.
 const SERVICE_READY_TIMEOUT_MS = 90_000;
 const WORKER_READY_TIMEOUT_MS = 180_000;
@@ -54,6 +57,7 @@ export interface StartPlan {
   devServer: { port: number; uiPort: number; dbFile: string };
   services: { name: ServiceName; port: number; url: string }[];
   workerHealthPort: number;
+  gatewayPort: number;
 }
 
 /** What `npm start` will run where, from the environment; no side effects. */
@@ -74,6 +78,7 @@ export function planStart(env: Env = process.env): StartPlan {
       return { name, port, url: `http://127.0.0.1:${port}` };
     }),
     workerHealthPort: Number(env.WORKER_HEALTH_PORT || DEFAULT_WORKER_HEALTH_PORT),
+    gatewayPort: Number(env.GATEWAY_PORT || DEFAULT_GATEWAY_PORT),
   };
 }
 
@@ -89,6 +94,7 @@ export function portClaims(plan: StartPlan): PortClaim[] {
     claims.push({ port: service.port, what: `the ${service.name} service`, envVar: `${service.name.toUpperCase()}_PORT` });
   }
   claims.push({ port: plan.workerHealthPort, what: "the worker's /health", envVar: 'WORKER_HEALTH_PORT' });
+  claims.push({ port: plan.gatewayPort, what: 'the gateway', envVar: 'GATEWAY_PORT' });
   return claims;
 }
 
@@ -102,13 +108,15 @@ export function childEnvironment(plan: StartPlan, databaseUrl: string, temporalA
     TEMPORAL_ADDRESS: temporalAddress,
     TEMPORAL_NAMESPACE: plan.temporal.namespace,
     WORKER_HEALTH_PORT: String(plan.workerHealthPort),
+    GATEWAY_PORT: String(plan.gatewayPort),
+    GATEWAY_URL: `http://127.0.0.1:${plan.gatewayPort}`,
   };
   delete childEnv.PORT;
   for (const service of plan.services) childEnv[`${service.name.toUpperCase()}_URL`] = service.url;
   return childEnv;
 }
 
-const names = ['start', 'postgres', 'temporal', ...IMPLEMENTED_SERVICES, 'worker', 'seed'];
+const names = ['start', 'postgres', 'temporal', ...IMPLEMENTED_SERVICES, 'gateway', 'worker', 'seed'];
 const prefix = createPrefixer(names);
 
 function print(name: string, text: string): void {
@@ -128,6 +136,7 @@ class Launcher {
   private temporal?: TemporalDevServer;
   private services: ManagedProcess[] = [];
   private worker?: ManagedProcess;
+  private gateway?: ManagedProcess;
   private seed?: ManagedProcess;
   private stoppingSince?: number;
 
@@ -147,7 +156,7 @@ class Launcher {
     const childEnv = childEnvironment(this.plan, databaseUrl, temporalAddress);
     await this.startServices(childEnv);
     // The demo data needs only the services, so it loads while the worker bundles its workflows.
-    await Promise.all([this.startWorker(childEnv), this.loadDemoData(childEnv)]);
+    await Promise.all([this.startWorker(childEnv), this.startGateway(childEnv), this.loadDemoData(childEnv)]);
     this.printSummary(databaseUrl, temporalAddress, began);
   }
 
@@ -248,6 +257,13 @@ class Launcher {
     say(`worker: polling, ready in ${seconds(started)}`);
   }
 
+  private async startGateway(childEnv: Env): Promise<void> {
+    const gateway = this.spawnTsx('gateway', 'gateway/main.ts', childEnv);
+    this.gateway = gateway;
+    this.watch('gateway', gateway.exited.then(describeExit), (lines) => gateway.recentOutput(lines));
+    await waitForHttp(`http://127.0.0.1:${this.plan.gatewayPort}/health`, { timeoutMs: SERVICE_READY_TIMEOUT_MS, what: 'the gateway', process: gateway });
+  }
+
   private async loadDemoData(childEnv: Env): Promise<void> {
     const seed = this.spawnTsx('seed', 'scripts/seed.ts', childEnv);
     this.seed = seed;
@@ -280,6 +296,7 @@ class Launcher {
       ...this.plan.services.map((service) =>
         row(service.name, `${service.url}  (docs: ${service.url}/docs)`),
       ),
+      row('gateway', `http://127.0.0.1:${this.plan.gatewayPort}  (the shoppers' API; all docs: http://127.0.0.1:${this.plan.gatewayPort}/docs)`),
       row('worker', `http://127.0.0.1:${this.plan.workerHealthPort}/health`),
       row('PostgreSQL', redact(databaseUrl)),
       row('data', data.length > 0 ? `${data.join(', ')}  (delete .data/ to start afresh)` : 'kept by the external servers'),
@@ -293,11 +310,11 @@ class Launcher {
     console.log(lines.join('\n'));
   }
 
-  /** Worker first (it calls the services), then the services, Temporal, PostgreSQL. */
+  /** The gateway and the worker first (they call the services), then the services, Temporal, PostgreSQL. */
   async shutdown(exitCode: number): Promise<void> {
     if (this.stoppingSince !== undefined) return;
     this.stoppingSince = Date.now();
-    const anything = this.postgres || this.temporal || this.services.length > 0 || this.worker || this.seed;
+    const anything = this.postgres || this.temporal || this.services.length > 0 || this.worker || this.gateway || this.seed;
     if (!anything) process.exit(exitCode);
     say('stopping...');
     const step = async (name: string, stop: () => Promise<unknown>) => {
@@ -313,6 +330,8 @@ class Launcher {
     const temporal = this.temporal;
     const postgres = this.postgres;
     if (seed) await step('seed', () => seed.stop({ graceMs: 5_000 }));
+    const gateway = this.gateway;
+    if (gateway) await step('gateway', () => gateway.stop({ graceMs: SERVICE_STOP_GRACE_MS }));
     if (worker) await step('worker', () => worker.stop({ graceMs: WORKER_STOP_GRACE_MS }));
     await Promise.all(this.services.map((service) => step(service.name, () => service.stop({ graceMs: SERVICE_STOP_GRACE_MS }))));
     if (temporal) await step('temporal', () => temporal.stop());

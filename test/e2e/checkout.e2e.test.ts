@@ -14,6 +14,9 @@ import { paymentsService } from '../../services/payments/main';
 import { ordersService } from '../../services/orders/main';
 import { notificationsService } from '../../services/notifications/main';
 import { usersService } from '../../services/users/main';
+import { catalogService } from '../../services/catalog/main';
+import { cartService } from '../../services/cart/main';
+import { createCartClient } from '../../services/cart/client';
 import { clientCredentialsTokenSource } from '../../platform/service-token';
 import { createInventoryClient } from '../../services/inventory/client';
 import { createPaymentsClient } from '../../services/payments/client';
@@ -54,7 +57,9 @@ beforeAll(async () => {
       [inventoryService, paymentsService, notificationsService].map((definition) => startOnFreshDatabase(definition, withUsers)),
     );
     const orders = await startOnFreshDatabase(ordersService, { ...withUsers, NOTIFICATIONS_URL: notifications!.url });
-    return [users, inventory!, payments!, orders, notifications!] as const;
+    const catalog = await startOnFreshDatabase(catalogService, withUsers);
+    const cart = await startOnFreshDatabase(cartService, { ...withUsers, CATALOG_URL: catalog.url });
+    return [users, inventory!, payments!, orders, notifications!, catalog, cart] as const;
   });
   const [temporal, bundle, running] = await Promise.all([
     TestWorkflowEnvironment.createLocal({
@@ -66,10 +71,11 @@ beforeAll(async () => {
   env = temporal;
   workflowBundle = bundle;
   services = [...running];
-  const [users, inventory, payments, orders, notifications] = running.map((service) => service.url) as [string, string, string, string, string];
+  const [users, inventory, payments, orders, notifications, , cart] = running.map((service) => service.url) as [string, string, string, string, string, string, string];
   // The worker's identity, as in production: a service token from the users service.
   const options = { accessToken: clientCredentialsTokenSource({ usersUrl: users, clientId: 'worker', clientSecret: SERVICE_CLIENT_SECRET }) };
   clients = {
+    cart: createCartClient(cart, options),
     inventory: createInventoryClient(inventory, options),
     payments: createPaymentsClient(payments, options),
     orders: createOrdersClient(orders, options),

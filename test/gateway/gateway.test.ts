@@ -1,0 +1,147 @@
+/**
+ * The gateway in front of real services over HTTP: routing by allow-list,
+ * tokens checked at the edge, rate limits, body limits, security headers,
+ * request ids, a stopped service answered as 503, and the combined docs.
+ */
+import { randomUUID } from 'node:crypto';
+import request from 'supertest';
+import { startService, type RunningService, type ServiceDefinition } from '../../platform/service-main';
+import { SERVICE_NAMES, type ServiceName } from '../../platform/services';
+import { createLogger } from '../../platform/logger';
+import { jwksTokenVerifier } from '../../platform/auth';
+import { inventoryService } from '../../services/inventory/main';
+import { ordersService } from '../../services/orders/main';
+import { usersService } from '../../services/users/main';
+import { createGatewayApp } from '../../gateway/app';
+import { gatewaySpec } from '../../gateway/main';
+import { createTestDatabase } from '../support/database';
+import { getFreePort } from '../support/ports';
+
+jest.setTimeout(60_000);
+
+const running: RunningService[] = [];
+let app: ReturnType<typeof createGatewayApp>;
+let stoppedUrl: string;
+
+async function start(definition: ServiceDefinition, env: Record<string, string> = {}) {
+  const service = await startService(definition, {
+    [`${definition.name.toUpperCase()}_DATABASE_URL`]: await createTestDatabase(`gateway_${definition.name}`),
+    PORT: '0',
+    ...env,
+  });
+  running.push(service);
+  return service;
+}
+
+beforeAll(async () => {
+  const users = await start(usersService);
+  const [inventory, orders] = await Promise.all([start(inventoryService, { USERS_URL: users.url }), start(ordersService, { USERS_URL: users.url })]);
+  // Nothing listens here: the payments service is "down".
+  stoppedUrl = `http://127.0.0.1:${await getFreePort()}`;
+  const serviceUrls = Object.fromEntries(SERVICE_NAMES.map((name) => [name, stoppedUrl])) as Record<ServiceName, string>;
+  Object.assign(serviceUrls, { users: users.url, inventory: inventory.url, orders: orders.url });
+  app = createGatewayApp({
+    logger: createLogger('gateway'),
+    auth: jwksTokenVerifier(users.url),
+    serviceUrls,
+    publicUrl: 'http://gateway.test',
+    rateLimits: { login: 3, signup: 100, checkout: 10, general: 1000 },
+    ownSpec: gatewaySpec,
+    // As behind a load balancer: each test's "client" has its own address.
+    trustProxy: true,
+  });
+});
+
+afterAll(async () => {
+  await Promise.all(running.map((service) => service.stop()));
+});
+
+async function customer() {
+  const email = `shopper-${randomUUID()}@example.com`;
+  const password = 'a long enough password';
+  await request(app).post('/users').send({ email, password, name: 'Shopper' }).expect(201);
+  const session = await request(app).post('/sessions').set('x-forwarded-for', randomUUID()).send({ email, password }).expect(200);
+  return { id: session.body.user.id as string, token: `Bearer ${session.body.accessToken as string}` };
+}
+
+describe('routing', () => {
+  it('routes a public read without a token, and a protected one with a token', async () => {
+    await request(app).get('/stock').expect(200);
+    const { id, token } = await customer();
+    const orders = await request(app).get('/orders').set('authorization', token).expect(200);
+    expect(orders.body).toMatchObject({ items: [], total: 0 });
+    await request(app).get(`/users/${id}`).set('authorization', token).expect(200);
+  });
+
+  it('refuses a protected route without a token at the edge', async () => {
+    const res = await request(app).get('/orders').expect(401);
+    expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
+    expect(res.headers['www-authenticate']).toBe('Bearer');
+  });
+
+  it('refuses a bad token at the edge, even on a public route', async () => {
+    await request(app).get('/stock').set('authorization', 'Bearer not.a.token').expect(401);
+  });
+
+  it('does not expose the services’ internal endpoints', async () => {
+    const { token } = await customer();
+    for (const call of [
+      request(app).put('/reservations/r-1').set('authorization', token).send({ lines: [{ sku: 'X', quantity: 1 }] }),
+      request(app).post('/charges').set('authorization', token).send({}),
+      request(app).post('/oauth/token').send('grant_type=client_credentials'),
+      request(app).get('/mailbox/messages').set('authorization', token),
+    ]) {
+      const res = await call.expect(404);
+      expect(res.body.type).toBe('route-not-found');
+    }
+  });
+
+  it('answers 503 naming the service when it is down, while the others keep serving', async () => {
+    const { token } = await customer();
+    const res = await request(app).get('/charges').set('authorization', token).expect(503);
+    expect(res.body).toMatchObject({ type: 'service-unavailable', detail: expect.stringContaining('payments') });
+    await request(app).get('/orders').set('authorization', token).expect(200);
+  });
+});
+
+describe('protection at the edge', () => {
+  it('sets security headers and keeps the caller’s request id', async () => {
+    const res = await request(app).get('/stock').set('x-request-id', 'trace-123').expect(200);
+    expect(res.headers['x-request-id']).toBe('trace-123');
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
+    expect(res.headers['strict-transport-security']).toBeDefined();
+    expect(res.headers['x-powered-by']).toBeUndefined();
+  });
+
+  it('refuses an oversized body before it reaches a service', async () => {
+    const res = await request(app)
+      .post('/users')
+      .set('content-type', 'application/json')
+      .send(JSON.stringify({ name: 'x'.repeat(70 * 1024) }))
+      .expect(413);
+    expect(res.body.type).toBe('body-too-large');
+  });
+
+  it('limits login attempts per address, with Retry-After', async () => {
+    const address = `10.0.0.${Math.floor(Math.random() * 200)}`;
+    const attempt = () => request(app).post('/sessions').set('x-forwarded-for', address).send({ email: 'nobody@example.com', password: 'wrong password!!' });
+    for (let i = 0; i < 3; i += 1) await attempt().expect(401);
+    const limited = await attempt().expect(429);
+    expect(limited.body.type).toBe('rate-limited');
+    expect(limited.headers['retry-after']).toBeDefined();
+  });
+});
+
+describe('docs', () => {
+  it('serves the combined docs, each spec cut to the routed operations and pointed at the gateway', async () => {
+    const page = await request(app).get('/docs/').expect(200);
+    expect(page.text).toContain('Shop API');
+    const orders = await request(app).get('/docs/specs/orders.json').expect(200);
+    expect(orders.body.servers).toEqual([{ url: 'http://gateway.test' }]);
+    expect(Object.keys(orders.body.paths['/orders/{orderId}'])).not.toContain('put');
+    expect(orders.body.paths['/orders/{orderId}'].get).toBeDefined();
+    const checkouts = await request(app).get('/docs/specs/checkouts.json').expect(200);
+    expect(checkouts.body.paths['/checkouts'].post).toBeDefined();
+    await request(app).get('/docs/specs/payments.json').expect(503);
+  });
+});
