@@ -59,8 +59,10 @@ async function main(): Promise<void> {
 
   step('Fill the cart');
   const cart = createCartClient(gatewayUrl, asShopper);
-  const [first, second] = page.items;
-  if (!first || !second) throw new Error('the catalog has fewer than two products; is the demo data loaded?');
+  // Plentiful demo products, so the demo can run again and again.
+  const first = page.items.find((product) => product.sku === 'MUG-TEMPORAL');
+  const second = page.items.find((product) => product.sku === 'STICKER-PACK');
+  if (!first || !second) throw new Error('the demo products are missing; is the demo data loaded (npm start loads it)?');
   must('add to cart', await cart.PUT('/carts/{customerId}/items/{sku}', { params: { path: { customerId: user.id, sku: first.sku } }, body: { quantity: 2 } }));
   const filled = must('add to cart', await cart.PUT('/carts/{customerId}/items/{sku}', { params: { path: { customerId: user.id, sku: second.sku } }, body: { quantity: 1 } }));
   for (const item of filled.items) show(`${item.quantity} × ${item.name} = ${money(item.lineTotal.amount, item.lineTotal.currency)}`);
@@ -85,7 +87,14 @@ async function main(): Promise<void> {
     placed = must('follow the checkout', await gateway.GET('/checkouts/{checkoutId}', { params: { path: { checkoutId: placed.id } } }));
     show(`  ${placed.status} · ${placed.step}`);
   }
-  show(`checkout ${placed.id}: ${placed.status}, order ${placed.orderId ?? '-'}`);
+  show(`checkout ${placed.id}: order ${placed.orderId ?? '-'} placed; the checkout finishes in the background:`);
+  let lastStep = placed.step;
+  while (placed.status !== 'completed' && placed.status !== 'failed') {
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    placed = must('follow the checkout', await gateway.GET('/checkouts/{checkoutId}', { params: { path: { checkoutId: placed.id } } }));
+    if (placed.step !== lastStep) show(`  ${placed.status} · ${placed.step}`);
+    lastStep = placed.step;
+  }
   show(`in the Temporal UI: ${uiUrl}/namespaces/${namespace}/workflows/${checkoutWorkflowId(placed.id)}`);
 
   step('Track the order');
@@ -95,7 +104,6 @@ async function main(): Promise<void> {
   for (const change of order.statusHistory) show(`  ${change.at}  ${change.status}${change.note ? ` (${change.note})` : ''}`);
   const emptied = must('cart', await cart.GET('/carts/{customerId}', { params: { path: { customerId: user.id } } }));
   show(`the cart now holds ${emptied.itemCount} items`);
-  await new Promise((resolve) => setTimeout(resolve, 1000));
   const notifications = createNotificationsClient(gatewayUrl, asShopper);
   const sent = must('notifications', await notifications.GET('/notifications', { params: { query: {} } }));
   for (const notification of sent.items) show(`notified: ${notification.subject} (${notification.deliveries.map((delivery) => `${delivery.channel} ${delivery.status}`).join(', ')})`);
