@@ -1,0 +1,117 @@
+/**
+ * The support path with every service running for real, on the
+ * time-skipping test server (so a step's retry budget and the support
+ * deadline pass in moments): the payment provider goes down, the checkout
+ * waits for support; support retries once it is back and the checkout
+ * completes, or cancels and everything is undone and the customer told.
+ */
+import { randomUUID } from 'node:crypto';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import type { ServiceDefinition } from '../../platform/service-main';
+import { createPaymentsApp } from '../../services/payments/app';
+import { createFakePaymentProvider } from '../../services/payments/provider';
+import { paymentsService } from '../../services/payments/main';
+import { cancelCheckoutUpdate, checkoutWorkflowId, getCheckoutStateQuery, retryCheckoutUpdate, type CheckoutInput, type CheckoutResult } from '../../workflows/messages';
+import { TEST_CARDS } from '../../scripts/demo-data';
+import { bundleWorkflows, startTestEnvironment } from '../workflows/support';
+import { api, SHIPPING_ADDRESS, signUpAndLogIn, startShop, stockProduct, tokeniseCard, type Shop } from './support';
+
+jest.setTimeout(180_000);
+
+let env: TestWorkflowEnvironment;
+let shop: Shop;
+let gateway: string;
+let providerDown = false;
+
+/** Payments as usual, with a provider whose outage the test switches on and off. */
+const paymentsWithSwitchableProvider: ServiceDefinition = {
+  ...paymentsService,
+  createApp: (context) => createPaymentsApp(context, { provider: createFakePaymentProvider({ outage: () => providerDown }) }),
+};
+
+beforeAll(async () => {
+  let bundle: WorkflowBundleWithSourceMap;
+  [env, bundle] = await Promise.all([startTestEnvironment(), bundleWorkflows()]);
+  shop = await startShop({
+    temporalAddress: env.connection.options.address,
+    connection: env.nativeConnection,
+    workflowBundle: bundle,
+    overrides: { payments: paymentsWithSwitchableProvider },
+  });
+  gateway = shop.gateway.url;
+});
+
+afterAll(async () => {
+  await shop?.stop();
+  await env?.teardown();
+});
+
+/** A customer with a filled cart and a card, and their checkout started on the shop's worker. */
+async function startCheckout() {
+  const sku = `DESK-${randomUUID().slice(0, 8)}`.toUpperCase();
+  await stockProduct(gateway, sku, 2000, 5);
+  const shopper = await signUpAndLogIn(gateway, '+15555550111');
+  expect((await api(gateway, 'PUT', `/carts/${shopper.id}/items/${sku}`, { token: shopper.token, body: { quantity: 2 } })).status).toBe(200);
+  const input: CheckoutInput = {
+    checkoutId: randomUUID(),
+    customerId: shopper.id,
+    customerEmail: shopper.email,
+    customerPhone: '+15555550111',
+    paymentMethodId: await tokeniseCard(gateway, shopper.token, TEST_CARDS.success),
+    shippingAddress: SHIPPING_ADDRESS,
+  };
+  // The card is on file; now the provider goes down.
+  providerDown = true;
+  const handle = await env.client.workflow.start('checkoutWorkflow', {
+    taskQueue: shop.env.TEMPORAL_TASK_QUEUE!,
+    workflowId: checkoutWorkflowId(input.checkoutId),
+    args: [input],
+  });
+  return { shopper, sku, input, handle };
+}
+
+async function untilWaitingForSupport(handle: Awaited<ReturnType<typeof startCheckout>>['handle']) {
+  // Past the charge's whole retry budget.
+  await env.sleep('6m');
+  for (let i = 0; i < 100; i += 1) {
+    const state = await handle.query(getCheckoutStateQuery);
+    if (state.status === 'waiting_for_support') return state;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error('the checkout never waited for support');
+}
+
+it('provider outage → waiting for support → support retries once it is back → completed', async () => {
+  const { shopper, sku, handle } = await startCheckout();
+  const waiting = await untilWaitingForSupport(handle);
+  expect(waiting.support).toMatchObject({ kind: 'step', stuck: 'charging_payment' });
+  // Nothing was undone while it waits: the stock is still reserved, the cart still locked.
+  expect((await api(gateway, 'GET', `/stock/${sku}`)).body).toMatchObject({ reserved: 2 });
+  expect((await api(gateway, 'GET', `/carts/${shopper.id}`, { token: shopper.token })).body.status).toBe('checking_out');
+
+  providerDown = false;
+  await handle.executeUpdate(retryCheckoutUpdate, { args: [{ reason: 'provider back (INC-7)', actor: 'sam@shop.example' }] });
+  const result = (await handle.result()) as CheckoutResult;
+
+  expect(result).toMatchObject({ status: 'completed', total: { amount: 4000, currency: 'USD' } });
+  expect((await api(gateway, 'GET', `/stock/${sku}`)).body).toMatchObject({ onHand: 3, reserved: 0 });
+  expect((await api(gateway, 'GET', `/orders/${result.orderId}`, { token: shopper.token })).body.status).toBe('paid');
+  expect((await api(gateway, 'GET', `/carts/${shopper.id}`, { token: shopper.token })).body).toMatchObject({ status: 'open', itemCount: 0 });
+});
+
+it('provider outage → waiting for support → support cancels → everything undone, the customer told', async () => {
+  const { shopper, sku, handle } = await startCheckout();
+  await untilWaitingForSupport(handle);
+  await handle.executeUpdate(cancelCheckoutUpdate, { args: [{ reason: 'outage too long; customer informed by phone', by: 'support', actor: 'sam@shop.example' }] });
+  const result = (await handle.result()) as CheckoutResult;
+  providerDown = false;
+
+  expect(result).toMatchObject({ status: 'failed', failure: { type: 'CancelledBySupport' } });
+  expect((await api(gateway, 'GET', `/stock/${sku}`)).body).toMatchObject({ onHand: 5, reserved: 0 });
+  expect((await api(gateway, 'GET', `/carts/${shopper.id}`, { token: shopper.token })).body).toMatchObject({ status: 'open', itemCount: 2 });
+  const notifications = (await api(gateway, 'GET', '/notifications', { token: shopper.token })).body.items;
+  expect(notifications).toEqual([expect.objectContaining({ template: 'checkout_failed', status: 'sent' })]);
+  const state = await handle.query(getCheckoutStateQuery);
+  expect(state.compensations.every((compensation) => compensation.status === 'done')).toBe(true);
+});
