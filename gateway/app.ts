@@ -97,6 +97,8 @@ export function createGatewayApp(options: GatewayOptions): express.Express {
 
   const limiters = createRateLimiters(options.rateLimits);
   app.use(limiters.general, bodyLimit, authenticate(options.auth));
+  // Checkouts start payments: limited per customer (needsToken first, so the limit counts the customer, not the address).
+  app.post('/checkouts', needsToken, limiters.checkout);
   if (options.ownRoutes) app.use(options.ownRoutes);
 
   const proxies = Object.fromEntries(

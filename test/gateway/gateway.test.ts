@@ -132,6 +132,31 @@ describe('protection at the edge', () => {
   });
 });
 
+describe('checkout rate limit', () => {
+  it('limits checkouts per customer, not per address', async () => {
+    // A stand-in for the checkout endpoints (tested for real in test/e2e/journey): this test is about the limit in front of them.
+    const { Router } = await import('express');
+    const ownRoutes = Router().post('/checkouts', (_req, res) => {
+      res.status(201).json({});
+    });
+    const limited = createGatewayApp({
+      logger: createLogger('gateway'),
+      auth: jwksTokenVerifier(running[0]!.url),
+      serviceUrls: Object.fromEntries(SERVICE_NAMES.map((name) => [name, stoppedUrl])) as Record<ServiceName, string>,
+      publicUrl: 'http://gateway.test',
+      rateLimits: { login: 100, signup: 100, checkout: 2, general: 1000 },
+      ownSpec: gatewaySpec,
+      ownRoutes,
+    });
+    const [first, second] = [await customer(), await customer()];
+    await request(limited).post('/checkouts').expect(401);
+    for (let i = 0; i < 2; i += 1) await request(limited).post('/checkouts').set('authorization', first.token).expect(201);
+    const refused = await request(limited).post('/checkouts').set('authorization', first.token).expect(429);
+    expect(refused.body.type).toBe('rate-limited');
+    await request(limited).post('/checkouts').set('authorization', second.token).expect(201);
+  });
+});
+
 describe('docs', () => {
   it('serves the combined docs, each spec cut to the routed operations and pointed at the gateway', async () => {
     const page = await request(app).get('/docs/').expect(200);

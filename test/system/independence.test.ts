@@ -12,12 +12,16 @@ import { notificationsService } from '../../services/notifications/main';
 import { ordersService } from '../../services/orders/main';
 import { paymentsService } from '../../services/payments/main';
 import { usersService } from '../../services/users/main';
+import { catalogService } from '../../services/catalog/main';
+import { cartService } from '../../services/cart/main';
 import { createTestDatabase } from '../support/database';
 
 jest.setTimeout(120_000);
 
 const SERVICE_CLIENT_SECRET = `independence-${randomUUID()}`;
 const definitions: Partial<Record<ServiceName, ServiceDefinition>> = {
+  catalog: catalogService,
+  cart: cartService,
   inventory: inventoryService,
   payments: paymentsService,
   orders: ordersService,
@@ -36,6 +40,7 @@ async function start(name: ServiceName, definition: ServiceDefinition): Promise<
     PORT: '0',
     SERVICE_CLIENT_SECRET,
     ...(usersUrl ? { USERS_URL: usersUrl } : {}),
+    ...(running.catalog ? { CATALOG_URL: running.catalog.url } : {}),
   });
   running[name] = service;
   return service;
@@ -52,6 +57,8 @@ async function call(name: ServiceName, path: string, init: RequestInit = {}): Pr
 /** One ordinary request per service, as a customer; each must be answered by its service. */
 const probes: Record<string, () => Promise<number>> = {
   users: () => call('users', `/users/${customer.id}`),
+  catalog: () => call('catalog', '/products'),
+  cart: () => call('cart', `/carts/${customer.id}`),
   inventory: () => call('inventory', '/stock'),
   payments: () => call('payments', '/charges'),
   orders: () => call('orders', '/orders'),
@@ -60,7 +67,9 @@ const probes: Record<string, () => Promise<number>> = {
 
 beforeAll(async () => {
   usersUrl = (await start('users', usersService)).url;
-  await Promise.all(Object.entries(definitions).map(([name, definition]) => start(name as ServiceName, definition)));
+  // The cart is told where the catalog is, so the catalog comes first.
+  await start('catalog', catalogService);
+  await Promise.all(Object.entries(definitions).filter(([name]) => name !== 'catalog').map(([name, definition]) => start(name as ServiceName, definition)));
   const email = `independent-${randomUUID()}@example.com`;
   const password = 'independence day password';
   await fetch(`${usersUrl}/users`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password, name: 'Ind' }) });
@@ -77,7 +86,7 @@ afterAll(async () => {
   await Promise.all(Object.values(running).map((service) => service?.stop()));
 });
 
-it.each(['payments', 'inventory', 'orders', 'notifications', 'users'] as const)('the others keep serving while %s is stopped', async (stopped) => {
+it.each(['payments', 'catalog', 'cart', 'inventory', 'orders', 'notifications', 'users'] as const)('the others keep serving while %s is stopped', async (stopped) => {
   await running[stopped]!.stop();
   try {
     await expect(fetch(`${running[stopped]!.url}/health`)).rejects.toThrow();

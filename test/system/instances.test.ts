@@ -8,7 +8,9 @@ import { startService, type RunningService, type ServiceDefinition } from '../..
 import { inventoryService } from '../../services/inventory/main';
 import { ordersService } from '../../services/orders/main';
 import { paymentsService } from '../../services/payments/main';
-import { asService, signTestToken, testTokenVerifier } from '../support/auth';
+import { catalogService } from '../../services/catalog/main';
+import { cartService } from '../../services/cart/main';
+import { asAdmin, asCustomer, asService, signTestToken, testTokenVerifier } from '../support/auth';
 import { createTestDatabase } from '../support/database';
 
 jest.setTimeout(60_000);
@@ -22,9 +24,9 @@ interface Pair {
 
 const running: RunningService[] = [];
 
-async function twoInstances(definition: ServiceDefinition): Promise<Pair> {
+async function twoInstances(definition: ServiceDefinition, extraEnv: Record<string, string> = {}): Promise<Pair> {
   const databaseUrl = await createTestDatabase(`instances_${definition.name}`);
-  const env = { [`${definition.name.toUpperCase()}_DATABASE_URL`]: databaseUrl, PORT: '0', HOST: '127.0.0.1' };
+  const env = { [`${definition.name.toUpperCase()}_DATABASE_URL`]: databaseUrl, PORT: '0', HOST: '127.0.0.1', ...extraEnv };
   const overrides = { auth: testTokenVerifier, serviceToken: () => signTestToken(`service:${definition.name}`, ['service']) };
   // Started at once: the second waits for the first's migrations instead of running them again.
   const [a, b] = await Promise.all([startService(definition, env, overrides), startService(definition, env, overrides)]);
@@ -101,5 +103,26 @@ describe('two instances on one database', () => {
     expect(new Set(results.map((result) => result.body.id)).size).toBe(1);
     const charges = await call(`${at(1)}/charges?reference=${reference}`, 'GET');
     expect(charges.body.total).toBe(1);
+  });
+
+  it('catalog and cart: a product created through both at once exists once; adds through both all land in one cart', async () => {
+    const catalog = await twoInstances(catalogService);
+    const admin = await asAdmin();
+    const sku = `TWIN-${randomUUID().slice(0, 8)}`.toUpperCase();
+    const product = { sku, name: 'Twin', price: { amount: 500, currency: 'USD' }, category: 'test' };
+    const created = await Promise.all(Array.from({ length: 6 }, (_, i) => call(`${catalog.at(i)}/products`, 'POST', product, { authorization: admin })));
+    expect(created.map((result) => result.status).sort()).toEqual([201, 409, 409, 409, 409, 409]);
+    const skus = Array.from({ length: 8 }, (_, i) => `${sku}-${i}`);
+    for (const each of skus) expect((await call(`${catalog.at(0)}/products`, 'POST', { ...product, sku: each }, { authorization: admin })).status).toBe(201);
+
+    const cart = await twoInstances(cartService, { CATALOG_URL: catalog.a.url });
+    const customer = `customer-${randomUUID()}`;
+    const asOwner = { authorization: await asCustomer(customer) };
+    const added = await Promise.all(skus.map((each, i) => call(`${cart.at(i)}/carts/${customer}/items/${each}`, 'PUT', { quantity: 1 }, asOwner)));
+    expect(added.every((result) => result.status === 200)).toBe(true);
+    for (const url of [cart.at(0), cart.at(1)]) {
+      const seen = await call(`${url}/carts/${customer}`, 'GET', undefined, asOwner);
+      expect(seen.body).toMatchObject({ itemCount: 8, total: { amount: 4000, currency: 'USD' } });
+    }
   });
 });
