@@ -63,7 +63,7 @@ export async function startShop(options: {
   await Promise.all([start(catalogService), start(inventoryService), start(paymentsService), start(notificationsService)]);
   await Promise.all([start(cartService), start(ordersService)]);
 
-  const gateway = await startGateway({ ...env, GATEWAY_PORT: '0', GATEWAY_CHECKOUTS_PER_MINUTE: '1000', GATEWAY_LOGIN_PER_MINUTE: '1000', GATEWAY_SIGNUP_PER_MINUTE: '1000' });
+  const gateway = await startGateway({ ...env, GATEWAY_PORT: '0', GATEWAY_CHECKOUT_PER_MINUTE: '1000', GATEWAY_LOGIN_PER_MINUTE: '1000', GATEWAY_SIGNUP_PER_MINUTE: '1000' });
   const worker = await Worker.create({
     connection: options.connection,
     taskQueue,
