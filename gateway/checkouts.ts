@@ -226,6 +226,9 @@ export function checkoutsRouter(options: CheckoutsOptions): Router {
     const state = await withTemporal(options, async (client) => {
       const current = await stateOf(client, checkoutId);
       if (!mayAccessCustomer(principal, current.customerId, 'write') && !hasRole(principal, 'support')) throw notFound('Checkout', checkoutId);
+      if (current.status === 'completed' || current.status === 'failed') {
+        throw new HttpProblem(409, 'not-cancellable', 'The checkout cannot be cancelled', `It has already ended (${current.status})`, { checkoutId });
+      }
       const by = hasRole(principal, 'support', 'admin') ? 'support' : 'customer';
       try {
         return await client.workflow
@@ -236,7 +239,10 @@ export function checkoutsRouter(options: CheckoutsOptions): Router {
           const why = error.cause instanceof Error ? error.cause.message : 'it can no longer be cancelled';
           throw new HttpProblem(409, 'not-cancellable', 'The checkout cannot be cancelled', why, { checkoutId });
         }
-        if (/completed|closed/i.test(String(error))) throw new HttpProblem(409, 'not-cancellable', 'The checkout cannot be cancelled', 'It has already ended', { checkoutId });
+        // It ended between reading its state and asking.
+        if (error instanceof WorkflowNotFoundError || /complete|closed|finished/i.test(String(error))) {
+          throw new HttpProblem(409, 'not-cancellable', 'The checkout cannot be cancelled', 'It has already ended', { checkoutId });
+        }
         throw temporalUnavailable(error);
       }
     });

@@ -115,3 +115,22 @@ it('provider outage → waiting for support → support cancels → everything u
   const state = await handle.query(getCheckoutStateQuery);
   expect(state.compensations.every((compensation) => compensation.status === 'done')).toBe(true);
 });
+
+it('the customer cancels through the gateway while the payment is still being tried: everything undone, no e-mail', async () => {
+  const { shopper, sku, input, handle } = await startCheckout();
+  // The charge is failing and being retried: not paid yet.
+  for (let i = 0; i < 100 && (await handle.query(getCheckoutStateQuery)).step !== 'charging_payment'; i += 1) await new Promise((resolve) => setTimeout(resolve, 50));
+  const stranger = await signUpAndLogIn(gateway);
+  expect((await api(gateway, 'POST', `/checkouts/${input.checkoutId}/cancel`, { token: stranger.token, body: { reason: 'not mine' } })).status).toBe(404);
+  const cancelled = await api(gateway, 'POST', `/checkouts/${input.checkoutId}/cancel`, { token: shopper.token, body: { reason: 'changed my mind' } });
+  expect(cancelled.status).toBe(200);
+  const result = (await handle.result()) as CheckoutResult;
+  providerDown = false;
+
+  expect(result).toMatchObject({ status: 'failed', failure: { type: 'CancelledByCustomer', message: 'changed my mind' } });
+  expect((await api(gateway, 'GET', `/stock/${sku}`)).body).toMatchObject({ onHand: 5, reserved: 0 });
+  expect((await api(gateway, 'GET', `/carts/${shopper.id}`, { token: shopper.token })).body).toMatchObject({ status: 'open', itemCount: 2 });
+  expect((await api(gateway, 'GET', '/notifications', { token: shopper.token })).body.items).toEqual([]);
+  const again = await api(gateway, 'POST', `/checkouts/${input.checkoutId}/cancel`, { token: shopper.token, body: {} });
+  expect(again.status).toBe(409);
+});
