@@ -72,7 +72,9 @@ export const IDEMPOTENCY_MIGRATIONS = [
 
 export function readIdempotencyKey(headerValue: string | string[] | undefined, required: boolean): string | undefined {
   const value = Array.isArray(headerValue) ? headerValue[0] : headerValue;
-  if (value === undefined || value === '') {
+  // Only an absent header is no key: a header sent empty is a client bug (an unset variable), and
+  // running the request without the protection the caller asked for could repeat its side effect.
+  if (value === undefined) {
     if (!required) return undefined;
     throw validationProblem([{ field: `header.${IDEMPOTENCY_HEADER}`, message: 'is required for this request' }]);
   }

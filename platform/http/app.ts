@@ -77,6 +77,33 @@ export const routeNotFound: express.RequestHandler = (req, res) => {
   sendProblem(res, new HttpProblem(404, 'route-not-found', 'No such route', `${req.method} ${req.path} is not part of this API`).toBody(req.originalUrl));
 };
 
+const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'patch', 'options', 'head', 'trace'];
+
+/**
+ * A path the spec has, asked with a method it does not: 405 with `Allow` (RFC 9110), not a 404
+ * that would claim the resource is missing. The spec's paths are the API's, so no route list is kept twice.
+ */
+export function methodNotAllowed(spec: unknown): express.RequestHandler {
+  const paths = Object.entries((spec as { paths?: Record<string, Record<string, unknown>> }).paths ?? {}).map(([template, item]) => {
+    const pattern = template.split(/\{[^}]+\}/).map((part) => part.replace(/[.*+?^$()|[\]\\]/g, '\\$&')).join('[^/]+');
+    const methods = HTTP_METHODS.filter((method) => method in item).map((method) => method.toUpperCase());
+    // Express answers HEAD for every GET route.
+    if (methods.includes('GET') && !methods.includes('HEAD')) methods.push('HEAD');
+    return { pattern: new RegExp(`^${pattern}/?$`), methods };
+  });
+  return (req, res, next) => {
+    const known = paths.find((path) => path.pattern.test(req.path));
+    if (!known || known.methods.includes(req.method)) return next();
+    res.setHeader('Allow', known.methods.join(', '));
+    sendProblem(
+      res,
+      new HttpProblem(405, 'method-not-allowed', 'Method not allowed', `${req.method} is not allowed on ${req.path}; use ${known.methods.join(', ')}`).toBody(
+        req.originalUrl,
+      ),
+    );
+  };
+}
+
 /** Every error as problem+json: HttpProblems as they are, the client's mistakes as 4xx, anything else as a 500 with the request id. */
 export const problemErrorHandler: ErrorRequestHandler = (error, req: Request, res, _next) => {
   const problem = error instanceof HttpProblem ? error : clientErrorFromMiddleware(error);
@@ -124,6 +151,7 @@ export function createServiceApp(options: ServiceAppOptions): express.Express {
 
   app.use(authenticate(options.auth), options.routes);
 
+  app.use(methodNotAllowed(options.spec));
   app.use(routeNotFound);
   app.use(problemErrorHandler);
   return app;

@@ -25,9 +25,38 @@ export function zodIssuesToFieldErrors(part: RequestPart, error: z.ZodError): Fi
   });
 }
 
-/** Parses one part of a request; a mismatch becomes a 400 problem naming every bad field. */
+/**
+ * Every string (and key) holding U+0000, by field. PostgreSQL can store it neither in text nor in
+ * jsonb, so such a value would fail at the insert as a 500; no field of the shop means to carry it.
+ * Iterative: hostile JSON can nest deeper than the stack.
+ */
+export function fieldsWithNul(part: RequestPart, root: unknown): FieldError[] {
+  const found: FieldError[] = [];
+  const pending: [string, unknown][] = [[part, root]];
+  while (pending.length > 0) {
+    const [field, value] = pending.pop()!;
+    if (typeof value === 'string') {
+      if (value.includes('\u0000')) found.push({ field, message: 'must not contain the NUL character (U+0000)' });
+    } else if (Array.isArray(value)) {
+      value.forEach((item, index) => pending.push([`${field}[${index}]`, item]));
+    } else if (typeof value === 'object' && value !== null) {
+      for (const [key, item] of Object.entries(value)) {
+        if (key.includes('\u0000')) found.push({ field, message: 'has a field name with the NUL character (U+0000)' });
+        pending.push([`${field}.${key}`, item]);
+      }
+    }
+  }
+  return found.reverse();
+}
+
+/** Parses one part of a request; a mismatch (or a NUL character anywhere in it) becomes a 400 problem naming every bad field. */
 export function parseRequest<S extends z.ZodType>(part: RequestPart, schema: S, value: unknown): z.output<S> {
   const result = schema.safeParse(value);
-  if (!result.success) throw validationProblem(zodIssuesToFieldErrors(part, result.error));
+  const nul = fieldsWithNul(part, value);
+  if (!result.success || nul.length > 0) {
+    const fromSchema = result.success ? [] : zodIssuesToFieldErrors(part, result.error);
+    const named = new Set(fromSchema.map((error) => error.field));
+    throw validationProblem([...fromSchema, ...nul.filter((error) => !named.has(error.field))]);
+  }
   return result.data;
 }

@@ -1,3 +1,6 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parse } from 'yaml';
 import { z } from 'zod';
 
 /** A whole number from a query string, refusing "", "1.5" and "1e3" rather than coercing them. */
@@ -27,4 +30,17 @@ export function refineUniqueSkus(lines: { sku: string }[], ctx: z.RefinementCtx)
     if (seen.has(line.sku)) ctx.addIssue({ code: 'custom', path: [index, 'sku'], message: `SKU ${line.sku} appears more than once` });
     seen.add(line.sku);
   });
+}
+
+/**
+ * A string schema with the pattern the spec gives it, read from openapi/<specFile> itself, so
+ * the spec and the validation accept exactly the same strings (e.g. a list of codes too long to keep twice).
+ */
+export function specPattern(specFile: string, schemaName: string, message: string) {
+  const spec = parse(readFileSync(path.resolve(__dirname, '../../openapi', specFile), 'utf8')) as {
+    components?: { schemas?: Record<string, { pattern?: unknown }> };
+  };
+  const pattern = spec.components?.schemas?.[schemaName]?.pattern;
+  if (typeof pattern !== 'string') throw new Error(`openapi/${specFile} has no pattern for components.schemas.${schemaName}`);
+  return z.string().regex(new RegExp(pattern, 'u'), message);
 }

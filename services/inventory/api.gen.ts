@@ -284,9 +284,9 @@ export interface components {
         ReservationId: string;
         Limit: number;
         Offset: number;
-        /** @description A unique key per intended operation; repeats return the stored response. */
+        /** @description A unique key per intended operation (printable ASCII, no spaces); repeats return the stored response. */
         IdempotencyKey: string;
-        /** @description A unique key per intended operation; repeats return the stored response. */
+        /** @description A unique key per intended operation (printable ASCII, no spaces); repeats return the stored response. */
         IdempotencyKeyOptional: string;
     };
     requestBodies: never;
@@ -298,8 +298,8 @@ export interface operations {
     listStock: {
         parameters: {
             query?: {
-                /** @description Comma-separated SKUs to look up (at most 100). */
-                sku?: string;
+                /** @description SKUs to look up, comma-separated (`?sku=A-1,B-2`; at most 100). */
+                sku?: components["schemas"]["Sku"][];
                 limit?: components["parameters"]["Limit"];
                 offset?: components["parameters"]["Offset"];
             };
@@ -349,7 +349,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description A unique key per intended operation; repeats return the stored response. */
+                /** @description A unique key per intended operation (printable ASCII, no spaces); repeats return the stored response. */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKeyOptional"];
             };
             path: {
@@ -384,7 +384,7 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                /** @description A unique key per intended operation; repeats return the stored response. */
+                /** @description A unique key per intended operation (printable ASCII, no spaces); repeats return the stored response. */
                 "Idempotency-Key": components["parameters"]["IdempotencyKey"];
             };
             path: {
@@ -446,7 +446,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description A unique key per intended operation; repeats return the stored response. */
+                /** @description A unique key per intended operation (printable ASCII, no spaces); repeats return the stored response. */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKeyOptional"];
             };
             path: {
@@ -490,7 +490,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description A unique key per intended operation; repeats return the stored response. */
+                /** @description A unique key per intended operation (printable ASCII, no spaces); repeats return the stored response. */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKeyOptional"];
             };
             path: {
@@ -514,13 +514,14 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
+            422: components["responses"]["Unprocessable"];
         };
     };
     releaseReservation: {
         parameters: {
             query?: never;
             header?: {
-                /** @description A unique key per intended operation; repeats return the stored response. */
+                /** @description A unique key per intended operation (printable ASCII, no spaces); repeats return the stored response. */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKeyOptional"];
             };
             path: {
@@ -543,6 +544,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             409: components["responses"]["Conflict"];
+            422: components["responses"]["Unprocessable"];
         };
     };
 }

@@ -321,3 +321,68 @@ describe('docs', () => {
     await api().get('/docs/swagger-ui-bundle.js').expect(200);
   });
 });
+
+// Found by the API fuzzer (npm run fuzz); each was a disagreement between the spec and the code.
+describe('fuzzer findings', () => {
+  it('refuses an Idempotency-Key sent empty, instead of running without one', async () => {
+    const sku = await newSku(1);
+    const res = conforms(await api().put(`/stock/${sku}`).set('Idempotency-Key', '').send({ onHand: 2 }).expect(400));
+    expect(res.body.errors[0].field).toBe('header.idempotency-key');
+    expect((await stockOf(sku)).onHand).toBe(1);
+  });
+
+  it('documents the key pattern it enforces: printable ASCII without spaces', async () => {
+    const pattern = new RegExp((inventorySpec as { components: { parameters: Record<string, { schema: { pattern: string } }> } }).components.parameters.IdempotencyKeyOptional!.schema.pattern);
+    expect(pattern.test('key with space')).toBe(false);
+    const res = conforms(await api().put('/stock/GOOD-SKU').set('Idempotency-Key', 'key with space').send({ onHand: 2 }).expect(400));
+    expect(res.body.errors[0].field).toBe('header.idempotency-key');
+  });
+
+  it.each(['commit', 'release'])('answers a key reused on %s with a documented 422', async (step) => {
+    const key = `reuse-${step}-${Date.now()}`;
+    await api().post(`/reservations/first-${key}/release`).set('Idempotency-Key', key).expect(200);
+    const res = conforms(await api().post(`/reservations/second-${key}/${step}`).set('Idempotency-Key', key).expect(422));
+    expect(res.body.type).toBe('idempotency-key-reused');
+  });
+
+  it('takes ?sku= as the spec says, a comma-separated list of SKUs, and refuses a bad element by index', async () => {
+    const sku = await newSku(3);
+    const list = conforms(await api().get('/stock').query({ sku: `${sku},${sku}` }).expect(200));
+    expect(list.body.items).toHaveLength(1);
+    for (const [bad, field] of [
+      [`${sku}, OTHER`, 'query.sku[1]'],
+      [`${sku},,OTHER`, 'query.sku[1]'],
+      ['x'.repeat(65), 'query.sku[0]'],
+    ] as const) {
+      const res = conforms(await api().get('/stock').query({ sku: bad }).expect(400));
+      expect(res.body.errors[0].field).toBe(field);
+    }
+  });
+
+  it('says in the spec that an adjustment reason must not be blank, and refuses one', async () => {
+    const reason = (inventorySpec as { components: { schemas: Record<string, { properties: Record<string, { pattern?: string }> }> } }).components.schemas
+      .StockAdjustmentRequest!.properties.reason!;
+    expect(new RegExp(reason.pattern!).test('\n')).toBe(false);
+    const sku = await newSku(1);
+    const res = conforms(await api().post(`/stock/${sku}/adjustments`).set('Idempotency-Key', `blank-${sku}`).send({ delta: 1, reason: '\n' }).expect(400));
+    expect(res.body.errors[0].field).toBe('body.reason');
+    // Length counts as sent, as the spec's maxLength does: padding does not sneak past it.
+    const padded = conforms(await api().post(`/stock/${sku}/adjustments`).set('Idempotency-Key', `padded-${sku}`).send({ delta: 1, reason: ` ${'x'.repeat(200)}` }).expect(400));
+    expect(padded.body.errors[0].field).toBe('body.reason');
+  });
+
+  it('refuses a NUL character in any string with 400 naming it, as the spec says', async () => {
+    const sku = await newSku(1);
+    const res = conforms(await api().post(`/stock/${sku}/adjustments`).set('Idempotency-Key', `nul-${sku}`).send({ delta: 1, reason: 'a\u0000' }).expect(400));
+    expect(res.body.errors).toEqual([{ field: 'body.reason', message: expect.stringContaining('NUL') }]);
+    expect((await stockOf(sku)).onHand).toBe(1);
+  });
+
+  it('answers a method a path does not have with 405 and Allow', async () => {
+    const res = await anonymous().delete('/stock').expect(405);
+    expect(res.headers.allow).toBe('GET, HEAD');
+    expect(res.body.type).toBe('method-not-allowed');
+    expect((await anonymous().patch('/reservations/abc').expect(405)).headers.allow).toBe('GET, PUT, HEAD');
+    await anonymous().get('/no-such-route').expect(404);
+  });
+});

@@ -19,11 +19,14 @@ export const ReservationIdParams = z.object({
 });
 
 export const ListStockQuery = z.strictObject({
+  // The spec's form style without explode: one value, the SKUs joined by commas. Each part must be a
+  // SKU as it stands (no blanks to trim or skip), so that what the spec refuses is refused here too.
   sku: z
     .string()
     .max(6500)
-    .transform((value) => [...new Set(value.split(',').map((sku) => sku.trim()).filter(Boolean))])
-    .pipe(z.array(Sku).max(100, 'at most 100 SKUs'))
+    .transform((value) => value.split(','))
+    .pipe(z.array(Sku).min(1).max(100, 'at most 100 SKUs'))
+    .transform((skus) => [...new Set(skus)])
     .optional(),
   limit: queryInteger({ min: 1, max: 100, default: 50 }),
   offset: queryInteger({ min: 0, max: 1_000_000, default: 0 }),
@@ -40,7 +43,8 @@ export const StockAdjustmentRequest = z.strictObject({
     .min(-1_000_000_000)
     .max(1_000_000_000)
     .refine((delta) => delta !== 0, 'must not be 0'),
-  reason: z.string().trim().min(1).max(200),
+  // Not blank (the spec's pattern `\S`), at most 200 characters as sent; stored trimmed.
+  reason: z.string().max(200).trim().min(1, 'must not be blank'),
 }) satisfies z.ZodType<Schemas['StockAdjustmentRequest']>;
 
 export const ReservationLine = z.strictObject({

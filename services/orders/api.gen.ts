@@ -133,12 +133,23 @@ export interface components {
         ChargeId: string;
         Sku: string;
         /**
-         * @description An ISO 4217 currency code
+         * @description An ISO 4217 currency code in upper case. The pattern lists every code
+         *     accepted (the validation reads it from here).
          * @example USD
          */
         Currency: string;
-        /** Format: email */
+        /**
+         * @description An e-mail address. The pattern is what is accepted (the validation
+         *     reads it from here); it takes every address the users service does.
+         * @example ada@example.com
+         */
         Email: string;
+        /**
+         * @description An officially assigned ISO 3166-1 alpha-2 country code in upper case.
+         *     The pattern lists every code accepted (the validation reads it from here).
+         * @example GB
+         */
+        Country: string;
         /** @description E.164; when given, status changes are also sent by SMS */
         Phone: string;
         /** @description An amount in the currency's minor units (cents) */
@@ -158,11 +169,7 @@ export interface components {
             line2?: string;
             city: string;
             postalCode: string;
-            /**
-             * @description An ISO 3166-1 alpha-2 country code
-             * @example GB
-             */
-            country: string;
+            country: components["schemas"]["Country"];
         };
         CreateOrderRequest: {
             checkoutId: components["schemas"]["CheckoutId"];
@@ -321,7 +328,7 @@ export interface components {
         OrderId: components["schemas"]["OrderId"];
         Limit: number;
         Offset: number;
-        /** @description A unique key per intended operation; repeats return the stored response. */
+        /** @description A unique key per intended operation (printable ASCII, no spaces); repeats return the stored response. */
         IdempotencyKeyOptional: string;
     };
     requestBodies: never;
@@ -388,7 +395,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description A unique key per intended operation; repeats return the stored response. */
+                /** @description A unique key per intended operation (printable ASCII, no spaces); repeats return the stored response. */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKeyOptional"];
             };
             path: {
@@ -432,7 +439,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description A unique key per intended operation; repeats return the stored response. */
+                /** @description A unique key per intended operation (printable ASCII, no spaces); repeats return the stored response. */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKeyOptional"];
             };
             path: {
@@ -467,7 +474,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description A unique key per intended operation; repeats return the stored response. */
+                /** @description A unique key per intended operation (printable ASCII, no spaces); repeats return the stored response. */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKeyOptional"];
             };
             path: {
@@ -503,7 +510,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description A unique key per intended operation; repeats return the stored response. */
+                /** @description A unique key per intended operation (printable ASCII, no spaces); repeats return the stored response. */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKeyOptional"];
             };
             path: {

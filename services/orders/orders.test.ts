@@ -396,3 +396,77 @@ describe('bad input', () => {
     expect(res.body).toMatchObject({ type: 'not-found', status: 404 });
   });
 });
+
+// Found by the API fuzzer (npm run fuzz); each was a disagreement between the spec and the code.
+describe('fuzzer findings', () => {
+  const currencyPattern = () => new RegExp((ordersSpec as { components: { schemas: { Currency: { pattern: string } } } }).components.schemas.Currency.pattern);
+
+  it('lists in the spec exactly the currencies it accepts', async () => {
+    // "AAA" matched the spec's old ^[A-Z]{3}$ and was refused; the spec now lists the codes.
+    expect(currencyPattern().test('AAA')).toBe(false);
+    conforms(await api().put(`/orders/${randomUUID()}`).send(orderRequest({ currency: 'AAA' })).expect(400));
+    expect(currencyPattern().test('JPY')).toBe(true);
+    const order = await createOrder(orderRequest({ currency: 'JPY' }));
+    expect(order.total.currency).toBe('JPY');
+  });
+
+  it('says in the spec that text must not be blank, and refuses blank or over-long text as sent', async () => {
+    const schemas = (ordersSpec as { components: { schemas: Record<string, { properties: Record<string, { pattern?: string }> }> } }).components.schemas;
+    for (const [schema, field] of [['OrderLine', 'name'], ['ShippingAddress', 'city'], ['CancelOrderRequest', 'reason'], ['StatusChangeRequest', 'note']] as const) {
+      expect(new RegExp(schemas[schema]!.properties[field]!.pattern!).test(' \n\t')).toBe(false);
+    }
+    const blank = conforms(await api().post(`/orders/${randomUUID()}/cancel`).send({ reason: '\n' }).expect(400));
+    expect(blank.body.errors[0].field).toBe('body.reason');
+    const padded = orderRequest();
+    padded.shippingAddress.city = ` ${'x'.repeat(100)}`;
+    const long = conforms(await api().put(`/orders/${randomUUID()}`).send(padded).expect(400));
+    expect(long.body.errors[0].field).toBe('body.shippingAddress.city');
+  });
+
+  it('lists in the spec exactly the countries and the e-mail addresses it accepts', async () => {
+    const schemas = (ordersSpec as { components: { schemas: Record<string, { pattern: string }> } }).components.schemas;
+    // Both matched the spec's old `^[A-Z]{2}$` and `format: email`, and were refused.
+    expect(new RegExp(schemas.Country!.pattern).test('AA')).toBe(false);
+    const body = orderRequest();
+    body.shippingAddress.country = 'AA';
+    expect(conforms(await api().put(`/orders/${randomUUID()}`).send(body).expect(400)).body.errors[0].field).toBe('body.shippingAddress.country');
+    expect(new RegExp(schemas.Email!.pattern).test("'#`@k7v.info")).toBe(false);
+    const email = conforms(await api().put(`/orders/${randomUUID()}`).send(orderRequest({ customerEmail: "'#`@k7v.info" })).expect(400));
+    expect(email.body.errors[0].field).toBe('body.customerEmail');
+    // What the users service accepts (zod's e-mail check) the spec accepts too.
+    for (const address of ["o'brien+shop@mail.example-domain.co.uk", 'a_b-c@x-.io']) {
+      expect(new RegExp(schemas.Email!.pattern).test(address)).toBe(true);
+      await createOrder(orderRequest({ customerEmail: address }));
+    }
+  });
+
+  it('refuses a NUL character in any string with 400 naming it, instead of failing at the insert with 500', async () => {
+    const cancel = conforms(await api().post(`/orders/${randomUUID()}/cancel`).send({ reason: 'a\u0000b' }).expect(400));
+    expect(cancel.body.errors).toEqual([{ field: 'body.reason', message: expect.stringContaining('NUL') }]);
+    const body = orderRequest();
+    body.lines[1]!.name = '\u0000';
+    const create = conforms(await api().put(`/orders/${randomUUID()}`).send(body).expect(400));
+    expect(create.body.errors.map((error: { field: string }) => error.field)).toEqual(['body.lines[1].name']);
+  });
+
+  it('answers hostile, deeply nested JSON with 400, not a stack overflow', async () => {
+    const depth = 20_000;
+    const body = `{"reason":${'['.repeat(depth)}"\\u0000"${']'.repeat(depth)}}`;
+    const res = conforms(await api().post(`/orders/${randomUUID()}/cancel`).set('Content-Type', 'application/json').send(body).expect(400));
+    expect(res.body.errors[0].field).toBe('body.reason');
+  });
+
+  it('refuses an Idempotency-Key sent empty, instead of running without one', async () => {
+    const order = await createOrder();
+    const res = conforms(await api().post(`/orders/${order.id}/cancel`).set('Idempotency-Key', '').send({ reason: 'x' }).expect(400));
+    expect(res.body.errors[0].field).toBe('header.idempotency-key');
+    expect((conforms(await api().get(`/orders/${order.id}`).expect(200)).body as Order).status).toBe('paid');
+  });
+
+  it('answers a method a path does not have with 405 and Allow', async () => {
+    const res = await api().trace('/orders').expect(405);
+    expect(res.headers.allow).toBe('GET, HEAD');
+    expect(res.body.type).toBe('method-not-allowed');
+    expect((await api().delete(`/orders/${randomUUID()}`).expect(405)).headers.allow).toBe('GET, PUT, HEAD');
+  });
+});

@@ -149,7 +149,8 @@ export interface components {
         Reference: string;
         CustomerId: string;
         /**
-         * @description An ISO 4217 currency code
+         * @description An ISO 4217 currency code in upper case. The pattern lists every code
+         *     accepted (the validation reads it from here).
          * @example USD
          */
         Currency: string;
@@ -368,9 +369,9 @@ export interface components {
         Reference: components["schemas"]["Reference"];
         Limit: number;
         Offset: number;
-        /** @description A unique key per intended operation; repeats return the stored response. */
+        /** @description A unique key per intended operation (printable ASCII, no spaces); repeats return the stored response. */
         IdempotencyKey: string;
-        /** @description A unique key per intended operation; repeats return the stored response. */
+        /** @description A unique key per intended operation (printable ASCII, no spaces); repeats return the stored response. */
         IdempotencyKeyOptional: string;
     };
     requestBodies: never;
@@ -466,7 +467,7 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                /** @description A unique key per intended operation; repeats return the stored response. */
+                /** @description A unique key per intended operation (printable ASCII, no spaces); repeats return the stored response. */
                 "Idempotency-Key": components["parameters"]["IdempotencyKey"];
             };
             path?: never;
@@ -535,7 +536,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description A unique key per intended operation; repeats return the stored response. */
+                /** @description A unique key per intended operation (printable ASCII, no spaces); repeats return the stored response. */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKeyOptional"];
             };
             path: {
@@ -566,7 +567,7 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                /** @description A unique key per intended operation; repeats return the stored response. */
+                /** @description A unique key per intended operation (printable ASCII, no spaces); repeats return the stored response. */
                 "Idempotency-Key": components["parameters"]["IdempotencyKey"];
             };
             path?: never;

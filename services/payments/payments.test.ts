@@ -566,3 +566,40 @@ describe('probes', () => {
     expect(res.body.info.title).toBe('Payments service');
   });
 });
+
+// Found by the API fuzzer (npm run fuzz); each was a disagreement between the spec and the code.
+describe('fuzzer findings', () => {
+  const currencyPattern = () => new RegExp((paymentsSpec as { components: { schemas: { Currency: { pattern: string } } } }).components.schemas.Currency.pattern);
+
+  it('lists in the spec exactly the currencies it accepts', async () => {
+    // "AAA" matched the spec's old ^[A-Z]{3}$ and was refused; the spec now lists the codes.
+    expect(currencyPattern().test('AAA')).toBe(false);
+    const refused = conforms(await postCharge(await chargeBody(CARDS.visa, { amount: { amount: 100, currency: 'AAA' } })).expect(400));
+    expect(fieldsOf(refused)).toEqual(['body.amount.currency']);
+    expect(currencyPattern().test('GBP')).toBe(true);
+    const charged = conforms(await postCharge(await chargeBody(CARDS.visa, { amount: { amount: 100, currency: 'GBP' } })).expect(201));
+    expect(charged.body.amount).toEqual({ amount: 100, currency: 'GBP' });
+  });
+
+  it('refuses a NUL character in any string with 400 naming it, instead of failing at the insert with 500', async () => {
+    const body = { ...(await chargeBody()), description: 'gift\u0000' };
+    const res = conforms(await postCharge(body).expect(400));
+    expect(fieldsOf(res)).toEqual(['body.description']);
+    expect((await chargesFor(body.reference)).total).toBe(0);
+  });
+
+  it('refuses an Idempotency-Key sent empty, instead of running without one', async () => {
+    const reference = unique('empty-key');
+    const res = conforms(await api().post(`/references/${reference}/refund`).set('Idempotency-Key', '').expect(400));
+    expect(fieldsOf(res)).toEqual(['header.idempotency-key']);
+    // Nothing ran: the reference was not voided, so it can still be charged.
+    conforms(await postCharge(await chargeBody(CARDS.visa, { reference })).expect(201));
+  });
+
+  it('answers a method a path does not have with 405 and Allow', async () => {
+    const res = await api().trace('/charges').expect(405);
+    expect(res.headers.allow).toBe('GET, POST, HEAD');
+    expect(res.body.type).toBe('method-not-allowed');
+    expect((await api().get('/refunds').expect(405)).headers.allow).toBe('POST');
+  });
+});

@@ -5,10 +5,13 @@
  * Messages never echo the value: a card number must not reach a response or a log.
  */
 import { z } from 'zod';
-import { currencyCode, queryInteger } from '../../platform/http/zod-helpers';
+import { queryInteger, specPattern } from '../../platform/http/zod-helpers';
 import type { components } from './api.gen';
 
 type Schemas = components['schemas'];
+
+// Read from the spec's pattern, so spec and validation accept exactly the same codes (the list is kept once).
+export const Currency = specPattern('payments.yaml', 'Currency', 'must be an ISO 4217 currency code in upper case, e.g. USD');
 
 export const MAX_AMOUNT = 100_000_000;
 
@@ -70,7 +73,7 @@ export const CreatePaymentMethodRequest = z.strictObject({
 
 export const Money = z.strictObject({
   amount: z.number().int().min(1).max(MAX_AMOUNT),
-  currency: currencyCode,
+  currency: Currency,
 }) satisfies z.ZodType<Schemas['Money']>;
 
 export const CreateChargeRequest = z.strictObject({
