@@ -79,9 +79,14 @@ export interface components {
             line2?: string;
             city: string;
             postalCode: string;
-            /** @description An ISO 3166-1 alpha-2 country code */
-            country: string;
+            country: components["schemas"]["Country"];
         };
+        /**
+         * @description An officially assigned ISO 3166-1 alpha-2 country code in upper case.
+         *     The pattern lists every code accepted (the validation reads it from here).
+         * @example GB
+         */
+        Country: string;
         StartCheckoutRequest: {
             /** @description A token from `POST /payment-methods` */
             paymentMethodId: string;

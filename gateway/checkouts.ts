@@ -24,6 +24,7 @@ import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/com
 import { hasRole, mayAccessCustomer, requirePrincipal, requireRole } from '../platform/auth';
 import { HttpProblem, notFound } from '../platform/http/problem';
 import { parseRequest } from '../platform/http/validate';
+import { specPattern } from '../platform/http/zod-helpers';
 import { IDEMPOTENCY_HEADER, readIdempotencyKey } from '../platform/idempotency';
 import type { UsersClient } from '../services/users/client';
 import { BUSINESS_FAILURES } from '../workflows/failures';
@@ -42,7 +43,8 @@ type Schemas = components['schemas'];
 /** How long POST /checkouts holds the request for the outcome before answering 202. */
 export const OUTCOME_WAIT_MS = 5_000;
 
-const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max);
+// As the spec says: at most `max` characters as sent, and not blank (its pattern `\S`); kept trimmed.
+const text = (max: number) => z.string().max(max).trim().min(1, 'must not be blank');
 
 export const ShippingAddress = z.strictObject({
   name: text(200),
@@ -50,7 +52,7 @@ export const ShippingAddress = z.strictObject({
   line2: text(200).optional(),
   city: text(100),
   postalCode: text(20),
-  country: z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code, like GB'),
+  country: specPattern('gateway.yaml', 'Country', 'must be an ISO 3166-1 alpha-2 country code in upper case, e.g. GB'),
 }) satisfies z.ZodType<Schemas['ShippingAddress']>;
 
 export const StartCheckoutRequest = z.strictObject({

@@ -51,7 +51,11 @@ export function catalogOverHttp(client: CatalogClient, logger: Logger): ProductC
       for (let start = 0; start < skus.length; start += CATALOG_BATCH) {
         const batch = skus.slice(start, start + CATALOG_BATCH);
         const { data, response } = await call('lookup', () =>
-          client.GET('/products', { params: { query: { skus: batch.join(','), includeInactive: 'true', limit: CATALOG_BATCH } } }),
+          client.GET('/products', {
+            params: { query: { skus: batch, includeInactive: 'true', limit: CATALOG_BATCH } },
+            // As the spec says: one parameter, the SKUs joined by commas.
+            querySerializer: { array: { style: 'form', explode: false } },
+          }),
         );
         if (!data) throw unexpected('lookup', response.status);
         for (const product of data.items) found.set(product.sku, product);

@@ -131,7 +131,8 @@ export interface components {
          */
         Category: string;
         /**
-         * @description An ISO 4217 currency code
+         * @description An ISO 4217 currency code in upper case. The pattern lists every code
+         *     accepted (the validation reads it from here).
          * @example USD
          */
         Currency: string;
@@ -296,8 +297,8 @@ export interface operations {
                 /** @description Search text */
                 q?: string;
                 category?: components["schemas"]["Category"];
-                /** @description Comma-separated SKUs to look up (at most 100). */
-                skus?: string;
+                /** @description SKUs to look up, comma-separated (`?skus=A-1,B-2`; at most 100). */
+                skus?: components["schemas"]["Sku"][];
                 /** @description Also list inactive products (`admin` and `service` only). */
                 includeInactive?: "true" | "false";
                 sort?: "relevance" | "newest" | "name";

@@ -221,11 +221,18 @@ describe('browsing', () => {
     const res = conforms(
       await anonymous()
         .get('/products')
-        .query({ skus: `${first.sku},NO-SUCH-SKU, ${second.sku},${first.sku}` })
+        .query({ skus: `${first.sku},NO-SUCH-SKU,${second.sku},${first.sku}` })
         .expect(200),
     );
     expect(skusOf(res).sort()).toEqual([first.sku, second.sku].sort());
     expect(res.body.total).toBe(2);
+  });
+
+  it('refuses a SKU list with a blank or malformed entry, naming query.skus (the spec: each entry is a SKU)', async () => {
+    for (const skus of ['A-1, B-2', 'A-1,,B-2', 'A-1,B 2']) {
+      const res = conforms(await anonymous().get('/products').query({ skus }).expect(400));
+      expect(res.body.errors[0].field).toMatch(/^query\.skus/);
+    }
   });
 
   it('lists the categories with active products and their counts', async () => {

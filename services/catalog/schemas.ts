@@ -3,7 +3,7 @@
  * generated from openapi/catalog.yaml, so the two cannot drift apart.
  */
 import { z } from 'zod';
-import { currencyCode, queryInteger } from '../../platform/http/zod-helpers';
+import { queryInteger, specPattern } from '../../platform/http/zod-helpers';
 import type { components } from './api.gen';
 
 type Schemas = components['schemas'];
@@ -23,7 +23,7 @@ export const Category = z
 
 export const Price = z.strictObject({
   amount: z.number().int('must be a whole number of minor units (cents), not a fraction').min(1).max(100_000_000),
-  currency: currencyCode,
+  currency: specPattern('catalog.yaml', 'Currency', 'must be an ISO 4217 currency code in upper case, e.g. USD'),
 }) satisfies z.ZodType<Schemas['Price']>;
 
 const name = z.string().trim().min(1, 'must not be empty').max(200);
@@ -55,11 +55,12 @@ export const SORTS = ['relevance', 'newest', 'name'] as const;
 export const ListProductsQuery = z.strictObject({
   q: z.string().trim().min(1, 'must not be empty').max(200).optional(),
   category: Category.optional(),
+  // The spec's form style without explode: the SKUs joined by commas, each one a SKU as it stands.
   skus: z
     .string()
-    .max(6500)
-    .transform((value) => [...new Set(value.split(',').map((sku) => sku.trim()).filter(Boolean))])
+    .transform((value) => value.split(','))
     .pipe(z.array(Sku).min(1, 'must name at least one SKU').max(MAX_BATCH_SKUS, `at most ${MAX_BATCH_SKUS} SKUs`))
+    .transform((skus) => [...new Set(skus)])
     .optional(),
   includeInactive: z
     .enum(['true', 'false'], 'must be true or false')

@@ -100,7 +100,11 @@ export interface components {
          * @example checkout-123:order_confirmed
          */
         EventId: string;
-        /** Format: email */
+        /**
+         * @description An e-mail address. The pattern is what is accepted (the validation
+         *     reads it from here); it takes every address the users service does.
+         * @example ada@example.com
+         */
         Email: string;
         /**
          * @description E.164
@@ -426,7 +430,7 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description Only mail to this address (compared without regard to case) */
-                to?: string;
+                to?: components["schemas"]["Email"];
                 limit?: components["parameters"]["Limit"];
                 offset?: components["parameters"]["Offset"];
             };

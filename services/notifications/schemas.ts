@@ -4,7 +4,7 @@
  * What each template needs from `data` is checked by the template (templates.ts).
  */
 import { z } from 'zod';
-import { queryInteger } from '../../platform/http/zod-helpers';
+import { queryInteger, specPattern } from '../../platform/http/zod-helpers';
 import type { components } from './api.gen';
 import { TEMPLATES } from './entities';
 
@@ -21,7 +21,8 @@ export const TemplateData = z
   )
   .refine((data) => Object.keys(data).length <= 50, 'at most 50 values') satisfies z.ZodType<Schemas['TemplateData']>;
 
-export const Email = z.email('must be an e-mail address').max(254);
+// Read from the spec's pattern, so spec and validation accept exactly the same addresses.
+export const Email = z.string().max(254).pipe(specPattern('notifications.yaml', 'Email', 'must be an e-mail address'));
 export const Phone = z.string().regex(/^\+[1-9][0-9]{6,14}$/, 'must be an E.164 phone number, like +441234567890');
 
 export const SendNotificationRequest = z.strictObject({

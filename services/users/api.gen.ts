@@ -186,7 +186,15 @@ export interface components {
          */
         UserId: string;
         /**
-         * Format: email
+         * @description An officially assigned ISO 3166-1 alpha-2 country code in upper case.
+         *     The pattern lists every code accepted (the validation reads it from here).
+         * @example GB
+         */
+        Country: string;
+        /**
+         * @description An e-mail address (stored in lower case). The pattern is what is
+         *     accepted; the validation reads it from here, and the other services
+         *     accept the same addresses.
          * @example ada@example.com
          */
         Email: string;
@@ -194,6 +202,7 @@ export interface components {
         Password: string;
         /** @description E.164, e.g. +441234567890 */
         Phone: string;
+        /** @description Not blank; stored without surrounding blanks */
         Name: string;
         /**
          * @description A user's role; `service` is held only by service tokens, never by a user
@@ -209,11 +218,7 @@ export interface components {
             line2?: string;
             city: string;
             postalCode: string;
-            /**
-             * @description An ISO 3166-1 alpha-2 country code
-             * @example GB
-             */
-            country: string;
+            country: components["schemas"]["Country"];
         };
         SignUpRequest: {
             email: components["schemas"]["Email"];
@@ -390,13 +395,18 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description `error` is `invalid_request` (a parameter is missing or invalid; `errors` names it) or `unsupported_grant_type`. */
+        /**
+         * @description `error` is `invalid_request` (a parameter is missing or invalid; `errors`
+         *     names it) or `unsupported_grant_type`. A JSON body that does not parse
+         *     is refused before it reaches the grant, with the shop's usual
+         *     `malformed-json` problem (no `error` code).
+         */
         OAuthBadRequest: {
             headers: {
                 [name: string]: unknown;
             };
             content: {
-                "application/problem+json": components["schemas"]["OAuthProblem"];
+                "application/problem+json": components["schemas"]["OAuthProblem"] | components["schemas"]["Problem"];
             };
         };
         /** @description `error` is `invalid_client`: unknown client or wrong secret. */

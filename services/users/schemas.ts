@@ -3,36 +3,25 @@
  * generated from openapi/users.yaml, so the two cannot drift apart.
  */
 import { z } from 'zod';
-import { queryInteger } from '../../platform/http/zod-helpers';
+import { queryInteger, specPattern } from '../../platform/http/zod-helpers';
 import type { components } from './api.gen';
 
 type Schemas = components['schemas'];
 
-/**
- * ISO 3166-1 alpha-2, officially assigned codes only. The same list as the
- * orders service's (an address saved here is shipped to there); it belongs in
- * platform/http/zod-helpers.ts, which this service may not edit.
- */
-const COUNTRY_CODES: ReadonlySet<string> = new Set(
-  (
-    'AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM BN BO BQ BR BS BT BV BW BY BZ ' +
-    'CA CC CD CF CG CH CI CK CL CM CN CO CR CU CV CW CX CY CZ DE DJ DK DM DO DZ EC EE EG EH ER ES ET FI FJ FK FM FO FR ' +
-    'GA GB GD GE GF GG GH GI GL GM GN GP GQ GR GS GT GU GW GY HK HM HN HR HT HU ID IE IL IM IN IO IQ IR IS IT JE JM JO JP ' +
-    'KE KG KH KI KM KN KP KR KW KY KZ LA LB LC LI LK LR LS LT LU LV LY MA MC MD ME MF MG MH MK ML MM MN MO MP MQ MR MS MT ' +
-    'MU MV MW MX MY MZ NA NC NE NF NG NI NL NO NP NR NU NZ OM PA PE PF PG PH PK PL PM PN PR PS PT PW PY QA RE RO RS RU RW ' +
-    'SA SB SC SD SE SG SH SI SJ SK SL SM SN SO SR SS ST SV SX SY SZ TC TD TF TG TH TJ TK TL TM TN TO TR TT TV TW TZ UA UG ' +
-    'UM US UY UZ VA VC VE VG VI VN VU WF WS YE YT ZA ZM ZW'
-  ).split(' '),
-);
+// Read from the spec's patterns, so spec and validation accept exactly the same strings (the code list is kept once).
+const Country = specPattern('users.yaml', 'Country', 'must be an ISO 3166-1 alpha-2 country code in upper case, e.g. GB');
+const EmailPattern = specPattern('users.yaml', 'Email', 'must be an e-mail address');
 
 export const UserId = z.uuid('must be a UUID').transform((id) => id.toLowerCase());
 export const UserIdParams = z.strictObject({ userId: UserId });
 
-const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max);
+// As the spec says: at most `max` characters as sent, and not blank (the spec's pattern `\S`); stored trimmed.
+const text = (max: number) => z.string().max(max).trim().min(1, 'must not be blank');
 
 /** Trimmed and lower-cased: the one form an address is stored, compared and looked up in. */
 export const normaliseEmail = (email: string) => email.trim().toLowerCase();
-export const Email = z.string().trim().toLowerCase().pipe(z.email('must be an e-mail address').max(254)) satisfies z.ZodType<Schemas['Email']>;
+// As the spec's pattern allows (no surrounding blanks), stored lower-cased.
+export const Email = z.string().max(254).pipe(EmailPattern).transform((email) => email.toLowerCase()) satisfies z.ZodType<Schemas['Email']>;
 
 /**
  * NIST SP 800-63B: length is the rule, counted in characters (code points, as
@@ -59,7 +48,7 @@ export const Address = z.strictObject({
   line2: text(200).optional(),
   city: text(100),
   postalCode: text(20),
-  country: z.string().refine((code) => COUNTRY_CODES.has(code), 'must be an ISO 3166-1 alpha-2 country code in upper case, e.g. GB'),
+  country: Country,
 }) satisfies z.ZodType<Schemas['Address']>;
 
 export const SignUpRequest = z.strictObject({
