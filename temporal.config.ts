@@ -56,6 +56,14 @@ export const COMPENSATION_RETRY: RetryPolicy = {
 export const SUPPORT_DEADLINE = '24h';
 
 /**
+ * While a checkout waits for support, its reservation is extended to
+ * RESERVATION_HOLD_SECONDS from now every RESERVATION_REFRESH_INTERVAL, so the
+ * stock is still there when support retries (reservations otherwise expire).
+ */
+export const RESERVATION_HOLD_SECONDS = 30 * 60;
+export const RESERVATION_REFRESH_INTERVAL = '10m';
+
+/**
  * Compensations are retried for this long before they wait for support (who
  * can retry them again, or resolve them by hand).
  */

@@ -46,6 +46,14 @@ export function createActivities(clients: ServiceClients): CheckoutActivities {
       return { currency: snapshot.currency, lines: snapshot.lines };
     },
 
+    async extendReservation({ checkoutId, ttlSeconds }) {
+      const result = await clients.inventory.POST('/reservations/{reservationId}/extend', {
+        params: { path: { reservationId: checkoutId } },
+        body: { ttlSeconds },
+      });
+      unwrap('extend the reservation', result, { 'reservation-not-active': BUSINESS_FAILURES.AlreadyCompensated });
+    },
+
     async releaseCart({ checkoutId, customerId }) {
       const result = await clients.cart.POST('/carts/{customerId}/checkout/{checkoutId}/release', { params: { path: { customerId, checkoutId } } });
       unwrap('unlock the cart', result);

@@ -65,6 +65,8 @@ export interface CheckoutActivities {
   /** Harmless when nothing was reserved: it then blocks a late reservation for this checkout. */
   releaseInventory(input: { checkoutId: string }): Promise<void>;
   commitInventory(input: { checkoutId: string }): Promise<void>;
+  /** Keeps the checkout's reservation at least `ttlSeconds` longer (while it waits for support). */
+  extendReservation(input: { checkoutId: string; ttlSeconds: number }): Promise<void>;
   /** Throws non-retryable `PaymentDeclined` / `InsufficientFunds` failures. */
   chargePayment(input: ChargePaymentInput): Promise<{ chargeId: string }>;
   /** Refunds the checkout's charge in full; harmless (and blocks a late charge) when there is none. */

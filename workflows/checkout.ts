@@ -36,7 +36,16 @@ import {
   type ActivityOptions,
 } from '@temporalio/workflow';
 import type { CheckoutActivities, NotificationTemplate } from '../activities/types';
-import { ACTIVITY_TIMEOUTS, COMPENSATION_RETRY, COMPENSATION_RETRY_BUDGET, SEARCH_ATTRIBUTES, SERVICE_CALL_RETRY, SUPPORT_DEADLINE } from '../temporal.config';
+import {
+  ACTIVITY_TIMEOUTS,
+  COMPENSATION_RETRY,
+  COMPENSATION_RETRY_BUDGET,
+  RESERVATION_HOLD_SECONDS,
+  RESERVATION_REFRESH_INTERVAL,
+  SEARCH_ATTRIBUTES,
+  SERVICE_CALL_RETRY,
+  SUPPORT_DEADLINE,
+} from '../temporal.config';
 import { BUSINESS_FAILURE_TYPES, isBusinessFailureType } from './failures';
 import {
   awaitOutcomeUpdate,
@@ -63,6 +72,8 @@ import {
  * when they replay: a stuck step was compensated at once, a failed compensation recorded.
  */
 const SUPPORT_DESK_PATCH = 'support-desk';
+/** Checkouts that waited before reservations were extended while waiting replay without it. */
+const HOLD_STOCK_WHILE_WAITING_PATCH = 'hold-stock-while-waiting';
 
 /** Values of the CheckoutStatus search attribute, for filtering in the Temporal UI. */
 export const CHECKOUT_STATUS_VALUES = {
@@ -485,7 +496,7 @@ class SupportDesk {
     publishFailureReason(kind === 'step' ? CHECKOUT_FAILURE_REASONS.StepStuck : CHECKOUT_FAILURE_REASONS.CompensationStuck);
     log.warn('waiting for support', { kind, stuck, error });
 
-    const decided = await condition(() => this.decision !== undefined, SUPPORT_DEADLINE, { summary: `Waiting for support: ${stuck} is stuck` });
+    const decided = await this.waitForDecision(kind, stuck, now + msOf(SUPPORT_DEADLINE));
     const decision: SupportAction = decided
       ? this.decision!
       : this.record({ action: 'cancel', reason: `nobody decided within ${SUPPORT_DEADLINE}`, by: 'deadline' });
@@ -495,6 +506,34 @@ class SupportDesk {
     publishStatus(this.state, previousStatus);
     publishFailureReason(this.state.failure?.type ?? null);
     return decision;
+  }
+
+  /** Until support decides or the deadline passes; a reserved stock is kept reserved meanwhile. */
+  private async waitForDecision(kind: 'step' | 'compensation', stuck: string, deadline: number): Promise<boolean> {
+    const summary = `Waiting for support: ${stuck} is stuck`;
+    const holdsStock = kind === 'step' && this.state.reservationId !== undefined;
+    if (!holdsStock || !patched(HOLD_STOCK_WHILE_WAITING_PATCH)) {
+      return condition(() => this.decision !== undefined, deadline - Date.now(), { summary });
+    }
+    for (;;) {
+      await this.holdStock();
+      const remaining = deadline - Date.now();
+      if (remaining <= 0) return this.decision !== undefined;
+      const decided = await condition(() => this.decision !== undefined, Math.min(remaining, msOf(RESERVATION_REFRESH_INTERVAL)), { summary });
+      if (decided) return true;
+    }
+  }
+
+  /** Best effort: a reservation that cannot be extended is noticed when the purchase commits it (InventoryNotCommitted). */
+  private async holdStock(): Promise<void> {
+    try {
+      await activities(NOTIFICATION, 'Keep the reserved stock while waiting').extendReservation({
+        checkoutId: this.state.checkoutId,
+        ttlSeconds: RESERVATION_HOLD_SECONDS,
+      });
+    } catch (error) {
+      log.warn('the reservation could not be extended while waiting for support', { error: failureMessage(error) });
+    }
   }
 
   private retry(request: SupportRequest): CheckoutState {

@@ -106,6 +106,31 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/reservations/{reservationId}/extend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                reservationId: components["parameters"]["ReservationId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Keep an active reservation for longer
+         * @description The reservation now expires `ttlSeconds` from now, unless it already
+         *     expires later. A checkout that waits for support keeps its stock this
+         *     way. A released or committed reservation is refused (409
+         *     `reservation-not-active`).
+         */
+        post: operations["extendReservation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/reservations/{reservationId}/release": {
         parameters: {
             query?: never;
@@ -164,6 +189,10 @@ export interface components {
         ReservationLine: {
             sku: components["schemas"]["Sku"];
             quantity: number;
+        };
+        ExtendReservationRequest: {
+            /** @description Seconds from now until the reservation expires */
+            ttlSeconds: number;
         };
         ReserveRequest: {
             /** @description One line per SKU; a SKU may appear once. */
@@ -514,6 +543,42 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
+            422: components["responses"]["Unprocessable"];
+        };
+    };
+    extendReservation: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A unique key per intended operation (printable ASCII, no spaces); repeats return the stored response. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKeyOptional"];
+            };
+            path: {
+                reservationId: components["parameters"]["ReservationId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ExtendReservationRequest"];
+            };
+        };
+        responses: {
+            /** @description The reservation with its new expiry */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Reservation"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
             422: components["responses"]["Unprocessable"];
         };
     };

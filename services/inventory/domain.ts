@@ -184,6 +184,21 @@ export async function commitReservation(em: EntityManager, id: string): Promise<
   return reservation;
 }
 
+/** Keeps an active reservation at least `ttlSeconds` longer; never shortens it. */
+export async function extendReservation(em: EntityManager, id: string, ttlSeconds: number): Promise<Reservation> {
+  const reservation = await em.findOne(Reservation, { id }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+  if (!reservation) throw notFound('Reservation', id);
+  if (reservation.status !== 'active') {
+    throw conflict('reservation-not-active', `Reservation ${id} is ${reservation.status} and can no longer be extended`, { reservationStatus: reservation.status });
+  }
+  const wanted = new Date(Date.now() + ttlSeconds * 1000);
+  if (wanted > reservation.expiresAt) {
+    reservation.expiresAt = wanted;
+    await em.flush();
+  }
+  return reservation;
+}
+
 export async function releaseReservation(em: EntityManager, id: string, reason: Exclude<ReleaseReason, 'never-reserved'> = 'requested'): Promise<Reservation> {
   const reservation = await em.findOne(Reservation, { id }, { lockMode: LockMode.PESSIMISTIC_WRITE });
   if (!reservation) {

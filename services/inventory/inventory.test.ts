@@ -239,6 +239,33 @@ describe('reservations', () => {
   });
 });
 
+describe('extending a reservation', () => {
+  it('keeps an active reservation for longer, never shorter, and survives the sweeper', async () => {
+    const sku = await newSku(3);
+    const created = conforms(await api().put('/reservations/r-extend').send({ lines: [{ sku, quantity: 2 }], ttlSeconds: 60 }).expect(201));
+    const extended = conforms(await api().post('/reservations/r-extend/extend').send({ ttlSeconds: 3600 }).expect(200));
+    expect(Date.parse(extended.body.expiresAt) - Date.parse(created.body.expiresAt)).toBeGreaterThan(3000 * 1000);
+    const shorter = conforms(await api().post('/reservations/r-extend/extend').send({ ttlSeconds: 60 }).expect(200));
+    expect(shorter.body.expiresAt).toBe(extended.body.expiresAt);
+
+    const em = service.orm.em.fork() as EntityManager;
+    expect(await em.transactional((tx) => releaseExpiredReservations(tx as EntityManager))).not.toContain('r-extend');
+    expect(await stockOf(sku)).toMatchObject({ reserved: 2 });
+  });
+
+  it('refuses to extend a released reservation, an unknown one, a bad ttl, and callers who are not services', async () => {
+    const sku = await newSku(3);
+    await api().put('/reservations/r-extend-gone').send({ lines: [{ sku, quantity: 1 }] }).expect(201);
+    await api().post('/reservations/r-extend-gone/release').expect(200);
+    const gone = conforms(await api().post('/reservations/r-extend-gone/extend').send({ ttlSeconds: 600 }).expect(409));
+    expect(gone.body).toMatchObject({ type: 'reservation-not-active', reservationStatus: 'released' });
+    conforms(await api().post('/reservations/r-never/extend').send({ ttlSeconds: 600 }).expect(404));
+    const bad = conforms(await api().post('/reservations/r-extend-gone/extend').send({ ttlSeconds: 5 }).expect(400));
+    expect(bad.body.errors[0].field).toBe('body.ttlSeconds');
+    conforms(await anonymous().post('/reservations/r-extend-gone/extend').set('authorization', await asCustomer('c-1')).send({ ttlSeconds: 600 }).expect(403));
+  });
+});
+
 describe('authorization', () => {
   it('lets anyone read stock levels, without a token', async () => {
     const sku = await newSku(4);

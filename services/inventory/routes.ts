@@ -5,6 +5,7 @@ import { parseRequest } from '../../platform/http/validate';
 import {
   adjustStock,
   commitReservation,
+  extendReservation,
   getStock,
   listStock,
   releaseReservation,
@@ -16,7 +17,7 @@ import {
 import { Reservation } from './entities';
 import { notFound } from '../../platform/http/problem';
 import { requireRole } from '../../platform/auth';
-import { ListStockQuery, ReservationIdParams, ReserveRequest, SetStockRequest, SkuParams, StockAdjustmentRequest } from './schemas';
+import { ExtendReservationRequest, ListStockQuery, ReservationIdParams, ReserveRequest, SetStockRequest, SkuParams, StockAdjustmentRequest } from './schemas';
 
 export function inventoryRoutes(orm: MikroORM): Router {
   const router = Router();
@@ -80,6 +81,16 @@ export function inventoryRoutes(orm: MikroORM): Router {
       requireRole(req, 'admin', 'service');
       const { reservationId } = parseRequest('params', ReservationIdParams, req.params);
       return async (tx) => ({ status: 200, body: toReservationView(await commitReservation(tx, reservationId)) });
+    }),
+  );
+
+  router.post(
+    '/reservations/:reservationId/extend',
+    mutatingRoute(orm, { keyRequired: false }, (req) => {
+      requireRole(req, 'admin', 'service');
+      const { reservationId } = parseRequest('params', ReservationIdParams, req.params);
+      const body = parseRequest('body', ExtendReservationRequest, req.body);
+      return async (tx) => ({ status: 200, body: toReservationView(await extendReservation(tx, reservationId, body.ttlSeconds)) });
     }),
   );
 

@@ -52,6 +52,10 @@ export const ReservationLine = z.strictObject({
   quantity: z.number().int().min(1).max(10_000),
 }) satisfies z.ZodType<Schemas['ReservationLine']>;
 
+export const ExtendReservationRequest = z.strictObject({
+  ttlSeconds: z.number().int().min(60).max(86_400),
+}) satisfies z.ZodType<Schemas['ExtendReservationRequest']>;
+
 export const ReserveRequest = z.strictObject({
   lines: z
     .array(ReservationLine)

@@ -462,6 +462,25 @@ describe('the support desk', () => {
     expect(await searchAttributesOf(handle)).toMatchObject({ checkoutStatus: CHECKOUT_STATUS_VALUES.completed, failureReason: undefined });
   });
 
+  it('keeps the reserved stock while it waits, extending the reservation every 10 minutes', async () => {
+    const outage = paymentsOutage();
+    const { activities } = recordingActivities({ chargePayment: outage.chargePayment });
+    const checkout = checkoutInput();
+    const { result } = await runCheckout(
+      activities,
+      async (handle) => {
+        await untilWaitingForSupport(handle);
+        await env.sleep('25m');
+        await eventually('three extensions', async () => (activities.extendReservation.mock.calls.length >= 3 ? true : undefined));
+        outage.recover();
+        await handle.executeUpdate(retryCheckoutUpdate, { args: [{ reason: 'provider back' }] });
+      },
+      checkout,
+    );
+    expect(result?.status).toBe('completed');
+    expect(activities.extendReservation).toHaveBeenCalledWith({ checkoutId: checkout.checkoutId, ttlSeconds: 30 * 60 });
+  });
+
   it('undoes a parked checkout that support cancels, and tells the customer', async () => {
     const outage = paymentsOutage();
     const { activities, calls } = recordingActivities({ chargePayment: outage.chargePayment });

@@ -14,6 +14,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Duration } from '@temporalio/common';
 import { Worker } from '@temporalio/worker';
 import type { CheckoutActivities } from '../../activities/types';
 import { checkoutWorkflow } from '../../workflows';
@@ -39,6 +40,7 @@ const succeeding: CheckoutActivities = {
   reserveInventory: async ({ checkoutId }) => ({ reservationId: `res-${checkoutId}` }),
   releaseInventory: async () => undefined,
   commitInventory: async () => undefined,
+  extendReservation: async () => undefined,
   chargePayment: async () => ({ chargeId: 'ch_1' }),
   refundPayment: async () => undefined,
   createOrder: async ({ orderId }) => ({ orderId }),
@@ -52,28 +54,36 @@ interface Scenario {
   during?: (handle: WorkflowHandle<typeof checkoutWorkflow>, env: TestWorkflowEnvironment) => Promise<void>;
 }
 
+/** A payments outage that support retries past, after `waited` of waiting. */
+function supportRetriedAfterOutage(name: string, waited: Duration): Scenario {
+  let paymentsDown = true;
+  return {
+    name,
+    activities: {
+      chargePayment: async () => {
+        if (paymentsDown) throw new Error('payments: 503 provider unavailable');
+        return { chargeId: 'ch_1' };
+      },
+    },
+    during: async (handle, env) => {
+      await env.sleep('6m');
+      await eventually('the checkout to wait for support', async () =>
+        (await handle.query(getCheckoutStateQuery)).status === 'waiting_for_support' ? true : undefined,
+      );
+      await env.sleep(waited);
+      paymentsDown = false;
+      await handle.executeUpdate(retryCheckoutUpdate, { args: [{ reason: 'provider is back', actor: 'sam@shop.example' }] });
+    },
+  };
+}
+
 function scenarios(): Scenario[] {
   const chargeStarted = gate();
   const chargeMayFinish = gate();
-  let paymentsDown = true;
   return [
-    {
-      name: 'support-retried-after-outage',
-      activities: {
-        chargePayment: async () => {
-          if (paymentsDown) throw new Error('payments: 503 provider unavailable');
-          return { chargeId: 'ch_1' };
-        },
-      },
-      during: async (handle, env) => {
-        await env.sleep('6m');
-        await eventually('the checkout to wait for support', async () =>
-          (await handle.query(getCheckoutStateQuery)).status === 'waiting_for_support' ? true : undefined,
-        );
-        paymentsDown = false;
-        await handle.executeUpdate(retryCheckoutUpdate, { args: [{ reason: 'provider is back', actor: 'sam@shop.example' }] });
-      },
-    },
+    supportRetriedAfterOutage('support-retried-after-outage', '1s'),
+    // Recorded once the reservation was extended while waiting (patch hold-stock-while-waiting).
+    supportRetriedAfterOutage('support-retried-holding-stock', '25m'),
     { name: 'completed', activities: {} },
     {
       name: 'payment-declined',
