@@ -53,15 +53,15 @@ export const COMPENSATION_RETRY: RetryPolicy = {
  * How long a checkout that needs a person waits for support to retry or cancel
  * it. When the deadline passes, the checkout is undone and the customer told.
  */
-export const SUPPORT_DEADLINE = '24h';
+export const SUPPORT_DEADLINE_MS = 24 * 60 * 60_000;
 
 /**
  * While a checkout waits for support, its reservation is extended to
- * RESERVATION_HOLD_SECONDS from now every RESERVATION_REFRESH_INTERVAL, so the
+ * RESERVATION_HOLD_SECONDS from now every RESERVATION_REFRESH_INTERVAL_MS, so the
  * stock is still there when support retries (reservations otherwise expire).
  */
 export const RESERVATION_HOLD_SECONDS = 30 * 60;
-export const RESERVATION_REFRESH_INTERVAL = '10m';
+export const RESERVATION_REFRESH_INTERVAL_MS = 10 * 60_000;
 
 /**
  * Compensations are retried for this long before they wait for support (who

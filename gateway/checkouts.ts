@@ -24,7 +24,8 @@ import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/com
 import { hasRole, mayAccessCustomer, requirePrincipal, requireRole } from '../platform/auth';
 import { HttpProblem, notFound } from '../platform/http/problem';
 import { parseRequest } from '../platform/http/validate';
-import { specPattern } from '../platform/http/zod-helpers';
+import { nonBlankText } from '../platform/http/zod-helpers';
+import { ShippingAddress as OrdersShippingAddress } from '../services/orders/schemas';
 import { IDEMPOTENCY_HEADER, readIdempotencyKey } from '../platform/idempotency';
 import type { UsersClient } from '../services/users/client';
 import { BUSINESS_FAILURES } from '../workflows/failures';
@@ -43,17 +44,8 @@ type Schemas = components['schemas'];
 /** How long POST /checkouts holds the request for the outcome before answering 202. */
 export const OUTCOME_WAIT_MS = 5_000;
 
-// As the spec says: at most `max` characters as sent, and not blank (its pattern `\S`); kept trimmed.
-const text = (max: number) => z.string().max(max).trim().min(1, 'must not be blank');
-
-export const ShippingAddress = z.strictObject({
-  name: text(200),
-  line1: text(200),
-  line2: text(200).optional(),
-  city: text(100),
-  postalCode: text(20),
-  country: specPattern('gateway.yaml', 'Country', 'must be an ISO 3166-1 alpha-2 country code in upper case, e.g. GB'),
-}) satisfies z.ZodType<Schemas['ShippingAddress']>;
+// The address is handed on to the orders service as it is: its rules are the orders service's, and the spec types agree.
+const ShippingAddress = OrdersShippingAddress satisfies z.ZodType<Schemas['ShippingAddress']>;
 
 export const StartCheckoutRequest = z.strictObject({
   paymentMethodId: z.string().min(1).max(64).regex(/^pm_[A-Za-z0-9_-]+$/, 'must be a payment method token (pm_...)'),
@@ -61,7 +53,7 @@ export const StartCheckoutRequest = z.strictObject({
 }) satisfies z.ZodType<Schemas['StartCheckoutRequest']>;
 
 const CancelCheckoutRequest = z
-  .strictObject({ reason: text(500).optional() })
+  .strictObject({ reason: nonBlankText(500).optional() })
   .optional()
   .transform((body) => body ?? {}) satisfies z.ZodType<Schemas['CancelCheckoutRequest']>;
 

@@ -15,7 +15,7 @@
  * service down past its retry budget), or a compensation that cannot complete,
  * does not give up silently: the checkout waits for support, who retry or
  * cancel it (updates `retryCheckout` / `cancelCheckout`, or the signals `retry`
- * / `cancel` from the Temporal UI). If nobody decides before SUPPORT_DEADLINE,
+ * / `cancel` from the Temporal UI). If nobody decides before SUPPORT_DEADLINE_MS,
  * a stuck step is undone and the customer told.
  */
 import {
@@ -41,10 +41,10 @@ import {
   COMPENSATION_RETRY,
   COMPENSATION_RETRY_BUDGET,
   RESERVATION_HOLD_SECONDS,
-  RESERVATION_REFRESH_INTERVAL,
+  RESERVATION_REFRESH_INTERVAL_MS,
   SEARCH_ATTRIBUTES,
   SERVICE_CALL_RETRY,
-  SUPPORT_DEADLINE,
+  SUPPORT_DEADLINE_MS,
 } from '../temporal.config';
 import { BUSINESS_FAILURE_TYPES, isBusinessFailureType } from './failures';
 import {
@@ -491,15 +491,15 @@ class SupportDesk {
     const previousStatus = this.state.status;
     const now = Date.now();
     this.decision = undefined;
-    this.state.support = { kind, stuck, error, since: new Date(now).toISOString(), deadline: new Date(now + msOf(SUPPORT_DEADLINE)).toISOString() };
+    this.state.support = { kind, stuck, error, since: new Date(now).toISOString(), deadline: new Date(now + SUPPORT_DEADLINE_MS).toISOString() };
     publishStatus(this.state, 'waiting_for_support');
     publishFailureReason(kind === 'step' ? CHECKOUT_FAILURE_REASONS.StepStuck : CHECKOUT_FAILURE_REASONS.CompensationStuck);
     log.warn('waiting for support', { kind, stuck, error });
 
-    const decided = await this.waitForDecision(kind, stuck, now + msOf(SUPPORT_DEADLINE));
+    const decided = await this.waitForDecision(kind, stuck, now + SUPPORT_DEADLINE_MS);
     const decision: SupportAction = decided
       ? this.decision!
-      : this.record({ action: 'cancel', reason: `nobody decided within ${SUPPORT_DEADLINE}`, by: 'deadline' });
+      : this.record({ action: 'cancel', reason: `nobody decided within ${SUPPORT_DEADLINE_MS / 3_600_000}h`, by: 'deadline' });
     if (!decided && kind === 'step') this.cancelDecision = decision;
 
     delete this.state.support;
@@ -519,7 +519,7 @@ class SupportDesk {
       await this.holdStock();
       const remaining = deadline - Date.now();
       if (remaining <= 0) return this.decision !== undefined;
-      const decided = await condition(() => this.decision !== undefined, Math.min(remaining, msOf(RESERVATION_REFRESH_INTERVAL)), { summary });
+      const decided = await condition(() => this.decision !== undefined, Math.min(remaining, RESERVATION_REFRESH_INTERVAL_MS), { summary });
       if (decided) return true;
     }
   }
@@ -610,12 +610,4 @@ function cancelReason(decision: SupportAction): string {
 function isBusinessFailure(error: unknown): boolean {
   const cause = rootCause(error);
   return cause instanceof ApplicationFailure && isBusinessFailureType(cause.type);
-}
-
-/** '24h', '30m', '15s' in milliseconds (the forms temporal.config.ts uses). */
-function msOf(duration: string): number {
-  const match = /^(\d+)(ms|s|m|h|d)$/.exec(duration);
-  if (!match) throw new Error(`unsupported duration ${duration}`);
-  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[match[2] as 'ms' | 's' | 'm' | 'h' | 'd'];
-  return Number(match[1]) * unit;
 }

@@ -32,6 +32,9 @@ export function refineUniqueSkus(lines: { sku: string }[], ctx: z.RefinementCtx)
   });
 }
 
+/** As the specs say for free text: at most `max` characters as sent, and not blank (pattern `\S`); kept trimmed. */
+export const nonBlankText = (max: number) => z.string().max(max).trim().min(1, 'must not be blank');
+
 /**
  * A string schema with the pattern the spec gives it, read from openapi/<specFile> itself, so
  * the spec and the validation accept exactly the same strings (e.g. a list of codes too long to keep twice).

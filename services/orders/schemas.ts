@@ -3,7 +3,7 @@
  * generated from openapi/orders.yaml, so the two cannot drift apart.
  */
 import { z } from 'zod';
-import { queryInteger, refineUniqueSkus, specPattern } from '../../platform/http/zod-helpers';
+import { queryInteger, refineUniqueSkus, specPattern, nonBlankText } from '../../platform/http/zod-helpers';
 import type { components } from './api.gen';
 
 type Schemas = components['schemas'];
@@ -25,22 +25,20 @@ export const ChargeId = identifier(':', 128);
 export const Sku = identifier('', 64);
 export const OrderStatus = z.enum(['placed', 'paid', 'shipped', 'delivered', 'cancelled']) satisfies z.ZodType<Schemas['OrderStatus']>;
 
-// As the spec says: at most `max` characters as sent, and not blank (the spec's pattern `\S`); stored trimmed.
-const text = (max: number) => z.string().max(max).trim().min(1, 'must not be blank');
 
 export const OrderLine = z.strictObject({
   sku: Sku,
-  name: text(200),
+  name: nonBlankText(200),
   quantity: z.number().int().min(1).max(10_000),
   unitPrice: z.number().int().min(0).max(100_000_000),
 }) satisfies z.ZodType<Schemas['OrderLine']>;
 
 export const ShippingAddress = z.strictObject({
-  name: text(200),
-  line1: text(200),
-  line2: text(200).optional(),
-  city: text(100),
-  postalCode: text(20),
+  name: nonBlankText(200),
+  line1: nonBlankText(200),
+  line2: nonBlankText(200).optional(),
+  city: nonBlankText(100),
+  postalCode: nonBlankText(20),
   country: Country,
 }) satisfies z.ZodType<Schemas['ShippingAddress']>;
 
@@ -61,12 +59,12 @@ export const CreateOrderRequest = z.strictObject({
 }) satisfies z.ZodType<Schemas['CreateOrderRequest']>;
 
 export const CancelOrderRequest = z.strictObject({
-  reason: text(500),
+  reason: nonBlankText(500),
 }) satisfies z.ZodType<Schemas['CancelOrderRequest']>;
 
 /** The body is optional: no body (or an empty one) is no note. */
 export const StatusChangeRequest = z
-  .strictObject({ note: text(500).optional() })
+  .strictObject({ note: nonBlankText(500).optional() })
   .optional()
   .transform((body) => body ?? {}) satisfies z.ZodType<Schemas['StatusChangeRequest']>;
 

@@ -3,7 +3,7 @@
  * generated from openapi/users.yaml, so the two cannot drift apart.
  */
 import { z } from 'zod';
-import { queryInteger, specPattern } from '../../platform/http/zod-helpers';
+import { queryInteger, specPattern, nonBlankText } from '../../platform/http/zod-helpers';
 import type { components } from './api.gen';
 
 type Schemas = components['schemas'];
@@ -15,8 +15,6 @@ const EmailPattern = specPattern('users.yaml', 'Email', 'must be an e-mail addre
 export const UserId = z.uuid('must be a UUID').transform((id) => id.toLowerCase());
 export const UserIdParams = z.strictObject({ userId: UserId });
 
-// As the spec says: at most `max` characters as sent, and not blank (the spec's pattern `\S`); stored trimmed.
-const text = (max: number) => z.string().max(max).trim().min(1, 'must not be blank');
 
 /** Trimmed and lower-cased: the one form an address is stored, compared and looked up in. */
 export const normaliseEmail = (email: string) => email.trim().toLowerCase();
@@ -42,19 +40,19 @@ export const NewPassword = password(10, 128);
 export const Phone = z.string().regex(/^\+[1-9][0-9]{6,14}$/, 'must be an E.164 phone number, like +441234567890') satisfies z.ZodType<Schemas['Phone']>;
 
 export const Address = z.strictObject({
-  label: text(50).optional(),
-  name: text(200),
-  line1: text(200),
-  line2: text(200).optional(),
-  city: text(100),
-  postalCode: text(20),
+  label: nonBlankText(50).optional(),
+  name: nonBlankText(200),
+  line1: nonBlankText(200),
+  line2: nonBlankText(200).optional(),
+  city: nonBlankText(100),
+  postalCode: nonBlankText(20),
   country: Country,
 }) satisfies z.ZodType<Schemas['Address']>;
 
 export const SignUpRequest = z.strictObject({
   email: Email,
   password: NewPassword,
-  name: text(200),
+  name: nonBlankText(200),
   phone: Phone.optional(),
 }) satisfies z.ZodType<Schemas['SignUpRequest']>;
 
@@ -69,7 +67,7 @@ export const RefreshRequest = z.strictObject({
 }) satisfies z.ZodType<Schemas['RefreshRequest']>;
 
 export const UpdateUserRequest = z.strictObject({
-  name: text(200).optional(),
+  name: nonBlankText(200).optional(),
   phone: Phone.nullable().optional(),
   addresses: z.array(Address).max(10).optional(),
 }) satisfies z.ZodType<Schemas['UpdateUserRequest']>;
