@@ -26,6 +26,7 @@ import { SEARCH_ATTRIBUTES } from '../../temporal.config';
 import { checkoutWorkflowId, type CheckoutInput, type CheckoutResult } from '../../workflows/messages';
 import { TEST_CARDS } from '../../scripts/demo-data';
 import { createTestDatabase } from '../support/database';
+import { eventually } from '../support/eventually';
 
 jest.setTimeout(180_000);
 
@@ -231,14 +232,11 @@ it('the Temporal UI list query finds checkouts by customer', async () => {
   });
   const { workflowId } = await runCheckout(input);
 
-  // Visibility is eventually consistent: poll briefly.
-  let found: string[] = [];
-  for (let attempt = 0; attempt < 50 && found.length === 0; attempt++) {
-    found = [];
-    for await (const execution of env.client.workflow.list({ query: `CustomerId = '${input.customerId}' AND CheckoutStatus = 'Completed'` })) {
-      found.push(execution.workflowId);
-    }
-    if (found.length === 0) await new Promise((resolve) => setTimeout(resolve, 200));
-  }
+  // Visibility is eventually consistent.
+  const found = await eventually('the checkout in visibility', async () => {
+    const ids: string[] = [];
+    for await (const execution of env.client.workflow.list({ query: `CustomerId = '${input.customerId}' AND CheckoutStatus = 'Completed'` })) ids.push(execution.workflowId);
+    return ids.length > 0 ? ids : undefined;
+  });
   expect(found).toEqual([workflowId]);
 });

@@ -12,6 +12,7 @@ import { SEARCH_ATTRIBUTES } from '../../temporal.config';
 import { checkoutWorkflowId } from '../../workflows/messages';
 import { TEST_CARDS } from '../../scripts/demo-data';
 import { api, SHIPPING_ADDRESS, signUpAndLogIn, startShop, stockProduct, tokeniseCard, type Shop, ADMIN } from './support';
+import { eventually } from '../support/eventually';
 
 jest.setTimeout(180_000);
 
@@ -77,7 +78,7 @@ it('a shopper signs up, browses, fills the cart, pays in one request and follows
   // Staff move the order along; each move reaches the customer.
   const admin = (await api(gateway, 'POST', '/sessions', { body: ADMIN })).body.accessToken;
   expect((await api(gateway, 'POST', `/orders/${placed.body.orderId}/ship`, { token: admin, body: { note: 'DHL 123' } })).status).toBe(200);
-  const shipped = await eventually(async () => {
+  const shipped = await eventually('the shipped order', async () => {
     const list = await api(gateway, 'GET', '/notifications', { token: shopper.token });
     return list.body.items.find((item: { template: string; status: string }) => item.template === 'order_shipped' && item.status === 'sent');
   });
@@ -155,7 +156,7 @@ it('support finds checkouts in the UI by each search attribute', async () => {
   await temporal.client.workflow.getHandle(checkoutWorkflowId(declined.body.checkoutId)).result();
 
   const find = async (query: string) =>
-    eventually(async () => {
+    eventually('the checkout in visibility', async () => {
       const ids: string[] = [];
       for await (const workflow of temporal.client.workflow.list({ query })) ids.push(workflow.workflowId);
       return ids.length > 0 ? ids.sort() : undefined;
@@ -169,12 +170,3 @@ it('support finds checkouts in the UI by each search attribute', async () => {
   ]);
 });
 
-async function eventually<T>(probe: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}

@@ -15,6 +15,7 @@ import { paymentsService } from '../../services/payments/main';
 import { cancelCheckoutUpdate, checkoutWorkflowId, getCheckoutStateQuery, retryCheckoutUpdate, type CheckoutInput, type CheckoutResult } from '../../workflows/messages';
 import { TEST_CARDS } from '../../scripts/demo-data';
 import { bundleWorkflows, startTestEnvironment } from '../workflows/support';
+import { eventually } from '../support/eventually';
 import { api, SHIPPING_ADDRESS, signUpAndLogIn, startShop, stockProduct, tokeniseCard, type Shop } from './support';
 
 jest.setTimeout(180_000);
@@ -74,12 +75,10 @@ async function startCheckout() {
 async function untilWaitingForSupport(handle: Awaited<ReturnType<typeof startCheckout>>['handle']) {
   // Past the charge's whole retry budget.
   await env.sleep('6m');
-  for (let i = 0; i < 100; i += 1) {
+  return eventually('the checkout to wait for support', async () => {
     const state = await handle.query(getCheckoutStateQuery);
-    if (state.status === 'waiting_for_support') return state;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error('the checkout never waited for support');
+    return state.status === 'waiting_for_support' ? state : undefined;
+  });
 }
 
 it('provider outage → waiting for support → support retries once it is back → completed', async () => {
@@ -119,7 +118,7 @@ it('provider outage → waiting for support → support cancels → everything u
 it('the customer cancels through the gateway while the payment is still being tried: everything undone, no e-mail', async () => {
   const { shopper, sku, input, handle } = await startCheckout();
   // The charge is failing and being retried: not paid yet.
-  for (let i = 0; i < 100 && (await handle.query(getCheckoutStateQuery)).step !== 'charging_payment'; i += 1) await new Promise((resolve) => setTimeout(resolve, 50));
+  await eventually('the charge to be tried', async () => ((await handle.query(getCheckoutStateQuery)).step === 'charging_payment' ? true : undefined));
   const stranger = await signUpAndLogIn(gateway);
   expect((await api(gateway, 'POST', `/checkouts/${input.checkoutId}/cancel`, { token: stranger.token, body: { reason: 'not mine' } })).status).toBe(404);
   const cancelled = await api(gateway, 'POST', `/checkouts/${input.checkoutId}/cancel`, { token: shopper.token, body: { reason: 'changed my mind' } });

@@ -55,11 +55,10 @@ describe('startEmbeddedPostgres, persistent', () => {
     mkdirSync(broken, { mode: 0o700 });
     writeFileSync(path.join(broken, 'PG_VERSION'), '17\n'); // looks initialised, but is not a cluster
     if (process.getuid?.() === 0) chownSync(broken, Number(execFileSync('id', ['-u', 'postgres']).toString()), Number(execFileSync('id', ['-g', 'postgres']).toString()));
-    const started = Date.now();
+    // "exited while starting" (not a start timeout) is the proof it did not wait for one.
     await expect(startEmbeddedPostgres({ dataDir: broken, port: await getFreePort(), persistent: true })).rejects.toThrow(
       /PostgreSQL exited while starting[\s\S]*postgresql\.conf/,
     );
-    expect(Date.now() - started).toBeLessThan(10_000);
   });
 
   it('says why when it cannot start (port taken)', async () => {

@@ -95,12 +95,16 @@ describe('startProcess', () => {
   it('stops with SIGTERM, and with SIGKILL after the grace period', async () => {
     const polite = startProcess({ name: 'polite', command: process.execPath, args: ['-e', 'setInterval(() => {}, 1000)'] });
     expect(await polite.stop({ graceMs: 5000 })).toEqual({ code: null, signal: 'SIGTERM' });
+    // Only once it says "up" has it installed the handler that ignores SIGTERM.
+    let up!: () => void;
+    const isUp = new Promise<void>((resolve) => (up = resolve));
     const stubborn = startProcess({
       name: 'stubborn',
       command: process.execPath,
       args: ['-e', 'process.on("SIGTERM", () => console.log("ignored")); console.log("up"); setInterval(() => {}, 1000)'],
+      onLine: (line) => line === 'up' && up(),
     });
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await isUp;
     expect(await stubborn.stop({ graceMs: 300 })).toEqual({ code: null, signal: 'SIGKILL' });
   });
 

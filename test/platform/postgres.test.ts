@@ -80,9 +80,7 @@ describe('helpers', () => {
 
   it('waitForPostgres gives up with the reason when nothing answers', async () => {
     const port = await getFreePort();
-    const started = Date.now();
     await expect(waitForPostgres(`postgres://postgres:postgres@127.0.0.1:${port}/postgres`, 600)).rejects.toThrow(/did not answer within 600 ms.*ECONNREFUSED/);
-    expect(Date.now() - started).toBeLessThan(5000);
   });
 
   it('a URL without a database is refused with a clear message', () => {

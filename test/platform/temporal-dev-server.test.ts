@@ -42,7 +42,6 @@ it('says so when the CLI cannot be run', async () => {
 
   it('starts on free ports with its UI, registers the search attributes, and restarts on the same database', async () => {
     const [port, uiPort] = [await getFreePort(), await getFreePort()];
-    const started = Date.now();
     const first = await startTemporalDevServer({ cliPath: cliPath!, dbFile, port, uiPort });
     try {
       expect(first.address).toBe(`127.0.0.1:${port}`);
@@ -54,7 +53,6 @@ it('says so when the CLI cannot be run', async () => {
     } finally {
       await first.stop();
     }
-    const firstStart = Date.now() - started;
 
     // Same file, same --search-attribute flags: must start, and keep what it had.
     const second = await startTemporalDevServer({ cliPath: cliPath!, dbFile, port, uiPort: false });
@@ -65,7 +63,6 @@ it('says so when the CLI cannot be run', async () => {
       await second.stop();
     }
     expect(await second.exited).toEqual({ code: 0, signal: null });
-    expect(firstStart).toBeLessThan(30_000);
   });
 
   it('fails with the server output when the server exits while starting', async () => {

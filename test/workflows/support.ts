@@ -169,19 +169,11 @@ export function failingTimes<A extends unknown[], R>(times: number, error: () =>
 }
 
 /**
- * Polls until `probe` returns a value. Only queries and history reads happen
- * meanwhile, and neither lets the test server skip time, so a held activity
- * does not time out while the test waits.
+ * Only queries and history reads happen while it polls, and neither lets the
+ * time-skipping server skip time, so a held activity does not time out meanwhile.
  */
-export async function eventually<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
+export { eventually } from '../support/eventually';
+import { eventually } from '../support/eventually';
 
 const { EventType } = temporal.api.enums.v1;
 
