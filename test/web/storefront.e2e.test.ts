@@ -215,16 +215,35 @@ it('a declined card shows the reason, charges nothing and leaves the cart open',
   expect((await api(gateway, 'GET', `/stock/${item.sku}`)).body).toMatchObject({ onHand: 5, reserved: 0 });
 });
 
-it('a double-clicked Pay places one order and charges once', async () => {
+it('a double-clicked Pay, and a submit again after the answer was lost, make one checkout, one order and one charge', async () => {
   const item = await product('WEBDOUBLE', 999, 50);
   const page = await newPage();
   const customerId = await logInInBrowser(page);
   await addToCartFromProductPage(page, item);
   await fillCheckout(page, '4242424242424242');
+
+  // The first submit reaches the gateway and places the order, but its answer never arrives (the connection drops).
+  const submits: string[] = [];
+  await page.route('**/checkouts', async (route) => {
+    submits.push(route.request().headers()['idempotency-key'] ?? '');
+    if (submits.length === 1) {
+      await route.fetch();
+      await route.abort('connectionreset');
+      return;
+    }
+    await route.continue();
+  });
   await page.getByRole('button', { name: 'Pay $9.99' }).dblclick();
+  await page.getByRole('alert').filter({ hasText: 'Submitting again is safe' }).waitFor();
+  await page.getByRole('button', { name: 'Pay $9.99' }).click();
   await page.getByText('Thank you! Your order is placed and paid').waitFor();
+  expect(submits).toHaveLength(2);
+  expect(submits[1]).toBe(submits[0]);
 
   await waitForCheckoutsToEnd(customerId);
+  const checkouts = [];
+  for await (const workflow of temporal.client.workflow.list({ query: `${SEARCH_ATTRIBUTES.CustomerId.name} = '${customerId}'` })) checkouts.push(workflow.workflowId);
+  expect(checkouts).toHaveLength(1);
   const token = await admin();
   const orders = await api(gateway, 'GET', `/orders?customerId=${customerId}`, { token });
   expect(orders.body.total).toBe(1);
