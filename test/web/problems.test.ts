@@ -11,9 +11,10 @@ it('reads a rate limit with its Retry-After as a sentence', () => {
 });
 
 it('says what a declined card and missing stock mean for the shopper', () => {
-  expect(sentenceFor(402, problem('payment-declined', 402, 'Your card was declined (generic_decline)'))).toBe(
-    'Your card was declined: Your card was declined (generic_decline). Nothing was charged, and your cart is open again. Try another card.',
+  expect(sentenceFor(402, { ...problem('payment-declined', 402, 'Charge ch_1 was declined: generic_decline'), declineReason: 'PaymentDeclined' })).toBe(
+    'Your card was declined: the bank did not accept it. Nothing was charged, and your cart is open again. Try another card.',
   );
+  expect(sentenceFor(402, { ...problem('payment-declined', 402), failureType: 'InsufficientFunds' })).toMatch(/^Your card was declined: there are not enough funds on it\./);
   expect(sentenceFor(409, problem('out-of-stock', 409, 'Not enough stock for MUG'))).toMatch(/^Sorry, we do not have enough stock .*\(Not enough stock for MUG\)\. Nothing was charged, and your cart is open again/);
 });
 

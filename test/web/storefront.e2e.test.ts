@@ -13,7 +13,7 @@ import { devServerExecutable } from '../../platform/temporal-binaries';
 import { SEARCH_ATTRIBUTES } from '../../temporal.config';
 import { api, ADMIN, startShop, stockProduct, type Shop } from '../e2e/support';
 import { buildStorefrontIfStale } from '../../scripts/build-web';
-import { launchChromium } from './browser';
+import { launchChromium } from '../../scripts/chromium';
 
 jest.setTimeout(240_000);
 

@@ -48,8 +48,11 @@ export function sentenceFor(status: number, problem: (Problem & Record<string, u
       return `Too many requests right now. Please wait ${seconds(response?.headers.get('retry-after') ?? null)} and try again.`;
     case 'out-of-stock':
       return `Sorry, we do not have enough stock for everything in your cart${detail ? ` (${detail})` : ''}. Nothing was charged, and your cart is open again: lower the quantity or remove the item.`;
-    case 'payment-declined':
-      return `Your card was declined${detail ? `: ${detail}` : ''}. Nothing was charged, and your cart is open again. Try another card.`;
+    case 'payment-declined': {
+      // The provider's own words (charge ids, decline codes) mean nothing to a shopper; the kind of decline does.
+      const reason = problem.failureType === 'InsufficientFunds' || problem.declineReason === 'InsufficientFunds' ? 'there are not enough funds on it' : 'the bank did not accept it';
+      return `Your card was declined: ${reason}. Nothing was charged, and your cart is open again. Try another card.`;
+    }
     case 'cart-locked':
       return 'Your cart is being checked out right now, so it cannot change until that checkout finishes.';
     case 'cart-empty':

@@ -42,7 +42,7 @@ export function failureSentence(view: Checkout): string {
   const failure = view.failure;
   if (!failure) return 'The checkout stopped.';
   const type = FAILURE_PROBLEM[failure.type];
-  if (type) return sentenceFor(409, { type, title: '', status: 409, detail: failure.message });
+  if (type) return sentenceFor(409, { type, title: '', status: 409, detail: failure.message, failureType: failure.type });
   const money = progressOf(view).charged ? ' Anything charged has been refunded.' : ' Nothing was charged.';
   return `The checkout stopped: ${failure.message}.${money}`;
 }

@@ -94,10 +94,14 @@ function CheckoutForm({ user }: { user: SessionUser }) {
       const id = attempt.checkoutId ?? (await expectedCheckoutId(user.id, attempt.key));
       if (!id || cancelled) return;
       const { data } = await api.GET('/checkouts/{checkoutId}', { params: { path: { checkoutId: id } } }).catch(() => ({ data: undefined }));
-      if (data && !cancelled) {
-        saveAttempt({ ...attempt, checkoutId: data.id });
-        navigate(`/checkout/${data.id}`, { replace: true });
+      if (!data || cancelled) return;
+      if (isFinished(data)) {
+        finishAttempt(attempt.key);
+        setUnanswered(undefined);
+        return;
       }
+      saveAttempt({ ...attempt, checkoutId: data.id });
+      navigate(`/checkout/${data.id}`, { replace: true });
     })();
     return () => {
       cancelled = true;
@@ -153,7 +157,9 @@ function CheckoutForm({ user }: { user: SessionUser }) {
         body: { paymentMethodId: attempt.paymentMethodId!, shippingAddress: attempt.shippingAddress },
       });
       if (data) {
-        saveAttempt({ ...attempt, checkoutId: data.id });
+        // Paid and ordered (201): this attempt is over. Still under way (202): kept, so a reload finds its checkout.
+        if (response.status === 201) finishAttempt(attempt.key);
+        else saveAttempt({ ...attempt, checkoutId: data.id });
         if (keepAddress && addressChoice === NEW_ADDRESS) void saveToProfile(user.id, saved, attempt.shippingAddress);
         navigate(`/checkout/${data.id}`);
         return;
@@ -366,7 +372,7 @@ function CheckoutForm({ user }: { user: SessionUser }) {
                       maxLength={4}
                     />
                   </div>
-                  <p className="hint">The card goes straight to the payments service, which keeps only a token; the shop never stores the number.</p>
+                  <p className="hint">The payments service turns the card into a token; the shop never stores its number.</p>
                 </div>
                 <aside className="test-cards" aria-labelledby="test-cards-title">
                   <h3 id="test-cards-title">Test cards</h3>

@@ -8,6 +8,8 @@ import { useLoad } from '../use-load';
 
 const PAGE_SIZE = 20;
 
+const countryNames = new Intl.DisplayNames(['en'], { type: 'region' });
+
 const STATUS_TEXT: Record<string, string> = { placed: 'Placed', paid: 'Paid', shipped: 'Shipped', delivered: 'Delivered', cancelled: 'Cancelled' };
 
 export function statusText(status: string): string {
@@ -144,7 +146,7 @@ export function OrderPage({ orderId }: { orderId: string }) {
         <section aria-labelledby="ship-title">
           <h2 id="ship-title">Shipping to</h2>
           <address>
-            {[address.name, address.line1, address.line2, `${address.postalCode} ${address.city}`, address.country].filter(Boolean).map((line) => (
+            {[address.name, address.line1, address.line2, `${address.postalCode} ${address.city}`, countryNames.of(address.country) ?? address.country].filter(Boolean).map((line) => (
               <span key={line} className="address-line">
                 {line}
               </span>
