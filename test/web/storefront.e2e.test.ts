@@ -14,6 +14,7 @@ import { SEARCH_ATTRIBUTES } from '../../temporal.config';
 import { api, ADMIN, startShop, stockProduct, type Shop } from '../e2e/support';
 import { buildStorefrontIfStale } from '../../scripts/build-web';
 import { launchChromium } from '../../scripts/chromium';
+import { quietTemporalRuntime } from '../support/quiet-temporal';
 
 jest.setTimeout(240_000);
 
@@ -24,6 +25,8 @@ let browser: Browser;
 const contexts: BrowserContext[] = [];
 
 beforeAll(async () => {
+  // Declines and missing stock are expected here: only errors from the worker are worth printing.
+  quietTemporalRuntime();
   await buildStorefrontIfStale(() => undefined);
   let bundle: WorkflowBundleWithSourceMap;
   [temporal, bundle, browser] = await Promise.all([
