@@ -62,6 +62,76 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/web/sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Log in from a browser; the refresh token is set as an HttpOnly cookie
+         * @description Checks the e-mail and password at the users service (the same 401
+         *     `invalid-credentials` for both mistakes) and answers the access
+         *     token. The refresh token goes only into the `shop_refresh` cookie.
+         *     Limited like `POST /sessions` (login, per client address).
+         */
+        post: operations["logInBrowser"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/web/sessions/refresh": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A new access token for the refresh cookie (which is rotated)
+         * @description Sends the cookie's refresh token to the users service, which rotates
+         *     it: the answer sets the new one. No cookie, or one the users service
+         *     refuses (expired, used, logged out), is answered 401 and the cookie
+         *     is cleared. A refresh token presented twice revokes the whole login,
+         *     so a page asks for one refresh at a time.
+         */
+        post: operations["refreshBrowserSession"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/web/sessions/logout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Revoke the refresh cookie's token and clear the cookie
+         * @description Always 204 once the users service has revoked the token (or there
+         *     was no cookie). When the users service cannot be reached the answer
+         *     is 503 and the cookie is kept, so logging out can be tried again.
+         *     Access tokens live on until they expire (15 minutes).
+         */
+        post: operations["logOutBrowser"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -129,6 +199,27 @@ export interface components {
             checkoutId?: components["schemas"]["CheckoutId"];
             failureType?: string;
             statusUrl?: string;
+        };
+        WebLoginRequest: {
+            email: string;
+            password: string;
+        };
+        WebUser: {
+            /** Format: uuid */
+            id: string;
+            email: string;
+            name: string;
+            roles: ("customer" | "support" | "admin")[];
+        };
+        /** @description Like the users service's Session, without the refresh token (it is in the cookie) */
+        WebSession: {
+            /** @description An ES256 JWT; send it as Authorization: Bearer <token>. Keep it in memory only. */
+            accessToken: string;
+            /** @constant */
+            tokenType: "Bearer";
+            /** @description Seconds until the access token expires */
+            expiresIn: number;
+            user: components["schemas"]["WebUser"];
         };
         FieldError: {
             field: string;
@@ -210,6 +301,15 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
+        /** @description A browser request from another site (`cross-site-request`), refused against CSRF */
+        CrossSite: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
         /** @description Temporal or a service is not reachable right now; try again (with the same key) */
         Unavailable: {
             headers: {
@@ -224,11 +324,17 @@ export interface components {
         /** @description The client's key for this checkout attempt; 1-255 printable ASCII characters. */
         IdempotencyKey: string;
         CheckoutId: components["schemas"]["CheckoutId"];
+        /** @description The refresh token, set by the gateway (HttpOnly; the page never sees it) */
+        RefreshCookie: string;
     };
     requestBodies: never;
     headers: {
         /** @description The checkout's status URL */
         Location: string;
+        /** @description `shop_refresh=<token>; Path=/web/sessions; HttpOnly; SameSite=Strict` (and `Secure` over HTTPS); cleared with `Max-Age=0` */
+        RefreshCookie: string;
+        /** @description Tokens are never cached */
+        NoStore: "no-store";
     };
     pathItems: never;
 }
@@ -366,6 +472,92 @@ export interface operations {
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             413: components["responses"]["TooLarge"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    logInBrowser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebLoginRequest"];
+            };
+        };
+        responses: {
+            /** @description Signed in; `Set-Cookie` carries the refresh token */
+            200: {
+                headers: {
+                    "Set-Cookie": components["headers"]["RefreshCookie"];
+                    "Cache-Control": components["headers"]["NoStore"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebSession"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["CrossSite"];
+            413: components["responses"]["TooLarge"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    refreshBrowserSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: {
+                /** @description The refresh token, set by the gateway (HttpOnly; the page never sees it) */
+                shop_refresh?: components["parameters"]["RefreshCookie"];
+            };
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A new access token; `Set-Cookie` carries the new refresh token */
+            200: {
+                headers: {
+                    "Set-Cookie": components["headers"]["RefreshCookie"];
+                    "Cache-Control": components["headers"]["NoStore"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebSession"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["CrossSite"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    logOutBrowser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: {
+                /** @description The refresh token, set by the gateway (HttpOnly; the page never sees it) */
+                shop_refresh?: components["parameters"]["RefreshCookie"];
+            };
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Logged out; `Set-Cookie` clears the cookie */
+            204: {
+                headers: {
+                    "Set-Cookie": components["headers"]["RefreshCookie"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            403: components["responses"]["CrossSite"];
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["Unavailable"];
         };

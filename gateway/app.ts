@@ -18,6 +18,7 @@ import type { ServiceName } from '../platform/services';
 import { docsRouter } from './docs';
 import { createRateLimiters, type RateLimitConfig } from './rate-limits';
 import { GATEWAY_ROUTES } from './routes';
+import { storefront } from './web';
 
 export const GATEWAY_BODY_LIMIT_BYTES = 64 * 1024;
 const PROXY_TIMEOUT_MS = 15_000;
@@ -100,6 +101,7 @@ export function createGatewayApp(options: GatewayOptions): express.Express {
   // Checkouts start payments: limited per customer (needsToken first, so the limit counts the customer, not the address).
   app.post('/checkouts', needsToken, limiters.checkout);
   if (options.ownRoutes) app.use(options.ownRoutes);
+  app.use(storefront(options, limiters));
 
   const proxies = Object.fromEntries(
     Object.entries(options.serviceUrls).map(([service, url]) => [service, proxyTo(service as ServiceName, url, logger)]),

@@ -32,6 +32,7 @@ import { registerSearchAttributes } from '../platform/temporal-search-attributes
 import { DEFAULT_ADDRESS, temporalConnectionConfig, type TemporalConnectionConfig } from '../temporal.config';
 import { setupTemporalBinaries } from './setup-temporal';
 import { DEMO_ACCOUNTS } from './demo-data';
+import { buildStorefrontIfStale } from './build-web';
 
 type Env = NodeJS.ProcessEnv;
 
@@ -150,6 +151,7 @@ class Launcher {
       if (!existsSync(main)) throw new Error(`${path.relative(PROJECT_ROOT, main)} is missing, but IMPLEMENTED_SERVICES (platform/services.ts) lists ${service.name}`);
     }
     await assertPortsFree(portClaims(this.plan));
+    await buildStorefrontIfStale(say);
 
     const databaseUrl = await this.startPostgres();
     const temporalAddress = await this.startTemporal();
@@ -291,6 +293,7 @@ class Launcher {
       '',
       `The shop is running (started in ${seconds(began)}).`,
       '',
+      row('storefront', `http://127.0.0.1:${this.plan.gatewayPort}/  (the shop in your browser)`),
       row('Temporal UI', uiUrl ? `${uiUrl}/namespaces/${config.namespace}/workflows` : '(your Temporal server\'s UI; set TEMPORAL_UI_URL to show it here)'),
       row('Temporal', `${temporalAddress}  (namespace ${config.namespace}, task queue ${config.taskQueue})`),
       ...this.plan.services.map((service) =>

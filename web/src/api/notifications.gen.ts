@@ -1,0 +1,336 @@
+/**
+ * Generated from openapi/notifications.yaml as the gateway routes it by openapi-typescript (npm run gen:web). Do not edit.
+ */
+
+export interface paths {
+    "/notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Notifications, newest first, of one customer (a customer's own by default) or of all */
+        get: operations["listNotifications"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/notifications/{notificationId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                notificationId: components["parameters"]["NotificationId"];
+            };
+            cookie?: never;
+        };
+        /** One notification (a customer's own; someone else's is 404) */
+        get: operations["getNotification"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+}
+export type webhooks = Record<string, never>;
+export interface components {
+    schemas: {
+        CustomerId: string;
+        /**
+         * @description The caller's id for the event; one notification per event
+         * @example checkout-123:order_confirmed
+         */
+        EventId: string;
+        /**
+         * @description An e-mail address. The pattern is what is accepted (the validation
+         *     reads it from here); it takes every address the users service does.
+         * @example ada@example.com
+         */
+        Email: string;
+        /**
+         * @description E.164
+         * @example +441234567890
+         */
+        Phone: string;
+        /** @enum {string} */
+        Channel: "email" | "sms";
+        /**
+         * @description Every template greets the customer by `customerName` when given.
+         *     `order_confirmed` needs `orderId` (string), `total` (integer, minor
+         *     units) and `currency` (ISO 4217). `checkout_failed` needs `reason`
+         *     (e.g. `OutOfStock`, `PaymentDeclined`) and `message` (what went wrong,
+         *     kept for support; the customer is told the reason in plain words
+         *     instead); `checkoutId` is shown when given. `order_shipped` needs
+         *     `orderId`; shows `carrier`, `trackingNumber` and `note` when given.
+         *     `order_delivered` needs `orderId`; shows `note` when given.
+         *     `order_cancelled` needs `orderId`; shows `reason` and `note` when given.
+         * @enum {string}
+         */
+        Template: "order_confirmed" | "checkout_failed" | "order_shipped" | "order_delivered" | "order_cancelled";
+        /** @description Values the template shows; names are letters, digits and `_`. */
+        TemplateData: {
+            [key: string]: string | number;
+        };
+        /**
+         * @description `pending` while an attempt is under way or not yet made; `failed`
+         *     after a failed attempt (retried later, unless the attempts are used up).
+         * @enum {string}
+         */
+        DeliveryStatus: "pending" | "sent" | "failed";
+        SendNotificationRequest: {
+            eventId: components["schemas"]["EventId"];
+            customerId: components["schemas"]["CustomerId"];
+            template: components["schemas"]["Template"];
+            data: components["schemas"]["TemplateData"];
+            email: components["schemas"]["Email"];
+            /** @description When given, the notification also goes out by SMS */
+            phone?: components["schemas"]["Phone"];
+        };
+        Delivery: {
+            channel: components["schemas"]["Channel"];
+            /** @description The e-mail address or phone number */
+            to: string;
+            status: components["schemas"]["DeliveryStatus"];
+            /** @description Delivery attempts so far */
+            attempts: number;
+            /** @description Why the last attempt failed */
+            lastError?: string;
+            /** Format: date-time */
+            sentAt?: string;
+        };
+        Notification: {
+            /** Format: uuid */
+            id: string;
+            eventId: components["schemas"]["EventId"];
+            customerId: components["schemas"]["CustomerId"];
+            template: components["schemas"]["Template"];
+            email: components["schemas"]["Email"];
+            phone?: components["schemas"]["Phone"];
+            subject: string;
+            /** @description The e-mail's plain-text body as rendered */
+            body: string;
+            /** @description The SMS as rendered; present when a phone was given */
+            smsText?: string;
+            /** @description `sent` once every delivery is; `pending` while any is; otherwise `failed` */
+            status: components["schemas"]["DeliveryStatus"];
+            /** @description One per channel, e-mail first */
+            deliveries: components["schemas"]["Delivery"][];
+            /** Format: date-time */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @description When the last delivery went out
+             */
+            sentAt?: string;
+        };
+        NotificationPage: {
+            items: components["schemas"]["Notification"][];
+            total: number;
+            limit: number;
+            offset: number;
+        };
+        MailboxMessage: {
+            /** Format: uuid */
+            id: string;
+            /** @description The envelope recipient */
+            to: string;
+            /** @description The From header */
+            from: string;
+            subject: string;
+            text: string;
+            html?: string;
+            /** @description The Message-ID header */
+            messageId?: string;
+            /** Format: date-time */
+            receivedAt: string;
+        };
+        MailboxMessagePage: {
+            items: components["schemas"]["MailboxMessage"][];
+            total: number;
+            limit: number;
+            offset: number;
+        };
+        SmsMessage: {
+            /**
+             * Format: uuid
+             * @description The provider's message id
+             */
+            id: string;
+            to: components["schemas"]["Phone"];
+            text: string;
+            /** @description The sender's reference: the id of the notification it belongs to */
+            reference: string;
+            /** Format: date-time */
+            receivedAt: string;
+        };
+        SmsMessagePage: {
+            items: components["schemas"]["SmsMessage"][];
+            total: number;
+            limit: number;
+            offset: number;
+        };
+        FieldError: {
+            /** @example body.data.orderId */
+            field: string;
+            message: string;
+        };
+        /** @description RFC 9457 problem details */
+        Problem: {
+            /** @example invalid-template-data */
+            type: string;
+            title: string;
+            status: number;
+            detail?: string;
+            instance?: string;
+            errors?: components["schemas"]["FieldError"][];
+        } & {
+            [key: string]: unknown;
+        };
+    };
+    responses: {
+        /** @description No access token, or an invalid or expired one */
+        Unauthorized: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description The caller's roles do not allow this */
+        Forbidden: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description The request is malformed or a field is invalid; `errors` names each field. */
+        BadRequest: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description No such resource */
+        NotFound: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /**
+         * @description The request conflicts with the current state: `notification-mismatch`
+         *     (the event already has a notification with other content).
+         */
+        Conflict: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description The request body is over the size limit */
+        TooLarge: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /**
+         * @description Well-formed but cannot be processed: `invalid-template-data` (`errors`
+         *     names each missing or bad `body.data.<field>`), or
+         *     `idempotency-key-reused` (the key was used for another request).
+         */
+        Unprocessable: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+    };
+    parameters: {
+        NotificationId: string;
+        Limit: number;
+        Offset: number;
+        /** @description A unique key per intended operation; repeats return the stored response. */
+        IdempotencyKey: string;
+    };
+    requestBodies: never;
+    headers: never;
+    pathItems: never;
+}
+export type $defs = Record<string, never>;
+export interface operations {
+    listNotifications: {
+        parameters: {
+            query?: {
+                /** @description Whose notifications; a customer may leave it out (their own) or give their own id. */
+                customerId?: components["schemas"]["CustomerId"];
+                limit?: components["parameters"]["Limit"];
+                offset?: components["parameters"]["Offset"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of notifications */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    getNotification: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                notificationId: components["parameters"]["NotificationId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The notification */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Notification"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+}
