@@ -28,23 +28,13 @@ import {
   settleRefundAttempt,
   type RequestedBy,
 } from './attempts';
-import { Charge, ChargeAttempt, PaymentMethod, PaymentReference, Refund, RefundAttempt, type CardBrand } from './entities';
+import { Charge, ChargeAttempt, PaymentMethod, PaymentReference, Refund, RefundAttempt } from './entities';
 import { ProviderUnavailableError, type PaymentProvider } from './provider';
 
 type Schemas = components['schemas'];
 
 export function newId(prefix: 'pm' | 'ch' | 're'): string {
   return `${prefix}_${randomBytes(12).toString('hex')}`;
-}
-
-/** The card network, from the number's leading digits (IIN ranges). */
-export function cardBrand(number: string): CardBrand {
-  const two = Number(number.slice(0, 2));
-  const four = Number(number.slice(0, 4));
-  if (number.startsWith('4')) return 'visa';
-  if ((two >= 51 && two <= 55) || (four >= 2221 && four <= 2720)) return 'mastercard';
-  if (two === 34 || two === 37) return 'amex';
-  return 'unknown';
 }
 
 export function toPaymentMethodView(method: PaymentMethod): Schemas['PaymentMethod'] {
@@ -85,14 +75,13 @@ export function toRefundView(refund: Refund): Schemas['Refund'] {
   };
 }
 
-/** The provider failed transiently or its answer is not known yet: 503, and nothing is stored under the caller's key, so a retry resumes. */
-function providerUnavailable(why: string | null | undefined): HttpProblem {
-  return new HttpProblem(
-    503,
-    'provider-unavailable',
-    'The payment provider is unavailable',
-    `${why ? `${why}. ` : ''}Retry with the same request: a payment whose outcome is not known yet is asked for again under the same provider key, never made twice.`,
-  );
+/**
+ * The provider failed transiently, or its answer is not known yet: 503, and
+ * no response is stored under the caller's key, so a retry resumes.
+ */
+function providerUnavailable(why: string | null | undefined, advice = 'Retry with the same request: a payment whose outcome is not known yet is asked for again under the same provider key, never made twice.'): HttpProblem {
+  const reason = why ? `${why.replace(/[.\s]+$/, '')}. ` : '';
+  return new HttpProblem(503, 'provider-unavailable', 'The payment provider is unavailable', `${reason}${advice}`);
 }
 
 export async function createPaymentMethod(
@@ -100,21 +89,21 @@ export async function createPaymentMethod(
   provider: PaymentProvider,
   input: Schemas['CreatePaymentMethodRequest'],
 ): Promise<PaymentMethod> {
-  const { number, expMonth, expYear } = input.card;
-  let token: string;
+  const { expMonth, expYear } = input.card;
+  let card: Awaited<ReturnType<PaymentProvider['tokenise']>>;
   try {
-    ({ token } = await provider.tokenise(input.card));
+    card = await provider.tokenise(input.card);
   } catch (error) {
-    if (error instanceof ProviderUnavailableError) throw providerUnavailable(error.message);
+    if (error instanceof ProviderUnavailableError) throw providerUnavailable(error.message, 'Nothing was kept; try again later.');
     throw error;
   }
   // A crash before this insert leaves a token at the provider that nobody uses, which is harmless.
   const method = em.create(PaymentMethod, {
     id: newId('pm'),
     customerId: input.customerId ?? null,
-    providerToken: token,
-    brand: cardBrand(number),
-    last4: number.slice(-4),
+    providerToken: card.token,
+    brand: card.brand,
+    last4: card.last4,
     expMonth,
     expYear,
   });

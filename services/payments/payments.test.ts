@@ -4,7 +4,8 @@ import { serviceUnderTest, type ServiceUnderTest } from '../../test/support/serv
 import { expectToMatchSpec } from '../../test/support/openapi';
 import { paymentsSpec } from './app';
 import { paymentsService } from './main';
-import { hasExpired, passesLuhn } from './schemas';
+import { passesLuhn } from '../../platform/cards';
+import { hasExpired } from './schemas';
 import { asAdmin, asCustomer, asService, asSupport } from '../../test/support/auth';
 import { holdTableLock, until } from '../../test/support/locks';
 import { startTestPaymentProvider, type TestPaymentProvider } from '../../test/support/payment-provider';

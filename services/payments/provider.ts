@@ -16,6 +16,7 @@ import { validationProblem } from '../../platform/http/problem';
 import type { components } from '../../simulators/payment-provider/api.gen';
 import { createPaymentProviderClient, LOCAL_API_KEY, type PaymentProviderClient } from '../../simulators/payment-provider/client';
 import { simulatorUrl } from '../../platform/services';
+import { CARD_BRANDS, type CardBrand } from './entities';
 
 type ProviderSchemas = components['schemas'];
 export type ProviderCharge = ProviderSchemas['Charge'];
@@ -139,8 +140,11 @@ export function createPaymentProvider(config: ProviderConfig, client: PaymentPro
       : { outcome: 'unknown', reason: `the provider answered ${status}${error ? `: ${error.type} ${error.message}` : ''}` };
 
   return {
-    /** Hands the card to the provider; no key: a repeat makes a second token for the same card, which is harmless. */
-    async tokenise(card: { number: string; expMonth: number; expYear: number; cvc: string }): Promise<{ token: string }> {
+    /**
+     * Hands the card to the provider, which keeps it; we keep its token and what a receipt shows. No key:
+     * a repeat makes a second token for the same card, which is harmless.
+     */
+    async tokenise(card: { number: string; expMonth: number; expYear: number; cvc: string }): Promise<{ token: string; brand: CardBrand; last4: string }> {
       let result;
       try {
         result = await client.POST('/v1/payment_methods', {
@@ -149,7 +153,10 @@ export function createPaymentProvider(config: ProviderConfig, client: PaymentPro
       } catch (error) {
         throw new ProviderUnavailableError(`the provider did not answer: ${describe(error)}`);
       }
-      if (result.data) return { token: result.data.id };
+      if (result.data) {
+        const { brand, last4 } = result.data.card;
+        return { token: result.data.id, brand: (CARD_BRANDS as readonly string[]).includes(brand) ? (brand as CardBrand) : 'unknown', last4 };
+      }
       const error = result.error?.error;
       if (result.response.status === 402 && error) {
         // The provider refused the card itself (our validation let it through): name the field as our API calls it.

@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { passesLuhn } from '../../platform/cards';
 import type { components } from './api.gen';
 import { Charge, PaymentMethod, Refund, type CardBehaviour } from './entities';
 import { cardError, invalidRequest, resourceMissing, type ProviderError } from './errors';
@@ -37,19 +38,6 @@ export function cardBrand(number: string): Schemas['CardBrand'] {
   if (two === 34 || two === 37) return 'amex';
   if (four === 6011 || two === 65) return 'discover';
   return 'unknown';
-}
-
-export function passesLuhn(digits: string): boolean {
-  let sum = 0;
-  for (let i = 0; i < digits.length; i++) {
-    let digit = Number(digits[digits.length - 1 - i]);
-    if (i % 2 === 1) {
-      digit *= 2;
-      if (digit > 9) digit -= 9;
-    }
-    sum += digit;
-  }
-  return sum % 10 === 0;
 }
 
 export function toPaymentMethodView(method: PaymentMethod): Schemas['PaymentMethod'] {

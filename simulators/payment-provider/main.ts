@@ -70,7 +70,9 @@ export async function startPaymentProvider(env: Record<string, string | undefine
     server,
     outage,
     stop: () => {
-      stopping ??= closeGracefully(server).then(() => orm.close());
+      stopping ??= closeGracefully(server)
+        .then(() => orm.close())
+        .then(() => logger.info('payment provider simulator stopped'));
       return stopping;
     },
   };

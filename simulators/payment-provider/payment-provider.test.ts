@@ -5,6 +5,7 @@
  */
 import request from 'supertest';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { TEST_CARDS } from '../../scripts/demo-data';
 import { holdTableLock, untilWaitingForLock } from '../../test/support/locks';
 import { expectToMatchSpec } from '../../test/support/openapi';
 import { startTestPaymentProvider, type TestPaymentProvider } from '../../test/support/payment-provider';
@@ -12,13 +13,7 @@ import { paymentProviderSpec } from './app';
 import { LOCAL_API_KEY } from './client';
 import { outageSwitch, OUTAGE_ENV } from './routes';
 
-const CARDS = {
-  visa: '4242424242424242',
-  mastercard: '5555555555554444',
-  declined: '4000000000000002',
-  insufficientFunds: '4000000000009995',
-  processingError: '4000000000000119',
-} as const;
+const CARDS = { ...TEST_CARDS, visa: TEST_CARDS.success, mastercard: '5555555555554444' } as const;
 
 const NEXT_YEAR = new Date().getUTCFullYear() + 1;
 
