@@ -7,7 +7,7 @@ import { paymentsService } from './main';
 import { passesLuhn } from '../../platform/cards';
 import { hasExpired } from './schemas';
 import { asAdmin, asCustomer, asService, asSupport } from '../../test/support/auth';
-import { holdTableLock, until } from '../../test/support/locks';
+import { holdTableLock, until, untilWaitingForLock } from '../../test/support/locks';
 import { startTestPaymentProvider, type TestPaymentProvider } from '../../test/support/payment-provider';
 import { reconcilePendingAttempts } from './attempts';
 import { createPaymentProvider, providerConfigFromEnv } from './provider';
@@ -485,8 +485,10 @@ describe('the provider, an outside party', () => {
   async function chargeWithLostAnswer(body: ChargeBody, key: string) {
     const lock = await holdTableLock(provider.databaseUrl, 'charges');
     try {
-      const lost = conforms(await impatient().post('/charges').set('Idempotency-Key', key).send(body).expect(503));
-      expect(lost.body.type).toBe('provider-unavailable');
+      const lost = impatient().post('/charges').set('Idempotency-Key', key).send(body).then((res) => res);
+      // The provider has the request and is at work on it when payments gives up waiting.
+      await untilWaitingForLock(provider.databaseUrl, 'charges');
+      expect(conforms(await lost)).toMatchObject({ status: 503, body: { type: 'provider-unavailable' } });
     } finally {
       await lock.release();
     }
@@ -539,7 +541,9 @@ describe('the provider, an outside party', () => {
     const key = unique('refund');
     const lock = await holdTableLock(provider.databaseUrl, 'refunds');
     try {
-      conforms(await impatient().post('/refunds').set('Idempotency-Key', key).send({ chargeId: charge.id, amount: 400 }).expect(503));
+      const lost = impatient().post('/refunds').set('Idempotency-Key', key).send({ chargeId: charge.id, amount: 400 }).then((res) => res);
+      await untilWaitingForLock(provider.databaseUrl, 'refunds');
+      expect(conforms(await lost).status).toBe(503);
     } finally {
       await lock.release();
     }
