@@ -14,7 +14,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { validationProblem } from '../../platform/http/problem';
 import type { components } from '../../simulators/payment-provider/api.gen';
-import { createPaymentProviderClient, LOCAL_API_KEY, type PaymentProviderClient } from '../../simulators/payment-provider/client';
+import { createPaymentProviderClient, LOCAL_API_KEY } from '../../simulators/payment-provider/client';
 import { simulatorUrl } from '../../platform/services';
 import { CARD_BRANDS, type CardBrand } from './entities';
 
@@ -114,7 +114,8 @@ const CARD_FIELDS: Readonly<Record<string, string>> = {
 
 export type PaymentProvider = ReturnType<typeof createPaymentProvider>;
 
-export function createPaymentProvider(config: ProviderConfig, client: PaymentProviderClient = createPaymentProviderClient(config.url, config)) {
+export function createPaymentProvider(config: ProviderConfig) {
+  const client = createPaymentProviderClient(config.url, { apiKey: config.apiKey, ...(config.timeoutMs ? { timeoutMs: config.timeoutMs } : {}) });
   /** A POST with an Idempotency-Key, asked again while the provider says the same key is still at work. */
   async function postOnce<T>(
     call: () => Promise<{ data?: T; error?: { error: ProviderErrorBody }; response: Response }>,
