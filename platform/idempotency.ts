@@ -86,7 +86,8 @@ export function readIdempotencyKey(headerValue: string | string[] | undefined, r
   return value;
 }
 
-function fingerprint(request: IdempotentRequest): string {
+/** What a key's repeats must match: the method, the path and the body. */
+export function fingerprint(request: Pick<IdempotentRequest, 'method' | 'path' | 'body'>): string {
   return createHash('sha256')
     .update(`${request.method.toUpperCase()} ${request.path}\n${stringify(request.body ?? null)}`)
     .digest('hex');
@@ -96,6 +97,40 @@ interface StoredRecord {
   request_fingerprint: string;
   response_status: number;
   response_body: unknown;
+}
+
+function keyReused(key: string): HttpProblem {
+  return new HttpProblem(
+    422,
+    'idempotency-key-reused',
+    'Idempotency key already used for a different request',
+    `The key '${key}' was first used with other parameters or on another endpoint; use a new key for a new request.`,
+  );
+}
+
+/**
+ * For work that cannot run in one transaction with its key (it calls an outside party between
+ * transactions): claims the key for this request in a transaction of its own and commits it, or
+ * finds it. Returns the stored response to replay, or undefined when the work is to run: the key
+ * is new, or an earlier request with it has not stored a response (it is still at work, or died),
+ * so that work must be written to be run again and finish what the earlier one left. Store the
+ * response with storeIdempotentResponse; a key whose work failed with a 5xx keeps no response.
+ */
+export async function claimIdempotencyKey(em: EntityManager, request: IdempotentRequest): Promise<HandlerResult | undefined> {
+  const requestFingerprint = fingerprint(request);
+  await em.execute('insert into idempotency_records (scope, key, request_fingerprint) values (?, ?, ?) on conflict (scope, key) do nothing', [
+    request.scope,
+    request.key,
+    requestFingerprint,
+  ]);
+  const [stored] = await em.execute<StoredRecord[]>('select request_fingerprint, response_status, response_body from idempotency_records where scope = ? and key = ?', [
+    request.scope,
+    request.key,
+  ]);
+  if (!stored) throw new Error(`idempotency record ${request.key} vanished`);
+  if (stored.request_fingerprint !== requestFingerprint) throw keyReused(request.key);
+  // 0: claimed, and no response stored yet.
+  return stored.response_status === 0 ? undefined : { status: stored.response_status, body: stored.response_body };
 }
 
 export async function runIdempotently(
@@ -116,14 +151,7 @@ export async function runIdempotently(
         [request.scope, request.key],
       );
       if (!stored) throw new Error(`idempotency record ${request.key} vanished`);
-      if (stored.request_fingerprint !== requestFingerprint) {
-        throw new HttpProblem(
-          422,
-          'idempotency-key-reused',
-          'Idempotency key already used for a different request',
-          `The key '${request.key}' was first used with other parameters or on another endpoint; use a new key for a new request.`,
-        );
-      }
+      if (stored.request_fingerprint !== requestFingerprint) throw keyReused(request.key);
       return { status: stored.response_status, body: stored.response_body, replayed: true };
     }
 

@@ -38,15 +38,52 @@ export function servicePort(service: ServiceName, env: Record<string, string | u
   return Number(env[`${service.toUpperCase()}_PORT`] || env.PORT || SERVICES[service].port);
 }
 
+/** `<PREFIX>_DATABASE_URL` when given, else the database `name` on the server `DATABASE_URL` points at. */
+function ownDatabaseUrl(prefix: string, name: string, env: Record<string, string | undefined>): string | undefined {
+  const own = env[`${prefix}_DATABASE_URL`];
+  if (own) return own;
+  if (!env.DATABASE_URL) return undefined;
+  const url = new URL(env.DATABASE_URL);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
 /**
  * A service's database URL: `INVENTORY_DATABASE_URL` etc. when given, else the
  * service's own database on the server `DATABASE_URL` points at.
  */
 export function serviceDatabaseUrl(service: ServiceName, env: Record<string, string | undefined> = process.env): string | undefined {
-  const own = env[`${service.toUpperCase()}_DATABASE_URL`];
-  if (own) return own;
-  if (!env.DATABASE_URL) return undefined;
-  const url = new URL(env.DATABASE_URL);
-  url.pathname = `/${databaseName(service)}`;
-  return url.toString();
+  return ownDatabaseUrl(service.toUpperCase(), databaseName(service), env);
+}
+
+/**
+ * Stand-ins for the outside parties the shop calls. They are not the shop's and never ship
+ * with it, but run like its parts (their own process, port and database) in `npm start`,
+ * docker-compose.yml and the tests, so calling them is as real as calling the real thing.
+ * Their variables start with `env`: PAYMENT_PROVIDER_URL, _PORT, _DATABASE_URL.
+ */
+export const SIMULATORS = {
+  'payment-provider': { port: 3090, env: 'PAYMENT_PROVIDER', database: 'sim_payment_provider' },
+} as const;
+
+export type SimulatorName = keyof typeof SIMULATORS;
+
+export const SIMULATOR_NAMES = Object.keys(SIMULATORS) as SimulatorName[];
+
+export function isSimulatorName(name: string): name is SimulatorName {
+  return Object.prototype.hasOwnProperty.call(SIMULATORS, name);
+}
+
+/** `PAYMENT_PROVIDER_URL` etc. when given, else the simulator on loopback at its default port. */
+export function simulatorUrl(name: SimulatorName, env: Record<string, string | undefined> = process.env): string {
+  return env[`${SIMULATORS[name].env}_URL`] || `http://127.0.0.1:${SIMULATORS[name].port}`;
+}
+
+/** `PAYMENT_PROVIDER_PORT` etc., then `PORT`, then the default. */
+export function simulatorPort(name: SimulatorName, env: Record<string, string | undefined> = process.env): number {
+  return Number(env[`${SIMULATORS[name].env}_PORT`] || env.PORT || SIMULATORS[name].port);
+}
+
+export function simulatorDatabaseUrl(name: SimulatorName, env: Record<string, string | undefined> = process.env): string | undefined {
+  return ownDatabaseUrl(SIMULATORS[name].env, SIMULATORS[name].database, env);
 }

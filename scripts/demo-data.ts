@@ -18,7 +18,7 @@ export const DEMO_PRODUCTS: DemoProduct[] = [
   { sku: 'LIMITED-POSTER', name: 'Limited edition poster', description: 'A numbered print of the saga diagram; only a few left.', category: 'art', price: 2500, currency: 'USD', stock: 3 },
 ];
 
-/** Stripe-style test cards the fake payment provider understands. */
+/** Stripe's test cards, which the payment provider simulator understands. */
 export const TEST_CARDS = {
   success: '4242424242424242',
   declined: '4000000000000002',

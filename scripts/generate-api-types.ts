@@ -5,6 +5,7 @@
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import openapiTS, { astToString } from 'openapi-typescript';
+import { isSimulatorName } from '../platform/services';
 
 const root = path.resolve(__dirname, '..');
 const HEADER = '/**\n * Generated from openapi/%s by openapi-typescript (npm run gen). Do not edit.\n */\n\n';
@@ -16,8 +17,10 @@ export async function generate(specFile: string): Promise<string> {
 
 export function targetFor(specFile: string): string {
   const name = path.basename(specFile, '.yaml');
-  // The gateway is not a domain service and lives at the top level.
-  return name === 'gateway' ? path.join(root, 'gateway', 'api.gen.ts') : path.join(root, 'services', name, 'api.gen.ts');
+  // The gateway is not a domain service and lives at the top level; simulators of outside parties live apart.
+  if (name === 'gateway') return path.join(root, 'gateway', 'api.gen.ts');
+  if (isSimulatorName(name)) return path.join(root, 'simulators', name, 'api.gen.ts');
+  return path.join(root, 'services', name, 'api.gen.ts');
 }
 
 export async function specFiles(): Promise<string[]> {

@@ -2,7 +2,8 @@
  * npm start: the whole shop on this machine, each part its own process.
  *   PostgreSQL  DATABASE_URL, or an embedded server with its data in .data/postgres
  *   Temporal    TEMPORAL_ADDRESS, or the dev server + Web UI with its data in .data/temporal.db
- *   services    every implemented service, each creating and migrating its own database
+ *   services    every implemented service, each creating and migrating its own database, and
+ *               the simulators of outside parties (the payment provider), each with its own too
  *   gateway     the shoppers' single entry point, on 8080
  *   worker      the checkout worker
  *   demo data   scripts/seed.ts (idempotent: a restart keeps what changed)
@@ -24,7 +25,7 @@ import {
   type ManagedProcess,
   type PortClaim,
 } from '../platform/processes';
-import { IMPLEMENTED_SERVICES, servicePort, type ServiceName } from '../platform/services';
+import { IMPLEMENTED_SERVICES, servicePort, SIMULATOR_NAMES, SIMULATORS, simulatorPort, type ServiceName, type SimulatorName } from '../platform/services';
 import { PROJECT_ROOT, temporalCliPath } from '../platform/temporal-binaries';
 import { connectClient } from '../platform/temporal-connection';
 import { startTemporalDevServer, type TemporalDevServer } from '../platform/temporal-dev-server';
@@ -57,6 +58,7 @@ export interface StartPlan {
   temporal: TemporalConnectionConfig;
   devServer: { port: number; uiPort: number; dbFile: string };
   services: { name: ServiceName; port: number; url: string }[];
+  simulators: { name: SimulatorName; port: number; url: string }[];
   workerHealthPort: number;
   gatewayPort: number;
 }
@@ -78,6 +80,10 @@ export function planStart(env: Env = process.env): StartPlan {
       const port = servicePort(name, withoutPort);
       return { name, port, url: `http://127.0.0.1:${port}` };
     }),
+    simulators: SIMULATOR_NAMES.map((name) => {
+      const port = simulatorPort(name, withoutPort);
+      return { name, port, url: `http://127.0.0.1:${port}` };
+    }),
     workerHealthPort: Number(env.WORKER_HEALTH_PORT || DEFAULT_WORKER_HEALTH_PORT),
     gatewayPort: Number(env.GATEWAY_PORT || DEFAULT_GATEWAY_PORT),
   };
@@ -93,6 +99,9 @@ export function portClaims(plan: StartPlan): PortClaim[] {
   }
   for (const service of plan.services) {
     claims.push({ port: service.port, what: `the ${service.name} service`, envVar: `${service.name.toUpperCase()}_PORT` });
+  }
+  for (const simulator of plan.simulators) {
+    claims.push({ port: simulator.port, what: `the ${simulator.name} simulator`, envVar: `${SIMULATORS[simulator.name].env}_PORT` });
   }
   claims.push({ port: plan.workerHealthPort, what: "the worker's /health", envVar: 'WORKER_HEALTH_PORT' });
   claims.push({ port: plan.gatewayPort, what: 'the gateway', envVar: 'GATEWAY_PORT' });
@@ -114,10 +123,11 @@ export function childEnvironment(plan: StartPlan, databaseUrl: string, temporalA
   };
   delete childEnv.PORT;
   for (const service of plan.services) childEnv[`${service.name.toUpperCase()}_URL`] = service.url;
+  for (const simulator of plan.simulators) childEnv[`${SIMULATORS[simulator.name].env}_URL`] = simulator.url;
   return childEnv;
 }
 
-const names = ['start', 'postgres', 'temporal', ...IMPLEMENTED_SERVICES, 'gateway', 'worker', 'seed'];
+const names = ['start', 'postgres', 'temporal', ...IMPLEMENTED_SERVICES, ...SIMULATOR_NAMES, 'gateway', 'worker', 'seed'];
 const prefix = createPrefixer(names);
 
 function print(name: string, text: string): void {
@@ -235,16 +245,21 @@ class Launcher {
 
   private async startServices(childEnv: Env): Promise<void> {
     const started = Date.now();
-    say(`services: starting ${this.plan.services.map((service) => service.name).join(', ')}`);
-    const running = this.plan.services.map((service) => {
-      const child = this.spawnTsx(service.name, `services/${service.name}/main.ts`, { ...childEnv, PORT: String(service.port) });
+    // The simulators of outside parties run beside the services, as the services' peers.
+    const parts = [
+      ...this.plan.simulators.map((simulator) => ({ ...simulator, main: `simulators/${simulator.name}/main.ts`, what: 'simulator' })),
+      ...this.plan.services.map((service) => ({ ...service, main: `services/${service.name}/main.ts`, what: 'service' })),
+    ];
+    say(`services: starting ${parts.map((service) => service.name).join(', ')}`);
+    const running = parts.map((service) => {
+      const child = this.spawnTsx(service.name, service.main, { ...childEnv, PORT: String(service.port) });
       this.services.push(child);
       this.watch(service.name, child.exited.then(describeExit), (lines) => child.recentOutput(lines));
       return { service, child };
     });
     await Promise.all(
       running.map(({ service, child }) =>
-        waitForHttp(`${service.url}/ready`, { timeoutMs: SERVICE_READY_TIMEOUT_MS, what: `the ${service.name} service`, process: child }),
+        waitForHttp(`${service.url}/ready`, { timeoutMs: SERVICE_READY_TIMEOUT_MS, what: `the ${service.name} ${service.what}`, process: child }),
       ),
     );
     say(`services: ready in ${seconds(started)}`);
@@ -286,7 +301,7 @@ class Launcher {
   private printSummary(databaseUrl: string, temporalAddress: string, began: number): void {
     const config = this.plan.temporal;
     const uiUrl = this.temporal?.uiUrl ?? process.env.TEMPORAL_UI_URL;
-    const width = Math.max(...this.plan.services.map((service) => service.name.length), 'Temporal UI'.length) + 2;
+    const width = Math.max(...[...this.plan.services, ...this.plan.simulators].map((part) => part.name.length), 'Temporal UI'.length) + 2;
     const row = (label: string, value: string) => `  ${label.padEnd(width)}${value}`;
     const data = [this.postgres && path.relative(PROJECT_ROOT, this.postgres.dataDir), this.temporal && path.relative(PROJECT_ROOT, this.plan.devServer.dbFile)].filter(Boolean);
     const lines = [
@@ -299,6 +314,7 @@ class Launcher {
       ...this.plan.services.map((service) =>
         row(service.name, `${service.url}  (docs: ${service.url}/docs)`),
       ),
+      ...this.plan.simulators.map((simulator) => row(simulator.name, `${simulator.url}  (simulates an outside party; docs: ${simulator.url}/docs)`)),
       row('gateway', `http://127.0.0.1:${this.plan.gatewayPort}  (the shoppers' API; all docs: http://127.0.0.1:${this.plan.gatewayPort}/docs)`),
       row('worker', `http://127.0.0.1:${this.plan.workerHealthPort}/health`),
       row('PostgreSQL', redact(databaseUrl)),

@@ -23,7 +23,8 @@ export interface TransactionalResult extends HandlerResult {
 
 export type TransactionalHandler = (tx: EntityManager) => Promise<TransactionalResult>;
 
-function send(res: Response, result: HandlerResult): void {
+/** A handler's result as the response: problem+json for a problem, JSON otherwise. */
+export function sendResult(res: Response, result: HandlerResult): void {
   const body = result.body as { type?: unknown } | null;
   const isProblem = result.status >= 400 && typeof body === 'object' && body !== null && 'type' in body;
   if (isProblem) res.status(result.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(body));
@@ -55,22 +56,22 @@ export function mutatingRoute(
     };
     if (!key) {
       const result = await em.transactional((tx) => run(tx as EntityManager));
-      send(res, deferred.afterCommit ? await deferred.afterCommit() : result);
+      sendResult(res, deferred.afterCommit ? await deferred.afterCommit() : result);
       return;
     }
     const keyRef = { scope: req.principal?.subject ?? '', key };
     const outcome = await runIdempotently(em, { ...keyRef, method: req.method, path: req.baseUrl + req.path, body: req.body }, run);
     if (outcome.replayed) {
       res.setHeader(REPLAYED_HEADER, 'true');
-      send(res, outcome);
+      sendResult(res, outcome);
       return;
     }
     if (!deferred.afterCommit) {
-      send(res, outcome);
+      sendResult(res, outcome);
       return;
     }
     const final = await deferred.afterCommit();
     await storeIdempotentResponse(em, keyRef, final);
-    send(res, final);
+    sendResult(res, final);
   };
 }

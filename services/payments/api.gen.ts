@@ -59,7 +59,9 @@ export interface paths {
          *     `chargeId`) and keeps the failed charge. A reference that already has
          *     a successful charge is refused with 409 `reference-already-charged`
          *     (with `chargeId`); a reference voided by a compensation with 409
-         *     `reference-voided`.
+         *     `reference-voided`. A charge of the reference still in flight is
+         *     settled with the provider first; a repeat of the request that made it
+         *     (the same caller and key) resumes it.
          */
         post: operations["createCharge"];
         delete?: never;
@@ -352,7 +354,10 @@ export interface components {
         };
         /**
          * @description `provider-unavailable`: the payment provider failed transiently
-         *     (processing error or outage). Nothing was stored; retry with the same key.
+         *     (processing error, outage), or its answer did not arrive. No response
+         *     is stored under the key: retry with the same key. A payment whose
+         *     outcome is not known yet is asked for again under the same provider
+         *     key, never made a second time.
          */
         ProviderUnavailable: {
             headers: {

@@ -1,36 +1,40 @@
 /**
- * Payment rules. Every function that writes runs inside the caller's transaction.
+ * Payment rules.
+ *
+ * The provider is an outside party, so it is never called inside a database
+ * transaction: each charge or refund is planned in a short transaction (which
+ * commits an attempt, see attempts.ts), asked of the provider, then recorded
+ * in another. A repeated request finds what the first one left and finishes it.
  *
  * Concurrency: every charge and compensation for a reference first locks the
  * reference's `payment_references` row (inserting it when missing), so "one
- * successful charge per reference" and "a voided reference refuses charges"
- * hold however requests interleave. Refunds lock the charge row, so
- * concurrent partial refunds can never add up to more than was charged (the
- * table's CHECK constraint backs this up). Locks are always taken reference
- * first, then charge, so two requests cannot deadlock.
+ * successful charge per reference", "one charge attempt in flight per
+ * reference" and "a voided reference refuses charges" hold however requests
+ * interleave. Refunds lock the charge row, so concurrent partial refunds,
+ * counting those still in flight, can never add up to more than was charged
+ * (the table's CHECK constraint backs this up). Locks are always taken
+ * reference first, then charge, then attempt, so two requests cannot deadlock.
  */
 import { randomBytes } from 'node:crypto';
 import { LockMode } from '@mikro-orm/core';
-import type { EntityManager } from '@mikro-orm/postgresql';
+import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { conflict, HttpProblem, notFound } from '../../platform/http/problem';
 import type { components } from './api.gen';
-import { Charge, PaymentMethod, PaymentReference, Refund, type CardBrand } from './entities';
-import { ProviderUnavailableError, type PaymentProvider, type ProviderMoney } from './provider';
+import {
+  chargeProviderKey,
+  isRequestedBy,
+  refundProviderKey,
+  settleChargeAttempt,
+  settleRefundAttempt,
+  type RequestedBy,
+} from './attempts';
+import { Charge, ChargeAttempt, PaymentMethod, PaymentReference, Refund, RefundAttempt } from './entities';
+import { ProviderUnavailableError, type PaymentProvider } from './provider';
 
 type Schemas = components['schemas'];
 
 export function newId(prefix: 'pm' | 'ch' | 're'): string {
   return `${prefix}_${randomBytes(12).toString('hex')}`;
-}
-
-/** The card network, from the number's leading digits (IIN ranges). */
-export function cardBrand(number: string): CardBrand {
-  const two = Number(number.slice(0, 2));
-  const four = Number(number.slice(0, 4));
-  if (number.startsWith('4')) return 'visa';
-  if ((two >= 51 && two <= 55) || (four >= 2221 && four <= 2720)) return 'mastercard';
-  if (two === 34 || two === 37) return 'amex';
-  return 'unknown';
 }
 
 export function toPaymentMethodView(method: PaymentMethod): Schemas['PaymentMethod'] {
@@ -71,16 +75,13 @@ export function toRefundView(refund: Refund): Schemas['Refund'] {
   };
 }
 
-/** A provider outage becomes a 503: thrown, so the transaction (and the idempotency key) roll back and a retry can succeed. */
-async function callProvider<T>(call: () => Promise<T>): Promise<T> {
-  try {
-    return await call();
-  } catch (error) {
-    if (!(error instanceof ProviderUnavailableError)) throw error;
-    throw new HttpProblem(503, 'provider-unavailable', 'The payment provider is unavailable', 'Nothing was done; try again later with the same request.', {
-      code: error.code,
-    });
-  }
+/**
+ * The provider failed transiently, or its answer is not known yet: 503, and
+ * no response is stored under the caller's key, so a retry resumes.
+ */
+function providerUnavailable(why: string | null | undefined, advice = 'Retry with the same request: a payment whose outcome is not known yet is asked for again under the same provider key, never made twice.'): HttpProblem {
+  const reason = why ? `${why.replace(/[.\s]+$/, '')}. ` : '';
+  return new HttpProblem(503, 'provider-unavailable', 'The payment provider is unavailable', `${reason}${advice}`);
 }
 
 export async function createPaymentMethod(
@@ -88,15 +89,21 @@ export async function createPaymentMethod(
   provider: PaymentProvider,
   input: Schemas['CreatePaymentMethodRequest'],
 ): Promise<PaymentMethod> {
-  const { number, expMonth, expYear } = input.card;
-  const card = await callProvider(() => provider.tokeniseCard(number));
+  const { expMonth, expYear } = input.card;
+  let card: Awaited<ReturnType<PaymentProvider['tokenise']>>;
+  try {
+    card = await provider.tokenise(input.card);
+  } catch (error) {
+    if (error instanceof ProviderUnavailableError) throw providerUnavailable(error.message, 'Nothing was kept; try again later.');
+    throw error;
+  }
+  // A crash before this insert leaves a token at the provider that nobody uses, which is harmless.
   const method = em.create(PaymentMethod, {
     id: newId('pm'),
     customerId: input.customerId ?? null,
     providerToken: card.token,
-    providerBehaviour: card.behaviour,
-    brand: cardBrand(number),
-    last4: number.slice(-4),
+    brand: card.brand,
+    last4: card.last4,
     expMonth,
     expYear,
   });
@@ -170,40 +177,65 @@ function assertChargeable(reference: PaymentReference): void {
 export interface ChargeInput {
   reference: string;
   customerId: string;
-  amount: ProviderMoney;
+  amount: Schemas['Money'];
   paymentMethodId: string;
   description?: string;
+  requestedBy: RequestedBy;
 }
 
-/** Charges the card. A decline is not an error here: the failed charge is kept and returned. */
-export async function createCharge(em: EntityManager, provider: PaymentProvider, input: ChargeInput): Promise<Charge> {
-  const method = await findUsablePaymentMethod(em, input.paymentMethodId, input.customerId);
-  const reference = await lockReference(em, input.reference);
-  assertChargeable(reference);
+/** A request's next step, decided under the reference's lock. */
+type ChargeStep = { done: Charge } | { settle: ChargeAttempt; ours: boolean };
 
-  const result = await callProvider(() => provider.charge({ token: method.providerToken, behaviour: method.providerBehaviour }, input.amount));
-  const succeeded = result.outcome === 'succeeded';
-  const charge = em.create(Charge, {
+async function planCharge(tx: EntityManager, input: ChargeInput): Promise<ChargeStep> {
+  await findUsablePaymentMethod(tx, input.paymentMethodId, input.customerId);
+  const reference = await lockReference(tx, input.reference);
+  const attempts = await tx.find(ChargeAttempt, { reference: input.reference }, { orderBy: { number: 'desc' } });
+  const pending = attempts.find((attempt) => attempt.status === 'pending');
+  if (pending) return { settle: pending, ours: isRequestedBy(pending, input.requestedBy) };
+  // This very request got its answer before (and lost it, or its key's record): the same answer again.
+  const answered = attempts.find((attempt) => isRequestedBy(attempt, input.requestedBy) && (attempt.status === 'succeeded' || attempt.status === 'declined'));
+  if (answered) return { done: await tx.findOneOrFail(Charge, { id: answered.id }) };
+  assertChargeable(reference);
+  const number = (attempts[0]?.number ?? 0) + 1;
+  const attempt = tx.create(ChargeAttempt, {
     id: newId('ch'),
     reference: input.reference,
+    number,
+    providerKey: chargeProviderKey(input.reference, number),
     customerId: input.customerId,
+    paymentMethodId: input.paymentMethodId,
     amount: input.amount.amount,
     currency: input.amount.currency,
-    amountRefunded: 0,
-    status: succeeded ? 'succeeded' : 'failed',
-    failureCode: succeeded ? null : result.declineCode,
-    paymentMethodId: method.id,
-    cardBrand: method.brand,
-    cardLast4: method.last4,
     description: input.description ?? null,
-    providerChargeId: succeeded ? result.providerChargeId : null,
+    requestScope: input.requestedBy.scope,
+    requestKey: input.requestedBy.key,
+    status: 'pending',
   });
-  if (succeeded) {
-    reference.status = 'charged';
-    reference.chargeId = charge.id;
+  await tx.flush();
+  return { settle: attempt, ours: true };
+}
+
+/** Each round settles one attempt; more than a few means requests keep racing in, so the caller is told to retry. */
+const MAX_ROUNDS = 10;
+
+/**
+ * Charges the card: a decline is not an error here, the failed charge is kept
+ * and returned. A charge of this reference in flight (another request's, or
+ * one a crash left) is settled first, so its outcome decides what this one may do.
+ */
+export async function createCharge(orm: MikroORM, provider: PaymentProvider, input: ChargeInput): Promise<Charge> {
+  for (let round = 0; round < MAX_ROUNDS; round++) {
+    const step = await orm.em.fork().transactional((tx) => planCharge(tx as EntityManager, input));
+    if ('done' in step) return step.done;
+    const attempt = await settleChargeAttempt(orm, provider, step.settle);
+    if (attempt.status === 'pending') throw providerUnavailable(attempt.lastError);
+    if (!step.ours) continue;
+    if (attempt.status === 'failed') throw providerUnavailable(attempt.lastError);
+    // The card was tokenised with a provider that no longer knows it (e.g. its data was reset).
+    if (attempt.status === 'refused') throw unknownPaymentMethod(input.paymentMethodId, `is not known to the payment provider (${attempt.lastError})`);
+    return orm.em.fork().findOneOrFail(Charge, { id: attempt.id });
   }
-  await em.flush();
-  return charge;
+  throw providerUnavailable('Other charges of this reference kept arriving');
 }
 
 /** The 402 a declined charge answers with; `declineCode` lets the caller tell "declined" from "insufficient funds". */
@@ -215,65 +247,132 @@ export function cardDeclined(charge: Charge): HttpProblem {
   });
 }
 
-async function refundCharge(em: EntityManager, provider: PaymentProvider, charge: Charge, amount: number, reason: string | undefined): Promise<Refund> {
-  const providerChargeId = charge.providerChargeId;
-  if (!providerChargeId) throw new Error(`charge ${charge.id} succeeded without a provider charge id`);
-  const { providerRefundId } = await callProvider(() => provider.refund(providerChargeId, { amount, currency: charge.currency }));
-  const refund = em.create(Refund, {
+/** A refund's next step, decided under the charge's lock. */
+type RefundStep<Done> = { done: Done } | { settle: RefundAttempt; ours: boolean };
+
+function newRefundAttempt(tx: EntityManager, charge: Charge, attempts: RefundAttempt[], amount: number, reason: string | undefined, requestedBy?: RequestedBy) {
+  const number = (attempts[0]?.number ?? 0) + 1;
+  const attempt = tx.create(RefundAttempt, {
     id: newId('re'),
     chargeId: charge.id,
+    number,
+    providerKey: refundProviderKey(charge.id, number),
     amount,
     currency: charge.currency,
     reason: reason ?? null,
-    status: 'succeeded',
-    providerRefundId,
+    requestScope: requestedBy?.scope ?? null,
+    requestKey: requestedBy?.key ?? null,
+    status: 'pending',
   });
-  charge.amountRefunded += amount;
-  charge.status = charge.amountRefunded === charge.amount ? 'refunded' : 'partially_refunded';
-  await em.flush();
-  return refund;
+  return attempt;
 }
 
-export async function createRefund(
-  em: EntityManager,
-  provider: PaymentProvider,
-  input: Schemas['CreateRefundRequest'],
-): Promise<Refund> {
-  const charge = await em.findOne(Charge, { id: input.chargeId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+async function planRefund(tx: EntityManager, input: Schemas['CreateRefundRequest'], requestedBy: RequestedBy): Promise<RefundStep<Refund>> {
+  const charge = await tx.findOne(Charge, { id: input.chargeId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
   if (!charge) {
     throw new HttpProblem(422, 'unknown-charge', 'Unknown charge', `No charge with id '${input.chargeId}'`, {
       errors: [{ field: 'body.chargeId', message: 'does not exist' }],
     });
   }
+  const attempts = await tx.find(RefundAttempt, { chargeId: charge.id }, { orderBy: { number: 'desc' } });
+  const ours = attempts.find((attempt) => isRequestedBy(attempt, requestedBy) && (attempt.status === 'pending' || attempt.status === 'succeeded'));
+  if (ours?.status === 'succeeded') return { done: await tx.findOneOrFail(Refund, { id: ours.id }) };
+  if (ours) return { settle: ours, ours: true };
   if (charge.status === 'failed') {
     throw conflict('charge-not-refundable', `Charge ${charge.id} failed; nothing was taken, so there is nothing to refund`);
   }
-  const refundable = charge.amount - charge.amountRefunded;
-  if (refundable === 0) throw conflict('charge-already-refunded', `Charge ${charge.id} is already refunded in full`);
+  const inFlight = attempts.filter((attempt) => attempt.status === 'pending');
+  const refundable = charge.amount - charge.amountRefunded - inFlight.reduce((sum, attempt) => sum + attempt.amount, 0);
   const amount = input.amount ?? refundable;
-  if (amount > refundable) {
+  if (amount > refundable || amount === 0) {
+    // Refunds in flight may yet fail: know their outcome before refusing.
+    const other = inFlight[0];
+    if (other) return { settle: other, ours: false };
+    if (refundable === 0) throw conflict('charge-already-refunded', `Charge ${charge.id} is already refunded in full`);
     throw conflict('refund-exceeds-charge', `Only ${refundable} of charge ${charge.id} can still be refunded`, { refundable });
   }
-  return refundCharge(em, provider, charge, amount, input.reason);
+  const attempt = newRefundAttempt(tx, charge, attempts, amount, input.reason, requestedBy);
+  await tx.flush();
+  return { settle: attempt, ours: true };
+}
+
+/** Settles one refund step; the refund when it was this request's and went through. */
+async function settleRefundStep(orm: MikroORM, provider: PaymentProvider, step: { settle: RefundAttempt; ours: boolean }): Promise<Refund | undefined> {
+  const attempt = await settleRefundAttempt(orm, provider, step.settle);
+  if (attempt.status === 'pending') throw providerUnavailable(attempt.lastError);
+  if (!step.ours) return undefined;
+  if (attempt.status === 'failed') throw providerUnavailable(attempt.lastError);
+  if (attempt.status === 'refused') {
+    // Our books and the provider's disagree about what is left to refund: a person must look, retrying will not help.
+    throw new Error(`the provider refused refund ${attempt.id} of charge ${attempt.chargeId}: ${attempt.lastError}`);
+  }
+  return orm.em.fork().findOneOrFail(Refund, { id: attempt.id });
+}
+
+export async function createRefund(
+  orm: MikroORM,
+  provider: PaymentProvider,
+  input: Schemas['CreateRefundRequest'],
+  requestedBy: RequestedBy,
+): Promise<Refund> {
+  for (let round = 0; round < MAX_ROUNDS; round++) {
+    const step = await orm.em.fork().transactional((tx) => planRefund(tx as EntityManager, input, requestedBy));
+    if ('done' in step) return step.done;
+    const refund = await settleRefundStep(orm, provider, step);
+    if (refund) return refund;
+  }
+  throw providerUnavailable('Other refunds of this charge kept arriving');
+}
+
+type CompensationStep = RefundStep<Schemas['ReferenceRefund']> | { settleCharge: ChargeAttempt };
+
+async function planCompensation(tx: EntityManager, referenceId: string, requestedBy: RequestedBy | undefined): Promise<CompensationStep> {
+  const reference = await lockReference(tx, referenceId);
+  // A charge in flight may have gone through: its outcome decides between voiding and refunding.
+  const chargeInFlight = await tx.findOne(ChargeAttempt, { reference: referenceId, status: 'pending' });
+  if (chargeInFlight) return { settleCharge: chargeInFlight };
+  if (reference.status !== 'charged') {
+    // Nothing was charged (declines leave the reference open): void it, so a charge arriving late is refused.
+    reference.status = 'voided';
+    await tx.flush();
+    return { done: { reference: referenceId, status: 'voided' } };
+  }
+  if (!reference.chargeId) throw new Error(`reference ${referenceId} is charged without a charge id`);
+  const charge = await tx.findOneOrFail(Charge, { id: reference.chargeId }, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
+  const attempts = await tx.find(RefundAttempt, { chargeId: charge.id }, { orderBy: { number: 'desc' } });
+  const ours = attempts.find((attempt) => isRequestedBy(attempt, requestedBy) && (attempt.status === 'pending' || attempt.status === 'succeeded'));
+  if (ours?.status === 'succeeded') return { done: { reference: referenceId, status: 'refunded', refund: toRefundView(await tx.findOneOrFail(Refund, { id: ours.id })) } };
+  const inFlight = ours ?? attempts.find((attempt) => attempt.status === 'pending');
+  if (inFlight) return { settle: inFlight, ours: inFlight === ours };
+  const refundable = charge.amount - charge.amountRefunded;
+  if (refundable === 0) return { done: { reference: referenceId, status: 'nothing_to_refund' } };
+  const attempt = newRefundAttempt(tx, charge, attempts, refundable, `Compensation for reference ${referenceId}`, requestedBy);
+  await tx.flush();
+  return { settle: attempt, ours: true };
 }
 
 /**
  * The saga's compensation: undo whatever the reference was charged. Running
  * it again changes nothing, so it needs no idempotency key; see the spec for
- * what each outcome means.
+ * what each outcome means. A charge or refund left in flight is settled
+ * first, so the answer is always about what really happened.
  */
-export async function refundReference(em: EntityManager, provider: PaymentProvider, referenceId: string): Promise<Schemas['ReferenceRefund']> {
-  const reference = await lockReference(em, referenceId);
-  if (reference.status !== 'charged') {
-    // Nothing was charged (declines leave the reference open): void it, so a charge arriving late is refused.
-    reference.status = 'voided';
-    await em.flush();
-    return { reference: referenceId, status: 'voided' };
+export async function refundReference(
+  orm: MikroORM,
+  provider: PaymentProvider,
+  referenceId: string,
+  requestedBy?: RequestedBy,
+): Promise<Schemas['ReferenceRefund']> {
+  for (let round = 0; round < MAX_ROUNDS; round++) {
+    const step = await orm.em.fork().transactional((tx) => planCompensation(tx as EntityManager, referenceId, requestedBy));
+    if ('done' in step) return step.done;
+    if ('settleCharge' in step) {
+      const attempt = await settleChargeAttempt(orm, provider, step.settleCharge);
+      if (attempt.status === 'pending') throw providerUnavailable(attempt.lastError);
+      continue;
+    }
+    const refund = await settleRefundStep(orm, provider, step);
+    if (refund) return { reference: referenceId, status: 'refunded', refund: toRefundView(refund) };
   }
-  if (!reference.chargeId) throw new Error(`reference ${referenceId} is charged without a charge id`);
-  const charge = await em.findOneOrFail(Charge, { id: reference.chargeId }, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
-  const refundable = charge.amount - charge.amountRefunded;
-  if (refundable === 0) return { reference: referenceId, status: 'nothing_to_refund' };
-  const refund = await refundCharge(em, provider, charge, refundable, `Compensation for reference ${referenceId}`);
-  return { reference: referenceId, status: 'refunded', refund: toRefundView(refund) };
+  throw providerUnavailable('Other payments of this reference kept arriving');
 }

@@ -4,8 +4,13 @@ import { serviceUnderTest, type ServiceUnderTest } from '../../test/support/serv
 import { expectToMatchSpec } from '../../test/support/openapi';
 import { paymentsSpec } from './app';
 import { paymentsService } from './main';
-import { hasExpired, passesLuhn } from './schemas';
+import { passesLuhn } from '../../platform/cards';
+import { hasExpired } from './schemas';
 import { asAdmin, asCustomer, asService, asSupport } from '../../test/support/auth';
+import { holdTableLock, until, untilWaitingForLock } from '../../test/support/locks';
+import { startTestPaymentProvider, type TestPaymentProvider } from '../../test/support/payment-provider';
+import { reconcilePendingAttempts } from './attempts';
+import { createPaymentProvider, providerConfigFromEnv } from './provider';
 
 const CARDS = {
   visa: '4242424242424242',
@@ -17,17 +22,24 @@ const CARDS = {
 
 const NEXT_YEAR = new Date().getUTCFullYear() + 1;
 
+let provider: TestPaymentProvider;
 let service: ServiceUnderTest;
 let counter = 0;
 /** Most tests call as the checkout does: as a service. */
 let serviceAuth: string;
+/** The same service on the same database, but one that gives up on the provider's answer after a moment. */
+let impatientApp: ServiceUnderTest['app'];
 
 beforeAll(async () => {
-  service = await serviceUnderTest(paymentsService);
+  // The provider for real, over HTTP, as payments reaches it in production.
+  provider = await startTestPaymentProvider();
+  service = await serviceUnderTest(paymentsService, { env: provider.env });
+  impatientApp = paymentsService.createApp({ ...service.context, env: { ...provider.env, PAYMENT_PROVIDER_TIMEOUT_MS: '300' } });
   serviceAuth = await asService('worker');
 });
 afterAll(async () => {
-  await service.close();
+  await service?.close();
+  await provider?.stop();
 });
 
 const api = () => request.agent(service.app).set('authorization', serviceAuth);
@@ -84,18 +96,31 @@ async function chargesFor(reference: string) {
   };
 }
 
+/** The refunds the provider made of one of our charges. */
+async function providerRefunds(chargeId: string) {
+  const [row] = await sql<{ provider_charge_id: string }>('select provider_charge_id from charges where id = ?', [chargeId]);
+  const { data } = await provider.client.GET('/v1/refunds', { params: { query: { charge: row!.provider_charge_id, limit: 100 } } });
+  return data!.data;
+}
+
 async function refundCount(chargeId: string): Promise<number> {
   const [row] = await sql<{ count: string }>('select count(*) from refunds where charge_id = ?', [chargeId]);
   return Number(row?.count);
 }
 
 async function duringOutage<T>(work: () => Promise<T>): Promise<T> {
-  process.env.PAYMENTS_PROVIDER_OUTAGE = 'true';
+  await provider.setOutage(true);
   try {
     return await work();
   } finally {
-    delete process.env.PAYMENTS_PROVIDER_OUTAGE;
+    await provider.setOutage(false);
   }
+}
+
+/** Whether a response is stored under the key: a claimed key without one replays nothing. */
+async function storedResponse(key: string): Promise<boolean> {
+  const rows = await sql<{ response_status: number }>('select response_status from idempotency_records where key = ?', [key]);
+  return rows.some((row) => row.response_status !== 0);
 }
 
 describe('payment methods', () => {
@@ -129,7 +154,7 @@ describe('payment methods', () => {
     }
     const [stored] = await sql<Record<string, unknown>>('select * from payment_methods where id = ?', [paymentMethodId]);
     expect(Object.keys(stored ?? {}).sort()).toEqual(
-      ['brand', 'created_at', 'customer_id', 'exp_month', 'exp_year', 'id', 'last4', 'provider_behaviour', 'provider_token'].sort(),
+      ['brand', 'created_at', 'customer_id', 'exp_month', 'exp_year', 'id', 'last4', 'provider_token'].sort(),
     );
   });
 
@@ -226,7 +251,7 @@ describe('charges', () => {
     const again = conforms(await postCharge(body, key).expect(503));
     expect(again.headers['idempotent-replayed']).toBeUndefined();
     expect((await chargesFor(body.reference)).total).toBe(0);
-    expect(await sql('select key from idempotency_records where key = ?', [key])).toEqual([]);
+    expect(await storedResponse(key)).toBe(false);
   });
 
   it('charges once per idempotency key', async () => {
@@ -256,6 +281,7 @@ describe('charges', () => {
     expect(responses.map((res) => res.status)).toEqual(Array(10).fill(201));
     expect(new Set(responses.map((res) => res.body.id)).size).toBe(1);
     expect((await chargesFor(body.reference)).total).toBe(1);
+    expect(await provider.chargesFor(body.reference)).toHaveLength(1);
   });
 
   it('refuses a second charge for a charged reference', async () => {
@@ -272,6 +298,7 @@ describe('charges', () => {
     responses.forEach(conforms);
     expect(responses.map((res) => res.status).sort()).toEqual([201, 409, 409, 409, 409, 409, 409, 409]);
     expect((await chargesFor(body.reference)).total).toBe(1);
+    expect(await provider.chargesFor(body.reference)).toHaveLength(1);
   });
 
   it('refuses an unknown payment method with 422', async () => {
@@ -311,7 +338,7 @@ describe('charges', () => {
       conforms(await api().post('/payment-methods').send({ card: card(CARDS.visa) }).expect(503));
     });
     expect((await chargesFor(body.reference)).total).toBe(0);
-    expect(await sql('select key from idempotency_records where key = ?', [key])).toEqual([]);
+    expect(await storedResponse(key)).toBe(false);
 
     const after = conforms(await postCharge(body, key).expect(201));
     expect(after.headers['idempotent-replayed']).toBeUndefined();
@@ -361,6 +388,7 @@ describe('compensation (POST /references/{reference}/refund)', () => {
     expect(statuses.filter((status) => status === 'refunded')).toHaveLength(1);
     expect(statuses.filter((status) => status === 'nothing_to_refund')).toHaveLength(9);
     expect(await refundCount(charge.id)).toBe(1);
+    expect(await providerRefunds(charge.id)).toHaveLength(1);
   });
 
   it('never leaves money taken when a compensation races its charge', async () => {
@@ -447,6 +475,93 @@ describe('refunds', () => {
     const res = conforms(await postRefund({ chargeId: 'ch_nope' }).expect(422));
     expect(res.body.type).toBe('unknown-charge');
     expect(fieldsOf(res)).toEqual(['body.chargeId']);
+  });
+});
+
+describe('the provider, an outside party', () => {
+  const impatient = () => request.agent(impatientApp).set('authorization', serviceAuth);
+
+  /** A charge the provider makes while its answer is lost: payments stops waiting before the provider can write it. */
+  async function chargeWithLostAnswer(body: ChargeBody, key: string) {
+    const lock = await holdTableLock(provider.databaseUrl, 'charges');
+    try {
+      const lost = impatient().post('/charges').set('Idempotency-Key', key).send(body).then((res) => res);
+      // The provider has the request and is at work on it when payments gives up waiting.
+      await untilWaitingForLock(provider.databaseUrl, 'charges');
+      expect(conforms(await lost)).toMatchObject({ status: 503, body: { type: 'provider-unavailable' } });
+    } finally {
+      await lock.release();
+    }
+    // The provider finishes what it was asked; payments does not know it yet.
+    await until(async () => (await provider.chargesFor(body.reference)).length === 1);
+    expect((await chargesFor(body.reference)).total).toBe(0);
+  }
+
+  it('asks again under the same provider key when an answer was lost, so the provider replays its charge', async () => {
+    const body = await chargeBody();
+    const key = unique('lost');
+    await chargeWithLostAnswer(body, key);
+    const retried = conforms(await postCharge(body, key).expect(201));
+    expect(retried.headers['idempotent-replayed']).toBeUndefined();
+    const atProvider = await provider.chargesFor(body.reference);
+    expect(atProvider).toEqual([expect.objectContaining({ status: 'succeeded', metadata: { shop_reference: body.reference, shop_charge_id: retried.body.id } })]);
+    expect((await chargesFor(body.reference)).items).toMatchObject([{ id: retried.body.id, status: 'succeeded' }]);
+  });
+
+  it('a compensation finds the charge whose answer was lost, and refunds it', async () => {
+    const body = await chargeBody();
+    await chargeWithLostAnswer(body, unique('lost'));
+    const res = conforms(await compensate(body.reference).expect(200));
+    expect(res.body.status).toBe('refunded');
+    expect(await provider.chargesFor(body.reference)).toMatchObject([{ amount_refunded: 2500 }]);
+    // The checkout's own retry of the charge, arriving late, is refused: the money was given back.
+    expect(conforms(await postCharge(body).expect(409)).body.type).toBe('reference-already-charged');
+  });
+
+  it('the reconciliation job settles charges left pending: from what the provider has, or by asking it under their key', async () => {
+    const lost = await chargeBody();
+    await chargeWithLostAnswer(lost, unique('lost'));
+    // A charge whose request never reached the provider (it could not be reached): pending too.
+    const neverSent = await chargeBody();
+    const unreachable = paymentsService.createApp({ ...service.context, env: { ...provider.env, PAYMENT_PROVIDER_URL: 'http://127.0.0.1:9' } });
+    conforms(await request.agent(unreachable).post('/charges').set('authorization', serviceAuth).set('Idempotency-Key', unique('unsent')).send(neverSent).expect(503));
+    expect(await provider.chargesFor(neverSent.reference)).toHaveLength(0);
+
+    const settled = await reconcilePendingAttempts(service.orm, createPaymentProvider(providerConfigFromEnv(provider.env)), { olderThanMs: 0 });
+    expect(settled).toBeGreaterThanOrEqual(2);
+    for (const body of [lost, neverSent]) {
+      expect((await chargesFor(body.reference)).items).toMatchObject([{ status: 'succeeded' }]);
+      expect(await provider.chargesFor(body.reference)).toHaveLength(1);
+    }
+    expect(await sql("select id from charge_attempts where status = 'pending'")).toEqual([]);
+  });
+
+  it('asks for a refund once per key, and again under the same provider key when its answer was lost', async () => {
+    const charge = await succeededCharge(1000);
+    const key = unique('refund');
+    const lock = await holdTableLock(provider.databaseUrl, 'refunds');
+    try {
+      const lost = impatient().post('/refunds').set('Idempotency-Key', key).send({ chargeId: charge.id, amount: 400 }).then((res) => res);
+      await untilWaitingForLock(provider.databaseUrl, 'refunds');
+      expect(conforms(await lost).status).toBe(503);
+    } finally {
+      await lock.release();
+    }
+    await until(async () => (await providerRefunds(charge.id)).length === 1);
+    const retried = conforms(await postRefund({ chargeId: charge.id, amount: 400 }, key).expect(201));
+    const repeat = conforms(await postRefund({ chargeId: charge.id, amount: 400 }, key).expect(201));
+    expect(repeat.headers['idempotent-replayed']).toBe('true');
+    expect(repeat.body).toEqual(retried.body);
+    expect(await providerRefunds(charge.id)).toMatchObject([{ amount: 400, metadata: { shop_refund_id: retried.body.id } }]);
+    expect(conforms(await api().get(`/charges/${charge.id}`).expect(200)).body).toMatchObject({ amountRefunded: 400, status: 'partially_refunded' });
+  });
+
+  it('answers 422 for a card the provider does not know (e.g. its data was reset)', async () => {
+    const body = await chargeBody();
+    await sql("update payment_methods set provider_token = 'pm_forgotten' where id = ?", [body.paymentMethodId]);
+    const res = conforms(await postCharge(body).expect(422));
+    expect(res.body.type).toBe('unknown-payment-method');
+    expect(fieldsOf(res)).toEqual(['body.paymentMethodId']);
   });
 });
 

@@ -1,6 +1,5 @@
 import { Router } from 'express';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
-import { mutatingRoute } from '../../platform/http/idempotent-route';
 import { parseRequest } from '../../platform/http/validate';
 import { notFound } from '../../platform/http/problem';
 import { hasRole, isStaffOrService, mayAccessCustomer, requireCustomerAccess, requirePrincipal, requireRole } from '../../platform/auth';
@@ -18,6 +17,7 @@ import {
   toRefundView,
 } from './domain';
 import type { PaymentProvider } from './provider';
+import { resumableRoute } from './resumable-route';
 import {
   ChargeIdParams,
   CreateChargeRequest,
@@ -71,12 +71,13 @@ export function paymentsRoutes(orm: MikroORM, provider: PaymentProvider): Router
 
   router.post(
     '/charges',
-    mutatingRoute(orm, { keyRequired: true }, (req) => {
+    resumableRoute(orm, { keyRequired: true }, (req) => {
       requireRole(req, 'service', 'admin');
       const body = parseRequest('body', CreateChargeRequest, req.body);
-      return async (tx) => {
-        const charge = await createCharge(tx, provider, body);
-        // Returned, not thrown: a thrown problem would roll back the failed charge, which is kept on record.
+      return async (requestedBy) => {
+        // The key is required, so the work always knows whose request it is.
+        const charge = await createCharge(orm, provider, { ...body, requestedBy: requestedBy! });
+        // An answer, not a thrown problem: the failed charge is kept on record.
         if (charge.status === 'failed') return { status: 402, body: cardDeclined(charge).toBody() };
         return { status: 201, body: toChargeView(charge) };
       };
@@ -85,20 +86,20 @@ export function paymentsRoutes(orm: MikroORM, provider: PaymentProvider): Router
 
   router.post(
     '/references/:reference/refund',
-    mutatingRoute(orm, { keyRequired: false }, (req) => {
+    resumableRoute(orm, { keyRequired: false }, (req) => {
       requireRole(req, 'service', 'admin');
       const { reference } = parseRequest('params', ReferenceParams, req.params);
       parseRequest('body', RefundReferenceBody, req.body);
-      return async (tx) => ({ status: 200, body: await refundReference(tx, provider, reference) });
+      return async (requestedBy) => ({ status: 200, body: await refundReference(orm, provider, reference, requestedBy) });
     }),
   );
 
   router.post(
     '/refunds',
-    mutatingRoute(orm, { keyRequired: true }, (req) => {
+    resumableRoute(orm, { keyRequired: true }, (req) => {
       requireRole(req, 'service', 'admin');
       const body = parseRequest('body', CreateRefundRequest, req.body);
-      return async (tx) => ({ status: 201, body: toRefundView(await createRefund(tx, provider, body)) });
+      return async (requestedBy) => ({ status: 201, body: toRefundView(await createRefund(orm, provider, body, requestedBy!)) });
     }),
   );
 

@@ -5,6 +5,7 @@
  * Messages never echo the value: a card number must not reach a response or a log.
  */
 import { z } from 'zod';
+import { passesLuhn } from '../../platform/cards';
 import { queryInteger, specPattern } from '../../platform/http/zod-helpers';
 import type { components } from './api.gen';
 
@@ -28,20 +29,6 @@ export const CustomerId = z
 export const PaymentMethodIdParams = z.object({ paymentMethodId: ObjectId });
 export const ChargeIdParams = z.object({ chargeId: ObjectId });
 export const ReferenceParams = z.object({ reference: Reference });
-
-/** The Luhn checksum every card number carries; catches typos before the provider sees them. */
-export function passesLuhn(digits: string): boolean {
-  let sum = 0;
-  for (let i = 0; i < digits.length; i++) {
-    let digit = Number(digits[digits.length - 1 - i]);
-    if (i % 2 === 1) {
-      digit *= 2;
-      if (digit > 9) digit -= 9;
-    }
-    sum += digit;
-  }
-  return sum % 10 === 0;
-}
 
 /** A card is good through the last day of its expiry month. */
 export function hasExpired(expMonth: number, expYear: number, now: Date = new Date()): boolean {

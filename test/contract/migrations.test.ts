@@ -8,6 +8,7 @@ import path from 'node:path';
 import type { ServiceDefinition } from '../../platform/service-main';
 import { prepareServiceDatabase } from '../../platform/db';
 import { SERVICE_NAMES } from '../../platform/services';
+import { paymentProviderDatabase } from '../../simulators/payment-provider/main';
 import { createTestDatabase } from '../support/database';
 
 // Every service that exists (services/<name>/main.ts exporting `<name>Service`), so a new one is covered without editing this list.
@@ -16,7 +17,10 @@ const services: ServiceDefinition[] = SERVICE_NAMES.filter((name) => existsSync(
   (name) => (require(`../../services/${name}/main`) as Record<string, ServiceDefinition>)[`${name}Service`]!,
 );
 
-it.each(services.map((service) => [service.name, service] as const))('%s: migrations match the entities', async (_name, service) => {
+// The simulators of outside parties keep their own databases the same way.
+const simulators = [{ name: 'payment-provider', database: paymentProviderDatabase }];
+
+it.each([...services, ...simulators].map((service) => [service.name, service] as const))('%s: migrations match the entities', async (_name, service) => {
   const orm = await prepareServiceDatabase(await createTestDatabase(`schema_${service.name}`), service.database);
   try {
     const diff = await orm.getSchemaGenerator().getUpdateSchemaSQL({ wrap: false, safe: false, dropTables: false });

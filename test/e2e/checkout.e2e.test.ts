@@ -27,6 +27,7 @@ import { checkoutWorkflowId, type CheckoutInput, type CheckoutResult } from '../
 import { TEST_CARDS } from '../../scripts/demo-data';
 import { createTestDatabase } from '../support/database';
 import { eventually } from '../support/eventually';
+import { startTestPaymentProvider, type TestPaymentProvider } from '../support/payment-provider';
 
 jest.setTimeout(180_000);
 
@@ -34,6 +35,7 @@ let env: TestWorkflowEnvironment;
 let workflowBundle: WorkflowBundleWithSourceMap;
 let services: RunningService[] = [];
 let clients: ServiceClients;
+let paymentProvider: TestPaymentProvider;
 
 /** Shared by the services and the worker, as npm start shares one. */
 const SERVICE_CLIENT_SECRET = `e2e-${randomUUID()}`;
@@ -52,11 +54,14 @@ async function startOnFreshDatabase(definition: ServiceDefinition, urls: Record<
 beforeAll(async () => {
   // The users service first: every other part gets its tokens and keys from it.
   const usersRunning = startOnFreshDatabase(usersService);
+  paymentProvider = await startTestPaymentProvider();
   const others = usersRunning.then(async (users) => {
     const withUsers = { USERS_URL: users.url };
-    const [inventory, payments, notifications] = await Promise.all(
-      [inventoryService, paymentsService, notificationsService].map((definition) => startOnFreshDatabase(definition, withUsers)),
-    );
+    const [inventory, payments, notifications] = await Promise.all([
+      startOnFreshDatabase(inventoryService, withUsers),
+      startOnFreshDatabase(paymentsService, { ...withUsers, ...paymentProvider.env }),
+      startOnFreshDatabase(notificationsService, withUsers),
+    ]);
     const orders = await startOnFreshDatabase(ordersService, { ...withUsers, NOTIFICATIONS_URL: notifications!.url });
     const catalog = await startOnFreshDatabase(catalogService, withUsers);
     const cart = await startOnFreshDatabase(cartService, { ...withUsers, CATALOG_URL: catalog.url });
@@ -86,6 +91,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await Promise.all(services.map((service) => service.stop()));
+  await paymentProvider?.stop();
   await env?.teardown();
 });
 
@@ -161,6 +167,7 @@ it('a successful checkout lowers stock and leaves one charge, one order and one 
   expect(charges.data?.items).toHaveLength(1);
   expect(charges.data?.items[0]).toMatchObject({ status: 'succeeded', amount: { amount: 3750, currency: 'USD' }, amountRefunded: 0 });
   expect(charges.data?.items[0]?.id).toBe(result.chargeId);
+  expect(await paymentProvider.chargesFor(input.checkoutId)).toMatchObject([{ status: 'succeeded', amount: 3750, metadata: { shop_charge_id: result.chargeId } }]);
 
   const order = await clients.orders.GET('/orders/{orderId}', { params: { path: { orderId: result.orderId! } } });
   expect(order.data).toMatchObject({ checkoutId: input.checkoutId, customerId: input.customerId, status: 'paid', total: { amount: 3750 } });

@@ -8,10 +8,6 @@
 import { randomUUID } from 'node:crypto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import type { ServiceDefinition } from '../../platform/service-main';
-import { createPaymentsApp } from '../../services/payments/app';
-import { createFakePaymentProvider } from '../../services/payments/provider';
-import { paymentsService } from '../../services/payments/main';
 import { cancelCheckoutUpdate, checkoutWorkflowId, getCheckoutStateQuery, retryCheckoutUpdate, type CheckoutInput, type CheckoutResult } from '../../workflows/messages';
 import { TEST_CARDS } from '../../scripts/demo-data';
 import { bundleWorkflows, startTestEnvironment } from '../workflows/support';
@@ -23,13 +19,8 @@ jest.setTimeout(180_000);
 let env: TestWorkflowEnvironment;
 let shop: Shop;
 let gateway: string;
-let providerDown = false;
-
-/** Payments as usual, with a provider whose outage the test switches on and off. */
-const paymentsWithSwitchableProvider: ServiceDefinition = {
-  ...paymentsService,
-  createApp: (context) => createPaymentsApp(context, { provider: createFakePaymentProvider({ outage: () => providerDown }) }),
-};
+/** The payment provider simulator's outage switch. */
+const providerDown = (active: boolean) => shop.paymentProvider.setOutage(active);
 
 beforeAll(async () => {
   let bundle: WorkflowBundleWithSourceMap;
@@ -38,7 +29,6 @@ beforeAll(async () => {
     temporalAddress: env.connection.options.address,
     connection: env.nativeConnection,
     workflowBundle: bundle,
-    overrides: { payments: paymentsWithSwitchableProvider },
   });
   gateway = shop.gateway.url;
 });
@@ -63,7 +53,7 @@ async function startCheckout() {
     shippingAddress: SHIPPING_ADDRESS,
   };
   // The card is on file; now the provider goes down.
-  providerDown = true;
+  await providerDown(true);
   const handle = await env.client.workflow.start('checkoutWorkflow', {
     taskQueue: shop.env.TEMPORAL_TASK_QUEUE!,
     workflowId: checkoutWorkflowId(input.checkoutId),
@@ -89,7 +79,7 @@ it('provider outage → waiting for support → support retries once it is back 
   expect((await api(gateway, 'GET', `/stock/${sku}`)).body).toMatchObject({ reserved: 2 });
   expect((await api(gateway, 'GET', `/carts/${shopper.id}`, { token: shopper.token })).body.status).toBe('checking_out');
 
-  providerDown = false;
+  await providerDown(false);
   await handle.executeUpdate(retryCheckoutUpdate, { args: [{ reason: 'provider back (INC-7)', actor: 'sam@shop.example' }] });
   const result = (await handle.result()) as CheckoutResult;
 
@@ -104,7 +94,7 @@ it('provider outage → waiting for support → support cancels → everything u
   await untilWaitingForSupport(handle);
   await handle.executeUpdate(cancelCheckoutUpdate, { args: [{ reason: 'outage too long; customer informed by phone', by: 'support', actor: 'sam@shop.example' }] });
   const result = (await handle.result()) as CheckoutResult;
-  providerDown = false;
+  await providerDown(false);
 
   expect(result).toMatchObject({ status: 'failed', failure: { type: 'CancelledBySupport' } });
   expect((await api(gateway, 'GET', `/stock/${sku}`)).body).toMatchObject({ onHand: 5, reserved: 0 });
@@ -124,7 +114,7 @@ it('the customer cancels through the gateway while the payment is still being tr
   const cancelled = await api(gateway, 'POST', `/checkouts/${input.checkoutId}/cancel`, { token: shopper.token, body: { reason: 'changed my mind' } });
   expect(cancelled.status).toBe(200);
   const result = (await handle.result()) as CheckoutResult;
-  providerDown = false;
+  await providerDown(false);
 
   expect(result).toMatchObject({ status: 'failed', failure: { type: 'CancelledByCustomer', message: 'changed my mind' } });
   expect((await api(gateway, 'GET', `/stock/${sku}`)).body).toMatchObject({ onHand: 5, reserved: 0 });

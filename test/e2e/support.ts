@@ -1,8 +1,9 @@
 /**
  * The whole shop in one test process: every service on its own fresh
  * database and port (real HTTP, tokens from the real users service), the
- * gateway in front, and a worker with the real activities, on a Temporal
- * server the test chooses (the dev server, or the time-skipping one).
+ * payment provider simulator they charge through, the gateway in front, and a
+ * worker with the real activities, on a Temporal server the test chooses (the
+ * dev server, or the time-skipping one).
  */
 import { randomUUID } from 'node:crypto';
 import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
@@ -20,12 +21,15 @@ import { ordersService } from '../../services/orders/main';
 import { paymentsService } from '../../services/payments/main';
 import { usersService } from '../../services/users/main';
 import { createTestDatabase } from '../support/database';
+import { startTestPaymentProvider, type TestPaymentProvider } from '../support/payment-provider';
 
 export const ADMIN = { email: 'admin@shop.test', password: 'admin password for tests' };
 
 export interface Shop {
   env: Record<string, string>;
   services: Partial<Record<ServiceName, RunningService>>;
+  /** The outside party payments charges through; tests switch its outage on and off. */
+  paymentProvider: TestPaymentProvider;
   gateway: RunningGateway;
   worker: Worker;
   stop(): Promise<void>;
@@ -39,7 +43,9 @@ export async function startShop(options: {
   overrides?: Partial<Record<ServiceName, ServiceDefinition>>;
 }): Promise<Shop> {
   const taskQueue = `shop-${randomUUID()}`;
+  const paymentProvider = await startTestPaymentProvider();
   const env: Record<string, string> = {
+    ...paymentProvider.env,
     SERVICE_CLIENT_SECRET: `shop-${randomUUID()}`,
     BOOTSTRAP_ADMIN_EMAIL: ADMIN.email,
     BOOTSTRAP_ADMIN_PASSWORD: ADMIN.password,
@@ -74,6 +80,7 @@ export async function startShop(options: {
   return {
     env,
     services,
+    paymentProvider,
     gateway,
     worker,
     async stop() {
@@ -81,6 +88,7 @@ export async function startShop(options: {
       await running;
       await gateway.stop();
       await Promise.all(Object.values(services).map((service) => service?.stop()));
+      await paymentProvider.stop();
     },
   };
 }

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
-import { IMPLEMENTED_SERVICES, SERVICES } from '../../platform/services';
+import { IMPLEMENTED_SERVICES, SERVICES, SIMULATORS } from '../../platform/services';
+import { LOCAL_API_KEY } from '../../simulators/payment-provider/client';
 import { SEARCH_ATTRIBUTE_REGISTRATIONS } from '../../temporal.config';
 
 // docker-compose.yml is not run on CI (no Docker engine): these checks keep it in step with the code.
@@ -29,6 +30,20 @@ describe('docker-compose.yml', () => {
     expect(service!.environment?.HOST).toBe('0.0.0.0');
     expect(service!.healthcheck?.test.join(' ')).toContain('/ready');
     expect(service!.depends_on?.postgres?.condition).toBe('service_healthy');
+  });
+
+  it('runs the payment provider simulator on its port, and tells payments and the worker where it is, with its key', () => {
+    const simulator = compose.services['payment-provider'];
+    expect(simulator?.command).toEqual(['simulators/payment-provider/main.ts']);
+    expect(Number(simulator?.environment?.PORT)).toBe(SIMULATORS['payment-provider'].port);
+    expect(simulator?.healthcheck?.test.join(' ')).toContain('/ready');
+    // The image runs with NODE_ENV=production, where payments has no default for either.
+    for (const name of ['payments', 'payment-provider']) {
+      const env = compose.services[name]?.environment ?? {};
+      expect(env.PAYMENT_PROVIDER_URL).toBe(`http://payment-provider:${SIMULATORS['payment-provider'].port}`);
+      expect(String(env.PAYMENT_PROVIDER_API_KEY)).toContain(LOCAL_API_KEY);
+    }
+    expect(compose.services.worker?.depends_on?.['payment-provider']?.condition).toBe('service_healthy');
   });
 
   it('tells every app container where each service is', () => {

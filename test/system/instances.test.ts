@@ -12,6 +12,7 @@ import { catalogService } from '../../services/catalog/main';
 import { cartService } from '../../services/cart/main';
 import { asAdmin, asCustomer, asService, signTestToken, testTokenVerifier } from '../support/auth';
 import { createTestDatabase } from '../support/database';
+import { startTestPaymentProvider } from '../support/payment-provider';
 
 jest.setTimeout(60_000);
 
@@ -34,8 +35,12 @@ async function twoInstances(definition: ServiceDefinition, extraEnv: Record<stri
   return { a, b, at: (i) => (i % 2 === 0 ? a.url : b.url) };
 }
 
+/** Other things a test started, stopped after the services. */
+const stops: (() => Promise<void>)[] = [];
+
 afterAll(async () => {
   await Promise.all(running.map((service) => service.stop()));
+  await Promise.all(stops.map((stop) => stop()));
 });
 
 let auth: string;
@@ -89,7 +94,9 @@ describe('two instances on one database', () => {
   });
 
   it('payments: one idempotency key through both at once charges once', async () => {
-    const { at } = await twoInstances(paymentsService);
+    const provider = await startTestPaymentProvider();
+    stops.push(() => provider.stop());
+    const { at } = await twoInstances(paymentsService, provider.env);
     const method = await call(`${at(0)}/payment-methods`, 'POST', {
       card: { number: '4242424242424242', expMonth: 12, expYear: new Date().getUTCFullYear() + 1, cvc: '123' },
       customerId: 'customer-1',
@@ -103,6 +110,7 @@ describe('two instances on one database', () => {
     expect(new Set(results.map((result) => result.body.id)).size).toBe(1);
     const charges = await call(`${at(1)}/charges?reference=${reference}`, 'GET');
     expect(charges.body.total).toBe(1);
+    expect(await provider.chargesFor(reference)).toHaveLength(1);
   });
 
   it('catalog and cart: a product created through both at once exists once; adds through both all land in one cart', async () => {

@@ -1,0 +1,184 @@
+/**
+ * Requests to the payment provider, made safe against crashes and retries
+ * the way Stripe's model wants it:
+ *
+ * 1. the attempt is committed as `pending` first, with the provider's
+ *    Idempotency-Key derived from what it is for (the reference or the
+ *    charge, and the attempt's number);
+ * 2. the provider is called, outside any transaction;
+ * 3. its answer is recorded in one transaction.
+ *
+ * If the process dies between 2 and 3, or the answer is lost, the attempt
+ * stays pending. Whoever finds it (a repeat of the request, a compensation,
+ * or the reconciliation job) settles it by asking again with the same key, and
+ * the provider answers what it answered the first time: a charge is never made
+ * twice. The job first looks the attempt up by its metadata, so it still finds
+ * the outcome once the provider has forgotten the key (Stripe keeps keys 24 h).
+ *
+ * Recording is idempotent: an attempt that is no longer pending is left as it is.
+ */
+import { LockMode } from '@mikro-orm/core';
+import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import { Charge, ChargeAttempt, PaymentMethod, PaymentReference, Refund, RefundAttempt } from './entities';
+import { answerFromCharge, type ChargeAnswer, type PaymentProvider, type RefundAnswer } from './provider';
+
+/** Metadata the provider keeps with each charge and refund, to find them by. */
+export const METADATA = { reference: 'shop_reference', chargeId: 'shop_charge_id', refundId: 'shop_refund_id' } as const;
+
+export const chargeProviderKey = (reference: string, number: number) => `payments:charge:${reference}:${number}`;
+export const refundProviderKey = (chargeId: string, number: number) => `payments:refund:${chargeId}:${number}`;
+
+const LAST_ERROR_LENGTH = 500;
+const clip = (text: string) => text.slice(0, LAST_ERROR_LENGTH);
+
+/** Who asked for an attempt: a repeat of the same request (same caller, same Idempotency-Key) resumes it. */
+export interface RequestedBy {
+  scope: string;
+  key: string;
+}
+
+export function isRequestedBy(attempt: { requestScope?: string | null; requestKey?: string | null }, by: RequestedBy | undefined): boolean {
+  return !!by && attempt.requestScope === by.scope && attempt.requestKey === by.key;
+}
+
+async function recordChargeAnswer(em: EntityManager, attemptId: string, answer: ChargeAnswer): Promise<ChargeAttempt> {
+  return em.transactional(async (tx) => {
+    const { reference: referenceId } = await tx.findOneOrFail(ChargeAttempt, { id: attemptId });
+    // Reference first, as everywhere: the lock that makes "one successful charge per reference" hold.
+    const reference = await tx.findOneOrFail(PaymentReference, { reference: referenceId }, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
+    const attempt = await tx.findOneOrFail(ChargeAttempt, { id: attemptId }, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
+    if (attempt.status !== 'pending') return attempt;
+    if (answer.outcome === 'unknown') {
+      attempt.lastError = clip(answer.reason);
+    } else if (answer.outcome === 'not_processed' || answer.outcome === 'refused') {
+      attempt.status = answer.outcome === 'refused' ? 'refused' : 'failed';
+      attempt.lastError = clip(answer.reason);
+    } else {
+      const method = await tx.findOneOrFail(PaymentMethod, { id: attempt.paymentMethodId });
+      const succeeded = answer.outcome === 'succeeded';
+      tx.create(Charge, {
+        id: attempt.id,
+        reference: attempt.reference,
+        customerId: attempt.customerId,
+        amount: attempt.amount,
+        currency: attempt.currency,
+        amountRefunded: 0,
+        status: succeeded ? 'succeeded' : 'failed',
+        failureCode: succeeded ? null : answer.declineCode,
+        paymentMethodId: method.id,
+        cardBrand: method.brand,
+        cardLast4: method.last4,
+        description: attempt.description ?? null,
+        providerChargeId: answer.providerChargeId,
+      });
+      attempt.status = succeeded ? 'succeeded' : 'declined';
+      if (succeeded) {
+        reference.status = 'charged';
+        reference.chargeId = attempt.id;
+      }
+    }
+    await tx.flush();
+    return attempt;
+  });
+}
+
+/**
+ * Asks the provider for the attempt's charge (again, with its key) and
+ * records the answer. `lookUpFirst`: first search the provider for it, and ask
+ * only when it has none. Returns the attempt as it now stands.
+ */
+export async function settleChargeAttempt(
+  orm: MikroORM,
+  provider: PaymentProvider,
+  attempt: ChargeAttempt,
+  options: { lookUpFirst?: boolean } = {},
+): Promise<ChargeAttempt> {
+  let answer: ChargeAnswer | undefined;
+  if (options.lookUpFirst) {
+    const found = await provider.findCharge(METADATA.chargeId, attempt.id);
+    if (found) answer = answerFromCharge(found);
+  }
+  if (!answer) {
+    const method = await orm.em.fork().findOneOrFail(PaymentMethod, { id: attempt.paymentMethodId });
+    answer = await provider.charge(attempt.providerKey, {
+      amount: attempt.amount,
+      currency: attempt.currency,
+      paymentMethod: method.providerToken,
+      description: attempt.description ?? null,
+      metadata: { [METADATA.reference]: attempt.reference, [METADATA.chargeId]: attempt.id },
+    });
+  }
+  return recordChargeAnswer(orm.em.fork() as EntityManager, attempt.id, answer);
+}
+
+async function recordRefundAnswer(em: EntityManager, attemptId: string, answer: RefundAnswer): Promise<RefundAttempt> {
+  return em.transactional(async (tx) => {
+    const { chargeId } = await tx.findOneOrFail(RefundAttempt, { id: attemptId });
+    const charge = await tx.findOneOrFail(Charge, { id: chargeId }, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
+    const attempt = await tx.findOneOrFail(RefundAttempt, { id: attemptId }, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
+    if (attempt.status !== 'pending') return attempt;
+    if (answer.outcome === 'succeeded') {
+      tx.create(Refund, {
+        id: attempt.id,
+        chargeId: charge.id,
+        amount: attempt.amount,
+        currency: attempt.currency,
+        reason: attempt.reason ?? null,
+        status: 'succeeded',
+        providerRefundId: answer.providerRefundId,
+      });
+      charge.amountRefunded += attempt.amount;
+      charge.status = charge.amountRefunded === charge.amount ? 'refunded' : 'partially_refunded';
+      attempt.status = 'succeeded';
+    } else {
+      if (answer.outcome === 'not_processed') attempt.status = 'failed';
+      if (answer.outcome === 'refused') attempt.status = 'refused';
+      attempt.lastError = clip(answer.reason);
+    }
+    await tx.flush();
+    return attempt;
+  });
+}
+
+/** As settleChargeAttempt, for a refund. */
+export async function settleRefundAttempt(
+  orm: MikroORM,
+  provider: PaymentProvider,
+  attempt: RefundAttempt,
+  options: { lookUpFirst?: boolean } = {},
+): Promise<RefundAttempt> {
+  const charge = await orm.em.fork().findOneOrFail(Charge, { id: attempt.chargeId });
+  const providerChargeId = charge.providerChargeId;
+  if (!providerChargeId) throw new Error(`charge ${charge.id} has a refund attempt but no provider charge id`);
+  let answer: RefundAnswer | undefined;
+  if (options.lookUpFirst) {
+    const found = await provider.findRefund(providerChargeId, METADATA.refundId, attempt.id);
+    if (found) answer = { outcome: 'succeeded', providerRefundId: found.id };
+  }
+  answer ??= await provider.refund(attempt.providerKey, {
+    providerChargeId,
+    amount: attempt.amount,
+    metadata: { [METADATA.reference]: charge.reference, [METADATA.refundId]: attempt.id },
+  });
+  return recordRefundAnswer(orm.em.fork() as EntityManager, attempt.id, answer);
+}
+
+/**
+ * The reconciliation job's work: settle every attempt left pending for longer
+ * than `olderThanMs` (a younger one is most likely still being answered).
+ * Returns how many it settled. Safe with several instances: two settling one
+ * attempt ask the provider with the same key and record the same answer.
+ */
+export async function reconcilePendingAttempts(orm: MikroORM, provider: PaymentProvider, options: { olderThanMs: number; limit?: number }): Promise<number> {
+  const em = orm.em.fork();
+  const where = { status: 'pending' as const, createdAt: { $lte: new Date(Date.now() - options.olderThanMs) } };
+  const find = { orderBy: { createdAt: 'asc' as const }, limit: options.limit ?? 100 };
+  let settled = 0;
+  for (const attempt of await em.find(ChargeAttempt, where, find)) {
+    if ((await settleChargeAttempt(orm, provider, attempt, { lookUpFirst: true })).status !== 'pending') settled++;
+  }
+  for (const attempt of await em.find(RefundAttempt, where, find)) {
+    if ((await settleRefundAttempt(orm, provider, attempt, { lookUpFirst: true })).status !== 'pending') settled++;
+  }
+  return settled;
+}

@@ -1,0 +1,49 @@
+/**
+ * Holding a lock from a connection of the test's own, to stop a process at
+ * a chosen point of its work (e.g. between a provider's answer and the commit
+ * that records it), and seeing when it has got there.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Client } from 'pg';
+
+export interface HeldLock {
+  release(): Promise<void>;
+}
+
+/** `lock table <table> in exclusive mode` in a transaction held open until released: reads pass, writes wait. */
+export async function holdTableLock(databaseUrl: string, table: string): Promise<HeldLock> {
+  const client = new Client({ connectionString: databaseUrl });
+  await client.connect();
+  await client.query('begin');
+  await client.query(`lock table ${client.escapeIdentifier(table)} in exclusive mode`);
+  return {
+    async release() {
+      await client.query('rollback');
+      await client.end();
+    },
+  };
+}
+
+/** Resolves once another session of the database is waiting for a lock on `table`. */
+export async function untilWaitingForLock(databaseUrl: string, table: string): Promise<void> {
+  const client = new Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    for (;;) {
+      const { rows } = await client.query(
+        `select 1 from pg_locks l join pg_class c on c.oid = l.relation
+         where not l.granted and c.relname = $1 and l.database = (select oid from pg_database where datname = current_database())`,
+        [table],
+      );
+      if (rows.length > 0) return;
+      await sleep(20);
+    }
+  } finally {
+    await client.end();
+  }
+}
+
+/** Polls `check` until it holds: for conditions another process brings about. */
+export async function until(check: () => Promise<boolean>): Promise<void> {
+  while (!(await check())) await sleep(50);
+}
