@@ -91,6 +91,17 @@ function withLines(lines: string): string {
   return lines ? `\nIts last lines:\n${lines}` : '';
 }
 
+function pidText(pid: number | undefined): string {
+  return pid ? ` (pid ${pid})` : '';
+}
+
+/** How an instance ended, for messages. */
+interface Crash {
+  pid?: number;
+  how: string;
+  lines: string;
+}
+
 function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
@@ -217,21 +228,22 @@ class SupervisedPart {
     for (;;) {
       const exit = await instance.exited;
       if (this.owner.isStopping) return;
-      const pid = instance.pid;
-      let how = `${pid ? `(pid ${pid}) ` : ''}${describeExit(exit)} after ${duration(Date.now() - upSince)} up`;
-      let lines = instance.recentOutput(LAST_LINES);
+      let crash: Crash = {
+        pid: instance.pid,
+        how: `${describeExit(exit)} after running for ${duration(Date.now() - upSince)}`,
+        lines: instance.recentOutput(LAST_LINES),
+      };
       if (this.part.kind === 'foundation') {
         this.owner.giveUp({
           type: 'gave-up',
           part: this.part.name,
-          pid,
-          message: `${this.title} ${how}. It is the foundation every other part stands on, so everything stops.${withLines(lines)}`,
+          pid: crash.pid,
+          message: `${this.title}${pidText(crash.pid)} ${crash.how}. It is the foundation every other part stands on, so everything stops.${withLines(crash.lines)}`,
         });
         return;
       }
       for (;;) {
-        const next = await this.afterCrash(how, lines, pid);
-        if (!next) return;
+        if (!(await this.afterCrash(crash))) return;
         try {
           const started = Date.now();
           instance = await this.launch();
@@ -247,15 +259,14 @@ class SupervisedPart {
         } catch (error) {
           if (this.owner.isStopping) return;
           // waitForHttp's message has the new instance's last lines.
-          how = `did not come back: ${errorText(error)}`;
-          lines = '';
+          crash = { how: `did not come back: ${errorText(error)}`, lines: '' };
         }
       }
     }
   }
 
   /** Counts the crash; gives up on a crash loop (false), or pauses with backoff before the next try (true unless stopping). */
-  private async afterCrash(how: string, lines: string, pid: number | undefined): Promise<boolean> {
+  private async afterCrash(crash: Crash): Promise<boolean> {
     const { firstDelayMs, maxDelayMs, maxCrashes, windowMs } = this.owner.policy;
     const now = Date.now();
     this.crashes = [...this.crashes.filter((at) => now - at < windowMs), now];
@@ -263,10 +274,11 @@ class SupervisedPart {
       this.owner.giveUp({
         type: 'gave-up',
         part: this.part.name,
-        pid,
+        pid: crash.pid,
         message:
           `${this.title} is in a crash loop: ${this.crashes.length} crashes within ${duration(windowMs)}. ` +
-          `Restarting it again would only hide the problem, so everything stops. The last time it ${how}.${withLines(lines)}`,
+          `Restarting it again would only hide the problem, so everything stops. ` +
+          `The last time${pidText(crash.pid)}, it ${crash.how}.${withLines(crash.lines)}`,
       });
       return false;
     }
@@ -274,9 +286,9 @@ class SupervisedPart {
     this.owner.emit({
       type: 'crashed',
       part: this.part.name,
-      pid,
+      pid: crash.pid,
       message:
-        `${this.title} ${how}.${withLines(lines)}\n` +
+        `${this.title}${pidText(crash.pid)} ${crash.how}.${withLines(crash.lines)}\n` +
         `Restarting it in ${duration(delayMs)}, at ${clockTime(now + delayMs)} (crash ${this.crashes.length} within ${duration(windowMs)}; ` +
         `${maxCrashes} would be a crash loop and stop everything). The other parts keep running.`,
     });

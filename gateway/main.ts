@@ -86,7 +86,9 @@ export async function startGateway(env: Record<string, string | undefined> = pro
       return stopping;
     }
     logger.info(drainMs > 0 ? `gateway draining: /ready answers 503, requests are taken for ${drainMs} ms more` : 'gateway stopping');
-    stopping = http.shutdown().then(() => temporal.close());
+    stopping = http.shutdown()
+      .then(() => temporal.close())
+      .then(() => logger.info('gateway stopped'));
     return stopping;
   };
   return { url: http.url, server: http.server, stop };

@@ -63,7 +63,7 @@ export async function listenDraining(options: { app: RequestListener; port: numb
       type: 'draining',
       title: 'Shutting down',
       status: 503,
-      detail: `${options.name} is shutting down: it finishes the requests it has, and takes no new ones for long`,
+      detail: `${options.name} is shutting down: send requests to another instance`,
       instance: req.url,
     };
     res.writeHead(503, { 'content-type': PROBLEM_CONTENT_TYPE });

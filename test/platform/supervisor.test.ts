@@ -108,7 +108,7 @@ describe('the supervisor', () => {
 
       const crash = record.events.find((event) => event.type === 'crashed');
       expect(crash).toMatchObject({ part: 'beta', pid: before[1]!.pid });
-      expect(crash!.message).toMatch(new RegExp(`^beta \\(pid ${before[1]!.pid}\\) was killed by SIGKILL after .* up\\.`));
+      expect(crash!.message).toMatch(new RegExp(`^beta \\(pid ${before[1]!.pid}\\) was killed by SIGKILL after running for .*\\.`));
       expect(crash!.message).toMatch(/Its last lines:\n\s+beta serving on \d+/);
       expect(crash!.message).toMatch(/Restarting it in 0\.0 s, at \d\d:\d\d:\d\d \(crash 1 within 10 min; 5 would be a crash loop/);
       expect(back.message).toMatch(/^beta is back: pid \d+, ready in .* \(restart 1\)$/);
@@ -130,7 +130,7 @@ describe('the supervisor', () => {
     const failure = await supervisor.failed;
     expect(failure).toMatchObject({ type: 'gave-up', part: 'flaky' });
     expect(failure.message).toMatch(/^flaky is in a crash loop: 3 crashes within 10 min\. Restarting it again would only hide the problem, so everything stops\./);
-    expect(failure.message).toMatch(/The last time it .*exited with code 1/);
+    expect(failure.message).toMatch(/The last time \(pid \d+\), it exited with code 1 after running for|The last time, it did not come back: flaky exited with code 1/);
     expect(record.events.filter((event) => event.type === 'crashed').map((event) => event.part)).toEqual(['flaky', 'flaky']);
 
     await supervisor.stopAll();
@@ -153,7 +153,7 @@ describe('the supervisor', () => {
       process.kill(pid!, 'SIGKILL');
       const failure = await supervisor.failed;
       expect(failure).toMatchObject({ type: 'gave-up', part: 'postgres', pid });
-      expect(failure.message).toMatch(new RegExp(`^PostgreSQL \\(pid ${pid}\\) exited after .* up\\. It is the foundation every other part stands on, so everything stops\\.`));
+      expect(failure.message).toMatch(new RegExp(`^PostgreSQL \\(pid ${pid}\\) exited after running for .*\\. It is the foundation every other part stands on, so everything stops\\.`));
       await supervisor.stopAll();
       expect(await app.instances[0]!.exited).toEqual({ code: null, signal: 'SIGTERM' });
       expect(record.events.map((event) => event.type)).toEqual(['gave-up']);
