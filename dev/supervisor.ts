@@ -142,11 +142,6 @@ export class Supervisor {
     return this.stopping;
   }
 
-  /** The pids of the parts running now, by name. */
-  pids(): Record<string, number | undefined> {
-    return Object.fromEntries(this.stages.flat().map((member) => [member.part.name, member.pid]));
-  }
-
   /** @internal */
   emit(event: SupervisorEvent): void {
     this.options.onEvent(event);
@@ -172,10 +167,6 @@ class SupervisedPart {
     readonly part: Part,
     private readonly owner: Supervisor,
   ) {}
-
-  get pid(): number | undefined {
-    return this.current?.pid;
-  }
 
   private get title(): string {
     return this.part.title ?? this.part.name;
