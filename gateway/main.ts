@@ -1,16 +1,17 @@
 /**
  * The gateway process: `npm run gateway` alone, or as part of `npm start`.
  * GATEWAY_PORT (default 8080), the services at <NAME>_URL, tokens checked
- * against the users service's keys.
+ * against the users service's keys. It drains on shutdown like a service
+ * (/ready answers 503 from the start), and an unhandled error ends it for its
+ * supervisor to restart.
  */
 import { readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { jwksTokenVerifier, type TokenVerifier } from '../platform/auth';
-import { createLogger } from '../platform/logger';
-import { closeGracefully } from '../platform/http/server';
+import { createLogger, exitOnUnhandledErrors, type Logger } from '../platform/logger';
+import { listenDraining, shutdownDrainMs, stopOnSignals } from '../platform/http/server';
 import { SERVICE_NAMES, serviceUrl, type ServiceName } from '../platform/services';
 import { createGatewayApp } from './app';
 import { rateLimitConfig } from './rate-limits';
@@ -28,6 +29,7 @@ export const gatewaySpec = parse(readFileSync(path.resolve(__dirname, '../openap
 export interface RunningGateway {
   url: string;
   server: Server;
+  /** Drains (see listenDraining); a second call skips the rest of the drain. */
   stop(): Promise<void>;
 }
 
@@ -52,12 +54,14 @@ function lazyTemporalClient(env: Record<string, string | undefined>): { get: () 
 export interface GatewayDependencies {
   auth?: TokenVerifier;
   ownRoutes?: Router;
+  logger?: Logger;
 }
 
 export async function startGateway(env: Record<string, string | undefined> = process.env, dependencies: GatewayDependencies = {}): Promise<RunningGateway> {
-  const logger = createLogger('gateway');
+  const logger = dependencies.logger ?? createLogger('gateway');
   const port = Number(env.GATEWAY_PORT ?? DEFAULT_GATEWAY_PORT);
   const host = env.HOST || '127.0.0.1';
+  const drainMs = shutdownDrainMs(env);
   const serviceUrls = Object.fromEntries(SERVICE_NAMES.map((name) => [name, serviceUrl(name, env)])) as Record<ServiceName, string>;
   const temporal = lazyTemporalClient(env);
   const ownRoutes =
@@ -73,26 +77,30 @@ export async function startGateway(env: Record<string, string | undefined> = pro
     ownRoutes,
     trustProxy: env.GATEWAY_TRUST_PROXY === 'true',
   });
-  const server = await new Promise<Server>((resolve, reject) => {
-    const listening = app.listen(port, host, (error?: Error) => (error ? reject(error) : resolve(listening)));
-  });
-  const url = `http://${host}:${(server.address() as AddressInfo).port}`;
-  logger.info({ url }, 'gateway listening');
+  const http = await listenDraining({ app, port, host, name: 'the gateway', drainMs });
+  logger.info({ url: http.url }, 'gateway listening');
   let stopping: Promise<void> | undefined;
-  return {
-    url,
-    server,
-    stop: () => (stopping ??= closeGracefully(server).then(() => temporal.close())),
+  const stop = () => {
+    if (stopping) {
+      void http.shutdown();
+      return stopping;
+    }
+    logger.info(drainMs > 0 ? `gateway draining: /ready answers 503, requests are taken for ${drainMs} ms more` : 'gateway stopping');
+    stopping = http.shutdown()
+      .then(() => temporal.close())
+      .then(() => logger.info('gateway stopped'));
+    return stopping;
   };
+  return { url: http.url, server: http.server, stop };
 }
 
 if (require.main === module) {
-  startGateway().then(
-    (gateway) => {
-      for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void gateway.stop().then(() => process.exit(0)));
-    },
+  const logger = createLogger('gateway');
+  exitOnUnhandledErrors(logger);
+  startGateway(process.env, { logger }).then(
+    (gateway) => stopOnSignals(gateway.stop, logger),
     (error: unknown) => {
-      console.error(error instanceof Error ? error.message : error);
+      logger.fatal({ err: error }, error instanceof Error ? error.message : String(error));
       process.exit(1);
     },
   );

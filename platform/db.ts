@@ -1,13 +1,16 @@
 /**
  * A service's own database: created when missing, migrated on start (one
- * instance at a time, under an advisory lock), opened through MikroORM.
+ * instance at a time, under an advisory lock), opened through MikroORM. A
+ * database server that is not reachable yet is waited for, with backoff.
  */
 import { Client } from 'pg';
 import { MikroORM, type EntitySchema } from '@mikro-orm/postgresql';
 import { Migrator } from '@mikro-orm/migrations';
 import type { MigrationObject } from '@mikro-orm/core';
+import { retryWhileUnreachable } from './backoff';
 import { IDEMPOTENCY_MIGRATIONS } from './idempotency';
-import { ensureDatabase } from './postgres';
+import type { Logger } from './logger';
+import { ensureDatabase, redact } from './postgres';
 
 export type MigrationEntry = MigrationObject;
 
@@ -67,4 +70,48 @@ export async function prepareServiceDatabase(databaseUrl: string, definition: Se
     throw error;
   }
   return orm;
+}
+
+/** Socket errors, and PostgreSQL's own "not now" answers: the server is down, starting, stopping or full. */
+const UNREACHABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EPIPE',
+  '57P01', // admin_shutdown
+  '57P02', // crash_shutdown
+  '57P03', // cannot_connect_now: starting up or shutting down
+  '53300', // too_many_connections
+]);
+const UNREACHABLE_MESSAGES = /connection terminated|timeout expired|connection timeout|server closed the connection/i;
+
+/**
+ * True when the error says the database server cannot be reached now, as
+ * opposed to refusing us (wrong password, no rights) or our schema failing.
+ * Looks through `cause` and AggregateError's `errors` (IPv4 and IPv6 both refused).
+ */
+export function isDatabaseUnreachable(error: unknown, depth = 0): boolean {
+  if (typeof error !== 'object' || error === null || depth > 5) return false;
+  const { code, message, cause, errors } = error as { code?: unknown; message?: unknown; cause?: unknown; errors?: unknown };
+  if (typeof code === 'string' && UNREACHABLE_CODES.has(code)) return true;
+  if (typeof message === 'string' && UNREACHABLE_MESSAGES.test(message)) return true;
+  if (Array.isArray(errors) && errors.some((inner) => isDatabaseUnreachable(inner, depth + 1))) return true;
+  return isDatabaseUnreachable(cause, depth + 1);
+}
+
+/**
+ * prepareServiceDatabase, waiting (with backoff, for as long as it takes)
+ * while the database server is unreachable, and saying what it waits for. Any
+ * other failure (credentials, rights, a migration) throws at once.
+ */
+export async function prepareServiceDatabaseWhenReachable(databaseUrl: string, definition: ServiceDatabase, logger: Logger): Promise<MikroORM> {
+  return retryWhileUnreachable(() => prepareServiceDatabase(databaseUrl, definition), {
+    what: `the database ${redact(databaseUrl)}`,
+    isUnreachable: isDatabaseUnreachable,
+    logger,
+  });
 }

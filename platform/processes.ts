@@ -1,7 +1,8 @@
 /**
  * Child processes for `npm start` and `npm run service`: output line by line
  * with a prefix, the last lines kept to explain a failure, readiness by HTTP
- * polling, and a stop that escalates from SIGTERM to SIGKILL.
+ * polling, and a stop that escalates from SIGTERM to SIGKILL. (What to do when
+ * one ends is the supervisor's business: dev/supervisor.ts.)
  *
  * Children run in their own process group (detached), so a Ctrl-C in the
  * terminal reaches only the launcher, which then stops them in order (worker,
@@ -10,6 +11,7 @@
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { createInterface } from 'node:readline';
+import { UNHANDLED_ERROR_EXIT_CODE } from './logger';
 
 const LINES_KEPT = 40;
 
@@ -44,7 +46,9 @@ export interface StartProcessOptions {
 
 export function describeExit(info: ExitInfo): string {
   if (info.error) return `could not be started: ${info.error.message}`;
-  return info.signal ? `was killed by ${info.signal}` : `exited with code ${info.code}`;
+  if (info.signal) return `was killed by ${info.signal}`;
+  if (info.code === UNHANDLED_ERROR_EXIT_CODE) return `exited with code ${info.code} (an unhandled error: see its log)`;
+  return info.code === null ? 'exited' : `exited with code ${info.code}`;
 }
 
 /** `node --import tsx <file>`: one process per part (no tsx wrapper process in between to relay signals). */
@@ -125,13 +129,18 @@ function sleep(ms: number): Promise<void> {
  * Polls `url` until it answers 200. Fails early, with its last output, when
  * the process it belongs to exits; and after the timeout, naming what it waited for.
  */
-export async function waitForHttp(url: string, options: { timeoutMs: number; what: string; process?: ManagedProcess }): Promise<void> {
+export async function waitForHttp(
+  url: string,
+  options: { timeoutMs: number; what: string; process?: Pick<ManagedProcess, 'exited' | 'recentOutput'> },
+): Promise<void> {
   const deadline = Date.now() + options.timeoutMs;
+  const owner = options.process;
+  let ended: ExitInfo | undefined;
+  void owner?.exited.then((info) => (ended = info));
   let last = 'no answer yet';
   for (;;) {
-    const owner = options.process;
-    if (owner?.hasExited()) {
-      throw new Error(`${options.what} ${describeExit(await owner.exited)} before it was ready; its last lines:\n${owner.recentOutput()}`);
+    if (owner && ended) {
+      throw new Error(`${options.what} ${describeExit(ended)} before it was ready; its last lines:\n${owner.recentOutput()}`);
     }
     try {
       const response = await fetch(url, { signal: AbortSignal.timeout(2000) });

@@ -1,17 +1,18 @@
 /**
  * The `main` of every service: read and check configuration (fail fast with a
- * clear message), prepare the database, serve HTTP, run background jobs, and
- * shut down gracefully (finish in-flight requests, stop jobs, close the pool).
+ * clear message), prepare the database (waiting while it is unreachable),
+ * serve HTTP, run background jobs, and shut down gracefully (/ready answers
+ * 503 at once, in-flight requests finish, then jobs stop and the pool closes).
+ * An unhandled error ends the process for its supervisor to restart.
  */
 import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type express from 'express';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { z } from 'zod';
-import { prepareServiceDatabase, type ServiceDatabase } from './db';
+import { prepareServiceDatabaseWhenReachable, type ServiceDatabase } from './db';
 import { redact } from './postgres';
-import { closeGracefully } from './http/server';
-import { createLogger, type Logger } from './logger';
+import { listenDraining, shutdownDrainMs, stopOnSignals } from './http/server';
+import { createLogger, exitOnUnhandledErrors, type Logger } from './logger';
 import { jwksTokenVerifier, type TokenVerifier } from './auth';
 import { clientCredentialsTokenSource, serviceClientSecret, type AccessTokenSource } from './service-token';
 import { serviceDatabaseUrl, servicePort, serviceUrl, type ServiceName } from './services';
@@ -56,25 +57,26 @@ export function readServiceConfig(name: ServiceName, env: Record<string, string 
     const problems = parsed.error.issues.map((issue) => `  - ${issue.path.join('.')}: ${issue.message}`).join('\n');
     throw new Error(`${name}: invalid configuration\n${problems}`);
   }
-  return parsed.data;
+  return { ...parsed.data, drainMs: shutdownDrainMs(env) };
 }
 
 export interface RunningService {
   url: string;
   orm: MikroORM;
   server: Server;
+  /** Drains (see listenDraining), then stops the jobs and closes the pool. A second call skips the rest of the drain. */
   stop(): Promise<void>;
 }
 
-/** `overrides`: tests give their own token verifier or service token. */
+/** `overrides`: tests give their own token verifier or service token; the main passes its logger. */
 export async function startService(
   definition: ServiceDefinition,
   env: Record<string, string | undefined> = process.env,
-  overrides: Partial<Pick<ServiceContext, 'auth' | 'serviceToken'>> = {},
+  overrides: Partial<Pick<ServiceContext, 'auth' | 'serviceToken' | 'logger'>> = {},
 ): Promise<RunningService> {
-  const logger = createLogger(definition.name);
+  const logger = overrides.logger ?? createLogger(definition.name);
   const config = readServiceConfig(definition.name, env);
-  const orm = await prepareServiceDatabase(config.databaseUrl, definition.database).catch((error: unknown) => {
+  const orm = await prepareServiceDatabaseWhenReachable(config.databaseUrl, definition.database, logger).catch((error: unknown) => {
     const reason = error instanceof Error ? error.message : String(error);
     throw new Error(`${definition.name}: cannot open its database at ${redact(config.databaseUrl)}: ${reason}`, { cause: error });
   });
@@ -91,45 +93,36 @@ export async function startService(
     ...overrides,
   };
   const app = definition.createApp(context);
-  const server = await new Promise<Server>((resolve, reject) => {
-    const listening = app.listen(config.port, config.host, (error?: Error) => (error ? reject(error) : resolve(listening)));
-  });
+  const http = await listenDraining({ app, port: config.port, host: config.host, name: definition.name, drainMs: config.drainMs });
   const jobs = definition.startBackgroundJobs?.(context) ?? [];
-  const { port } = server.address() as AddressInfo;
-  const url = `http://${config.host}:${port}`;
-  logger.info({ url }, `${definition.name} listening`);
+  logger.info({ url: http.url }, `${definition.name} listening`);
 
   let stopping: Promise<void> | undefined;
   const stop = () => {
-    stopping ??= (async () => {
-      await closeGracefully(server);
+    if (stopping) {
+      void http.shutdown();
+      return stopping;
+    }
+    logger.info(config.drainMs > 0 ? `${definition.name} draining: /ready answers 503, requests are taken for ${config.drainMs} ms more` : `${definition.name} stopping`);
+    stopping = (async () => {
+      await http.shutdown();
       await Promise.all(jobs.map((job) => job.stop()));
       await orm.close();
       logger.info(`${definition.name} stopped`);
     })();
     return stopping;
   };
-  return { url, orm, server, stop };
+  return { url: http.url, orm, server: http.server, stop };
 }
 
-/** For `services/<name>/main.ts`: start, and stop on SIGINT/SIGTERM. */
+/** For `services/<name>/main.ts`: the error policy, start, and stop on SIGINT/SIGTERM. */
 export function runServiceMain(definition: ServiceDefinition): void {
-  startService(definition).then(
-    (running) => {
-      for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-        process.once(signal, () => {
-          running.stop().then(
-            () => process.exit(0),
-            (error: unknown) => {
-              console.error(error);
-              process.exit(1);
-            },
-          );
-        });
-      }
-    },
+  const logger = createLogger(definition.name);
+  exitOnUnhandledErrors(logger);
+  startService(definition, process.env, { logger }).then(
+    (running) => stopOnSignals(running.stop, logger),
     (error: unknown) => {
-      console.error(error instanceof Error ? error.message : error);
+      logger.fatal({ err: error }, error instanceof Error ? error.message : String(error));
       process.exit(1);
     },
   );

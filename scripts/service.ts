@@ -11,6 +11,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { adminUrlFor, embeddedPostgresDefaults, startEmbeddedPostgres, type EmbeddedPostgresHandle } from '../platform/embedded-postgres';
 import { postgresAnswers, redact } from '../platform/postgres';
+import { createLogger, exitOnUnhandledErrors } from '../platform/logger';
 import { assertPortsFree, describeExit, formatLogLine, startProcess, tsxCommand } from '../platform/processes';
 import { IMPLEMENTED_SERVICES, isServiceName, SERVICE_NAMES, servicePort, type ServiceName } from '../platform/services';
 import { PROJECT_ROOT } from '../platform/temporal-binaries';
@@ -47,6 +48,8 @@ async function databaseServer(name: ServiceName): Promise<{ url?: string; postgr
 }
 
 async function main(): Promise<void> {
+  // Its own unexpected errors end it too (the exit hooks stop the child), said in a readable line.
+  exitOnUnhandledErrors(createLogger('service', { write: (line: string) => process.stderr.write(`${formatLogLine(line.trimEnd())}\n`) }));
   const name = process.argv[2];
   if (!name) usage('which service?');
   if (!isServiceName(name)) usage(`there is no service "${name}"`);

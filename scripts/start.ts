@@ -7,30 +7,26 @@
  *   gateway     the shoppers' single entry point, on 8080
  *   worker      the checkout worker
  *   demo data   scripts/seed.ts (idempotent: a restart keeps what changed)
- * It waits for each part to be ready, prints where everything is, and stops
- * everything in reverse order on Ctrl-C (or when any part dies).
+ * It starts them a stage at a time (processParts lists them), waits for each
+ * to be ready, and prints where everything is. Then it supervises them
+ * (dev/supervisor.ts): a part that crashes is restarted with backoff while the
+ * others keep running; a crash loop, or the end of PostgreSQL or Temporal,
+ * stops everything. Ctrl-C stops everything in reverse order; a second one kills.
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { embeddedPostgresDefaults, startEmbeddedPostgres, type EmbeddedPostgresHandle } from '../platform/embedded-postgres';
+import { duration, Supervisor, type Part, type PartProcess, type RestartPolicy, type SupervisorEvent, DEFAULT_RESTART_POLICY } from '../dev/supervisor';
+import { embeddedPostgresDefaults, startEmbeddedPostgres, type EmbeddedPostgresHandle, type EmbeddedPostgresOptions } from '../platform/embedded-postgres';
+import { createLogger, exitOnUnhandledErrors } from '../platform/logger';
 import { redact, waitForPostgres } from '../platform/postgres';
-import {
-  assertPortsFree,
-  createPrefixer,
-  describeExit,
-  formatLogLine,
-  startProcess,
-  tsxCommand,
-  waitForHttp,
-  type ManagedProcess,
-  type PortClaim,
-} from '../platform/processes';
+import { assertPortsFree, createPrefixer, formatLogLine, startProcess, tsxCommand, type PortClaim } from '../platform/processes';
 import { IMPLEMENTED_SERVICES, servicePort, SIMULATOR_NAMES, SIMULATORS, simulatorPort, type ServiceName, type SimulatorName } from '../platform/services';
 import { PROJECT_ROOT, temporalCliPath } from '../platform/temporal-binaries';
 import { connectClient } from '../platform/temporal-connection';
-import { startTemporalDevServer, type TemporalDevServer } from '../platform/temporal-dev-server';
+import { startTemporalDevServer, type TemporalDevServer, type TemporalDevServerOptions } from '../platform/temporal-dev-server';
 import { registerSearchAttributes } from '../platform/temporal-search-attributes';
 import { DEFAULT_ADDRESS, temporalConnectionConfig, type TemporalConnectionConfig } from '../temporal.config';
+import { DEFAULT_WORKER_HEALTH_PORT, WORKER_STOP_GRACE_MS } from '../worker/config';
 import { setupTemporalBinaries } from './setup-temporal';
 import { DEMO_ACCOUNTS } from './demo-data';
 import { buildStorefrontIfStale } from './build-web';
@@ -38,16 +34,15 @@ import { buildStorefrontIfStale } from './build-web';
 type Env = NodeJS.ProcessEnv;
 
 const DATA_DIR = path.join(PROJECT_ROOT, '.data');
-/** worker/main.ts's default, not imported: that would load the whole worker into the launcher (and its tests). */
-const DEFAULT_WORKER_HEALTH_PORT = 3099;
-/** gateway/main.ts's default, not imported for the same reason. */
+/** gateway/main.ts's default, not imported: that would load the whole gateway into the launcher (and its tests). */
 const DEFAULT_GATEWAY_PORT = 8080;
 // Migrations on two cores, and the worker bundles the workflows with webpack before it polls.
 const SERVICE_READY_TIMEOUT_MS = 90_000;
 const WORKER_READY_TIMEOUT_MS = 180_000;
 const SERVICE_STOP_GRACE_MS = 15_000;
-// The worker finishes the activities it is running before it exits.
-const WORKER_STOP_GRACE_MS = 30_000;
+const TASK_STOP_GRACE_MS = 5_000;
+/** The foundations have their own stop timeouts (embedded-postgres.ts, temporal-dev-server.ts). */
+const FOUNDATION_STOP_GRACE_MS = 15_000;
 /** A second Ctrl-C this long after the first stops waiting and kills everything. */
 const FORCE_AFTER_MS = 1_000;
 
@@ -61,6 +56,24 @@ export interface StartPlan {
   simulators: { name: SimulatorName; port: number; url: string }[];
   workerHealthPort: number;
   gatewayPort: number;
+  restartPolicy: RestartPolicy;
+}
+
+function wholeNumber(env: Env, name: string, fallback: number, min: number): number {
+  const value = env[name];
+  if (value === undefined || value === '') return fallback;
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < min) throw new Error(`${name} must be a whole number of at least ${min}, not "${value}"`);
+  return number;
+}
+
+/** CRASH_LOOP_LIMIT crashes of one part within CRASH_LOOP_WINDOW_SECONDS stop everything. */
+export function restartPolicyFromEnv(env: Env = process.env): RestartPolicy {
+  return {
+    ...DEFAULT_RESTART_POLICY,
+    maxCrashes: wholeNumber(env, 'CRASH_LOOP_LIMIT', DEFAULT_RESTART_POLICY.maxCrashes, 2),
+    windowMs: wholeNumber(env, 'CRASH_LOOP_WINDOW_SECONDS', DEFAULT_RESTART_POLICY.windowMs / 1000, 1) * 1000,
+  };
 }
 
 /** What `npm start` will run where, from the environment; no side effects. */
@@ -86,6 +99,7 @@ export function planStart(env: Env = process.env): StartPlan {
     }),
     workerHealthPort: Number(env.WORKER_HEALTH_PORT || DEFAULT_WORKER_HEALTH_PORT),
     gatewayPort: Number(env.GATEWAY_PORT || DEFAULT_GATEWAY_PORT),
+    restartPolicy: restartPolicyFromEnv(env),
   };
 }
 
@@ -127,49 +141,203 @@ export function childEnvironment(plan: StartPlan, databaseUrl: string, temporalA
   return childEnv;
 }
 
+/** The stages after PostgreSQL and Temporal, in starting order; stopped in the reverse order. */
+export const PROCESS_STAGES = ['services', 'edge'] as const;
+
+/** A part of the shop that is a Node process of ours, run with tsx. */
+export interface ProcessPart {
+  name: string;
+  /** Its entry point, from the project root. */
+  entry: string;
+  stage: (typeof PROCESS_STAGES)[number];
+  /** `task`: runs once and must exit 0 (the stage waits for it); `supervised`: restarted when it crashes. */
+  kind: 'supervised' | 'task';
+  /** Answers 200 once the part is ready (supervised parts). */
+  readyUrl?: string;
+  readyTimeoutMs?: number;
+  stopGraceMs: number;
+  /** Its own variables, over the environment every child gets. */
+  env?: Env;
+  /** How messages name it. */
+  title: string;
+}
+
+/**
+ * Every process `npm start` runs after PostgreSQL and Temporal, one line each:
+ * a new part of the shop is a new line here.
+ */
+export function processParts(plan: StartPlan): ProcessPart[] {
+  return [
+    // The simulators of outside parties run beside the services, as the services' peers.
+    ...plan.simulators.map((simulator): ProcessPart => ({
+      name: simulator.name,
+      title: `the ${simulator.name} simulator`,
+      entry: `simulators/${simulator.name}/main.ts`,
+      stage: 'services',
+      kind: 'supervised',
+      env: { PORT: String(simulator.port) },
+      readyUrl: `${simulator.url}/ready`,
+      readyTimeoutMs: SERVICE_READY_TIMEOUT_MS,
+      stopGraceMs: SERVICE_STOP_GRACE_MS,
+    })),
+    ...plan.services.map((service): ProcessPart => ({
+      name: service.name,
+      title: `the ${service.name} service`,
+      entry: `services/${service.name}/main.ts`,
+      stage: 'services',
+      kind: 'supervised',
+      env: { PORT: String(service.port) },
+      readyUrl: `${service.url}/ready`,
+      readyTimeoutMs: SERVICE_READY_TIMEOUT_MS,
+      stopGraceMs: SERVICE_STOP_GRACE_MS,
+    })),
+    {
+      name: 'worker',
+      title: 'the worker',
+      entry: 'worker/main.ts',
+      stage: 'edge',
+      kind: 'supervised',
+      readyUrl: `http://127.0.0.1:${plan.workerHealthPort}/health`,
+      readyTimeoutMs: WORKER_READY_TIMEOUT_MS,
+      stopGraceMs: WORKER_STOP_GRACE_MS,
+    },
+    {
+      name: 'gateway',
+      title: 'the gateway',
+      entry: 'gateway/main.ts',
+      stage: 'edge',
+      kind: 'supervised',
+      readyUrl: `http://127.0.0.1:${plan.gatewayPort}/ready`,
+      readyTimeoutMs: SERVICE_READY_TIMEOUT_MS,
+      stopGraceMs: SERVICE_STOP_GRACE_MS,
+    },
+    // It needs only the services, so it loads while the worker bundles its workflows.
+    { name: 'seed', title: 'loading the demo data (scripts/seed.ts)', entry: 'scripts/seed.ts', stage: 'edge', kind: 'task', stopGraceMs: TASK_STOP_GRACE_MS },
+  ];
+}
+
+/** The pid in postmaster.pid, for messages (and for tests that kill it). */
+export function postmasterPid(dataDir: string): number | undefined {
+  try {
+    const pid = Number(readFileSync(path.join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+    return pid > 0 ? pid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The embedded PostgreSQL as a foundation: if it ends, everything stops. */
+export function embeddedPostgresPart(options: EmbeddedPostgresOptions, onStarted: (postgres: EmbeddedPostgresHandle) => void = () => undefined): Part {
+  return {
+    name: 'postgres',
+    title: 'PostgreSQL',
+    kind: 'foundation',
+    stopGraceMs: FOUNDATION_STOP_GRACE_MS,
+    start: async (): Promise<PartProcess> => {
+      const postgres = await startEmbeddedPostgres(options);
+      onStarted(postgres);
+      return {
+        pid: postmasterPid(postgres.dataDir),
+        // The handle tells that it ended, not how.
+        exited: postgres.exited.then(() => ({ code: null, signal: null })),
+        recentOutput: () => postgres.recentOutput(),
+        stop: () => postgres.stop(),
+      };
+    },
+  };
+}
+
+/** The Temporal dev server as a foundation: if it ends, everything stops. */
+export function temporalDevServerPart(options: TemporalDevServerOptions, onStarted: (server: TemporalDevServer) => void = () => undefined): Part {
+  return {
+    name: 'temporal',
+    title: 'the Temporal dev server',
+    kind: 'foundation',
+    stopGraceMs: FOUNDATION_STOP_GRACE_MS,
+    start: async (): Promise<PartProcess> => {
+      const server = await startTemporalDevServer(options);
+      onStarted(server);
+      return { pid: server.pid, exited: server.exited, recentOutput: () => server.recentOutput(), stop: () => server.stop() };
+    },
+  };
+}
+
 const names = ['start', 'postgres', 'temporal', ...IMPLEMENTED_SERVICES, ...SIMULATOR_NAMES, 'gateway', 'worker', 'seed'];
 const prefix = createPrefixer(names);
 
-function print(name: string, text: string): void {
-  for (const line of text.split('\n')) process.stdout.write(`${prefix(name)}${line}\n`);
+function print(name: string, text: string, stream: NodeJS.WriteStream = process.stdout): void {
+  for (const line of text.split('\n')) stream.write(`${prefix(name)}${line}\n`);
 }
 
 function say(message: string): void {
   print('start', message);
 }
 
+/** Crashes and give-ups: set apart, on stderr, in bold red on a terminal. */
+function shout(message: string): void {
+  const loud = process.stderr.isTTY === true && !process.env.NO_COLOR;
+  const rule = '-'.repeat(72);
+  const text = [rule, ...message.split('\n'), rule].map((line) => (loud ? `\x1b[1;31m${line}\x1b[0m` : line)).join('\n');
+  print('start', text, process.stderr);
+}
+
 function seconds(since: number): string {
-  return `${((Date.now() - since) / 1000).toFixed(1)} s`;
+  return duration(Date.now() - since);
 }
 
 class Launcher {
   private postgres?: EmbeddedPostgresHandle;
   private temporal?: TemporalDevServer;
-  private services: ManagedProcess[] = [];
-  private worker?: ManagedProcess;
-  private gateway?: ManagedProcess;
-  private seed?: ManagedProcess;
+  private readonly supervisor: Supervisor;
   private stoppingSince?: number;
 
-  constructor(private readonly plan: StartPlan) {}
+  constructor(private readonly plan: StartPlan) {
+    this.supervisor = new Supervisor({ policy: plan.restartPolicy, onEvent: (event) => this.report(event) });
+    void this.supervisor.failed.then(() => this.shutdown(1));
+  }
+
+  private report(event: SupervisorEvent): void {
+    if (event.type === 'restarted') say(event.message);
+    else shout(event.type === 'gave-up' ? `${event.message}\nStopping everything.` : event.message);
+  }
 
   async run(): Promise<void> {
     const began = Date.now();
     mkdirSync(DATA_DIR, { recursive: true });
-    for (const service of this.plan.services) {
-      const main = path.join(PROJECT_ROOT, 'services', service.name, 'main.ts');
-      if (!existsSync(main)) throw new Error(`${path.relative(PROJECT_ROOT, main)} is missing, but IMPLEMENTED_SERVICES (platform/services.ts) lists ${service.name}`);
+    const parts = processParts(this.plan);
+    for (const part of parts) {
+      if (!existsSync(path.join(PROJECT_ROOT, part.entry))) throw new Error(`${part.entry} is missing, but npm start runs it (processParts in scripts/start.ts)`);
     }
     await assertPortsFree(portClaims(this.plan));
     await buildStorefrontIfStale(say);
 
-    const databaseUrl = await this.startPostgres();
-    const temporalAddress = await this.startTemporal();
+    // Independent of each other: started side by side.
+    const [databaseUrl, temporalAddress] = await Promise.all([this.startPostgres(), this.startTemporal()]);
     const childEnv = childEnvironment(this.plan, databaseUrl, temporalAddress);
-    await this.startServices(childEnv);
-    // The demo data needs only the services, so it loads while the worker bundles its workflows.
-    await Promise.all([this.startWorker(childEnv), this.startGateway(childEnv), this.loadDemoData(childEnv)]);
+    for (const stage of PROCESS_STAGES) {
+      const members = parts.filter((part) => part.stage === stage);
+      const started = Date.now();
+      say(`${stage}: starting ${members.map((part) => part.name).join(', ')}`);
+      await this.supervisor.startStage(members.map((part) => this.toPart(part, childEnv)));
+      say(`${stage}: ready in ${seconds(started)}`);
+    }
     this.printSummary(databaseUrl, temporalAddress, began);
+  }
+
+  private toPart(part: ProcessPart, childEnv: Env): Part {
+    return {
+      name: part.name,
+      title: part.title,
+      kind: part.kind,
+      readyUrl: part.readyUrl,
+      readyTimeoutMs: part.readyTimeoutMs,
+      stopGraceMs: part.stopGraceMs,
+      start: () => {
+        const { command, args } = tsxCommand(path.join(PROJECT_ROOT, part.entry));
+        const env = { ...childEnv, ...part.env };
+        return startProcess({ name: part.name, command, args, env, cwd: PROJECT_ROOT, format: formatLogLine, onLine: (line) => print(part.name, line) });
+      },
+    };
   }
 
   private async startPostgres(): Promise<string> {
@@ -181,11 +349,9 @@ class Launcher {
     }
     const { dataDir, port } = this.plan.postgres;
     say(`PostgreSQL: starting the embedded server on port ${port} (data in ${path.relative(PROJECT_ROOT, dataDir)})`);
-    const postgres = await startEmbeddedPostgres({ dataDir, port, persistent: true });
-    this.postgres = postgres;
-    this.watch('postgres', postgres.exited.then(() => 'exited'), () => postgres.recentOutput());
+    await this.supervisor.startStage([embeddedPostgresPart({ dataDir, port, persistent: true }, (postgres) => (this.postgres = postgres))]);
     say(`PostgreSQL: ready in ${seconds(started)}`);
-    return postgres.adminUrl;
+    return this.postgres!.adminUrl;
   }
 
   private async startTemporal(): Promise<string> {
@@ -203,18 +369,10 @@ class Launcher {
     }
     const { port, uiPort, dbFile } = this.plan.devServer;
     say(`Temporal: starting the dev server on port ${port}, UI on ${uiPort} (data in ${path.relative(PROJECT_ROOT, dbFile)})`);
-    const server = await startTemporalDevServer({
-      cliPath,
-      dbFile,
-      port,
-      uiPort,
-      namespace: config.namespace,
-      onLog: (line) => print('temporal', line),
-    });
-    this.temporal = server;
-    this.watch('temporal', server.exited.then(describeExit), () => server.recentOutput());
+    const options = { cliPath, dbFile, port, uiPort, namespace: config.namespace, onLog: (line: string) => print('temporal', line) };
+    await this.supervisor.startStage([temporalDevServerPart(options, (server) => (this.temporal = server))]);
     say(`Temporal: ready in ${seconds(started)}`);
-    return server.address;
+    return this.temporal!.address;
   }
 
   /** An external server may refuse (e.g. Temporal Cloud registers attributes in its own UI): warn, carry on. */
@@ -238,72 +396,13 @@ class Launcher {
     }
   }
 
-  private spawnTsx(name: string, file: string, env: Env): ManagedProcess {
-    const { command, args } = tsxCommand(path.join(PROJECT_ROOT, file));
-    return startProcess({ name, command, args, env, cwd: PROJECT_ROOT, format: formatLogLine, onLine: (line) => print(name, line) });
-  }
-
-  private async startServices(childEnv: Env): Promise<void> {
-    const started = Date.now();
-    // The simulators of outside parties run beside the services, as the services' peers.
-    const parts = [
-      ...this.plan.simulators.map((simulator) => ({ ...simulator, main: `simulators/${simulator.name}/main.ts`, what: 'simulator' })),
-      ...this.plan.services.map((service) => ({ ...service, main: `services/${service.name}/main.ts`, what: 'service' })),
-    ];
-    say(`services: starting ${parts.map((service) => service.name).join(', ')}`);
-    const running = parts.map((service) => {
-      const child = this.spawnTsx(service.name, service.main, { ...childEnv, PORT: String(service.port) });
-      this.services.push(child);
-      this.watch(service.name, child.exited.then(describeExit), (lines) => child.recentOutput(lines));
-      return { service, child };
-    });
-    await Promise.all(
-      running.map(({ service, child }) =>
-        waitForHttp(`${service.url}/ready`, { timeoutMs: SERVICE_READY_TIMEOUT_MS, what: `the ${service.name} ${service.what}`, process: child }),
-      ),
-    );
-    say(`services: ready in ${seconds(started)}`);
-  }
-
-  private async startWorker(childEnv: Env): Promise<void> {
-    const started = Date.now();
-    const worker = this.spawnTsx('worker', 'worker/main.ts', childEnv);
-    this.worker = worker;
-    this.watch('worker', worker.exited.then(describeExit), (lines) => worker.recentOutput(lines));
-    await waitForHttp(`http://127.0.0.1:${this.plan.workerHealthPort}/health`, { timeoutMs: WORKER_READY_TIMEOUT_MS, what: 'the worker', process: worker });
-    say(`worker: polling, ready in ${seconds(started)}`);
-  }
-
-  private async startGateway(childEnv: Env): Promise<void> {
-    const gateway = this.spawnTsx('gateway', 'gateway/main.ts', childEnv);
-    this.gateway = gateway;
-    this.watch('gateway', gateway.exited.then(describeExit), (lines) => gateway.recentOutput(lines));
-    await waitForHttp(`http://127.0.0.1:${this.plan.gatewayPort}/health`, { timeoutMs: SERVICE_READY_TIMEOUT_MS, what: 'the gateway', process: gateway });
-  }
-
-  private async loadDemoData(childEnv: Env): Promise<void> {
-    const seed = this.spawnTsx('seed', 'scripts/seed.ts', childEnv);
-    this.seed = seed;
-    const exit = await seed.exited;
-    if (exit.code !== 0) throw new Error(`loading the demo data (scripts/seed.ts) failed: it ${describeExit(exit)}; its last lines:\n${seed.recentOutput()}`);
-  }
-
-  /** A part that ends while the shop runs takes the shop down, saying which and why. */
-  private watch(name: string, ended: Promise<string>, output: (lines?: number) => string): void {
-    void ended.then((how) => {
-      if (this.stoppingSince !== undefined) return;
-      const lines = output(20);
-      console.error(`\n${name} ${how} unexpectedly${lines ? `; its last lines:\n${lines}` : ''}\n`);
-      void this.shutdown(1);
-    });
-  }
-
   private printSummary(databaseUrl: string, temporalAddress: string, began: number): void {
     const config = this.plan.temporal;
     const uiUrl = this.temporal?.uiUrl ?? process.env.TEMPORAL_UI_URL;
     const width = Math.max(...[...this.plan.services, ...this.plan.simulators].map((part) => part.name.length), 'Temporal UI'.length) + 2;
     const row = (label: string, value: string) => `  ${label.padEnd(width)}${value}`;
     const data = [this.postgres && path.relative(PROJECT_ROOT, this.postgres.dataDir), this.temporal && path.relative(PROJECT_ROOT, this.plan.devServer.dbFile)].filter(Boolean);
+    const { maxCrashes, windowMs } = this.plan.restartPolicy;
     const lines = [
       '',
       `The shop is running (started in ${seconds(began)}).`,
@@ -323,38 +422,23 @@ class Launcher {
       '  Run a checkout:   npm run checkout',
       '  A declined card:  npm run checkout -- --card 4000000000000002',
       '',
-      'Ctrl-C stops everything.',
+      `A part that crashes is restarted (${maxCrashes} crashes within ${duration(windowMs)} stop everything). Ctrl-C stops everything.`,
       '',
     ];
     console.log(lines.join('\n'));
   }
 
-  /** The gateway and the worker first (they call the services), then the services, Temporal, PostgreSQL. */
+  /** In the reverse order of starting: the gateway, worker and seed, then the services, Temporal, PostgreSQL. */
   async shutdown(exitCode: number): Promise<void> {
     if (this.stoppingSince !== undefined) return;
     this.stoppingSince = Date.now();
-    const anything = this.postgres || this.temporal || this.services.length > 0 || this.worker || this.gateway || this.seed;
-    if (!anything) process.exit(exitCode);
     say('stopping...');
-    const step = async (name: string, stop: () => Promise<unknown>) => {
-      try {
-        await stop();
-      } catch (error) {
-        console.error(`stopping ${name} failed: ${error instanceof Error ? error.message : String(error)}`);
-        exitCode = 1;
-      }
-    };
-    const seed = this.seed;
-    const worker = this.worker;
-    const temporal = this.temporal;
-    const postgres = this.postgres;
-    if (seed) await step('seed', () => seed.stop({ graceMs: 5_000 }));
-    const gateway = this.gateway;
-    if (gateway) await step('gateway', () => gateway.stop({ graceMs: SERVICE_STOP_GRACE_MS }));
-    if (worker) await step('worker', () => worker.stop({ graceMs: WORKER_STOP_GRACE_MS }));
-    await Promise.all(this.services.map((service) => step(service.name, () => service.stop({ graceMs: SERVICE_STOP_GRACE_MS }))));
-    if (temporal) await step('temporal', () => temporal.stop());
-    if (postgres) await step('postgres', () => postgres.stop());
+    try {
+      await this.supervisor.stopAll();
+    } catch (error) {
+      console.error(`stopping failed: ${error instanceof Error ? error.message : String(error)}`);
+      exitCode = 1;
+    }
     say(`stopped in ${seconds(this.stoppingSince)}`);
     process.exit(exitCode);
   }
@@ -365,7 +449,7 @@ class Launcher {
 
   onSignal(signal: NodeJS.Signals): void {
     if (this.stoppingSince === undefined) {
-      say(`${signal}: stopping everything (press Ctrl-C again to kill it all at once)`);
+      say(`${signal}: stopping everything, each part with its grace time (press Ctrl-C again to kill it all at once)`);
       void this.shutdown(0);
     } else if (Date.now() - this.stoppingSince > FORCE_AFTER_MS) {
       // npm and tsx relay the same Ctrl-C, so only a later one counts as a second press.
@@ -376,12 +460,14 @@ class Launcher {
 }
 
 async function main(): Promise<void> {
+  // The launcher's own unexpected errors end it too (its exit hooks kill the children), in its own words.
+  exitOnUnhandledErrors(createLogger('start', { write: (line: string) => print('start', formatLogLine(line.trimEnd()), process.stderr) }));
   const launcher = new Launcher(planStart());
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => launcher.onSignal(signal));
   try {
     await launcher.run();
   } catch (error) {
-    // Once stopping (Ctrl-C, or a part died and was reported), the startup steps fail as a matter of course.
+    // Once stopping (Ctrl-C, or the supervisor gave up and said why), the startup steps fail as a matter of course.
     if (launcher.stopping) return;
     console.error(`\nnpm start failed: ${error instanceof Error ? error.message : String(error)}\n`);
     await launcher.shutdown(1);

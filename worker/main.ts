@@ -1,24 +1,37 @@
 /**
  * The checkout worker, its own process: runs workflows/ and activities/ on the
  * checkout task queue, and answers GET /health on WORKER_HEALTH_PORT once it polls.
+ * It waits for Temporal while Temporal is unreachable; on SIGINT/SIGTERM it
+ * stops polling and gives the activities in flight WORKER_SHUTDOWN_GRACE_MS
+ * to finish; an unhandled error ends it for its supervisor to restart.
  */
 import { createServer } from 'node:http';
-import { Worker } from '@temporalio/worker';
+import { TransportError, Worker } from '@temporalio/worker';
 import { createActivities } from '../activities';
 import { serviceClientsFromEnv } from '../activities/clients';
+import { retryWhileUnreachable } from '../platform/backoff';
+import { createLogger, exitOnUnhandledErrors, type Logger } from '../platform/logger';
 import { connectWorkerConnection } from '../platform/temporal-connection';
 import { temporalConnectionConfig } from '../temporal.config';
+import { DEFAULT_WORKER_HEALTH_PORT, WORKER_SHUTDOWN_FORCE_MS, WORKER_SHUTDOWN_GRACE_MS } from './config';
 
-export const DEFAULT_WORKER_HEALTH_PORT = 3099;
+export { DEFAULT_WORKER_HEALTH_PORT } from './config';
 
-export async function createCheckoutWorker(config = temporalConnectionConfig()): Promise<Worker> {
-  const connection = await connectWorkerConnection(config);
+export async function createCheckoutWorker(config = temporalConnectionConfig(), logger: Logger = createLogger('worker')): Promise<Worker> {
+  // Temporal may start after the worker, or be restarting: wait for it rather than exit.
+  const connection = await retryWhileUnreachable(() => connectWorkerConnection(config), {
+    what: `Temporal at ${config.address}`,
+    isUnreachable: (error) => error instanceof TransportError,
+    logger,
+  });
   return Worker.create({
     connection,
     namespace: config.namespace,
     taskQueue: config.taskQueue,
     workflowsPath: require.resolve('../workflows'),
     activities: createActivities(serviceClientsFromEnv()),
+    shutdownGraceTime: WORKER_SHUTDOWN_GRACE_MS,
+    shutdownForceTime: WORKER_SHUTDOWN_FORCE_MS,
   });
 }
 
@@ -33,19 +46,22 @@ function serveHealth(worker: Worker, port: number) {
   return server;
 }
 
-async function main(): Promise<void> {
+async function main(logger: Logger): Promise<void> {
   const config = temporalConnectionConfig();
-  const worker = await createCheckoutWorker(config);
+  const worker = await createCheckoutWorker(config, logger);
   const health = serveHealth(worker, Number(process.env.WORKER_HEALTH_PORT || DEFAULT_WORKER_HEALTH_PORT));
-  console.log(`worker polling task queue '${config.taskQueue}' on ${config.address} (namespace ${config.namespace})`);
-  // Worker.run() resolves after SIGINT/SIGTERM, once in-flight tasks are done.
+  logger.info(`worker polling task queue '${config.taskQueue}' on ${config.address} (namespace ${config.namespace})`);
+  // Worker.run() resolves after SIGINT/SIGTERM, once in-flight tasks are done (or cancelled after the grace time).
   await worker.run();
   health.close();
+  logger.info('worker stopped');
 }
 
 if (require.main === module) {
-  main().catch((error: unknown) => {
-    console.error(error);
+  const logger = createLogger('worker');
+  exitOnUnhandledErrors(logger);
+  main(logger).catch((error: unknown) => {
+    logger.fatal({ err: error }, `the worker failed: ${error instanceof Error ? error.message : String(error)}`);
     process.exit(1);
   });
 }

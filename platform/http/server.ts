@@ -1,4 +1,7 @@
-import type { Server } from 'node:http';
+import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from '../logger';
+import { PROBLEM_CONTENT_TYPE, type ProblemBody } from './problem';
 
 const SHUTDOWN_GRACE_MS = 10_000;
 
@@ -18,4 +21,113 @@ export function closeGracefully(server: Server, graceMs = SHUTDOWN_GRACE_MS): Pr
     });
     server.closeIdleConnections();
   });
+}
+
+/** SHUTDOWN_DRAIN_MS: how long a stopping process keeps accepting requests while /ready answers 503. */
+export function shutdownDrainMs(env: Record<string, string | undefined> = process.env): number {
+  const value = env.SHUTDOWN_DRAIN_MS;
+  if (value === undefined || value === '') return 0;
+  const ms = Number(value);
+  if (!Number.isInteger(ms) || ms < 0) throw new Error(`SHUTDOWN_DRAIN_MS must be a whole number of milliseconds, not "${value}"`);
+  return ms;
+}
+
+export interface DrainingServer {
+  server: Server;
+  url: string;
+  /** True from the moment shutdown begins. */
+  readonly draining: boolean;
+  /**
+   * Shuts down as a load balancer needs it: /ready answers 503 at once while
+   * requests are still accepted (and /health stays 200) for `drainMs`, so the
+   * balancer takes this instance out before it stops listening; then the
+   * listener closes and the requests in flight are answered. Every response
+   * from then on closes its connection, so keep-alive clients move elsewhere.
+   * Calling it again skips what is left of the drain (a second Ctrl-C).
+   */
+  shutdown(): Promise<void>;
+}
+
+function isReadinessProbe(req: IncomingMessage): boolean {
+  return req.url === '/ready' || req.url?.startsWith('/ready?') === true;
+}
+
+/** `app` behind an HTTP server that drains on shutdown (see DrainingServer.shutdown). */
+export async function listenDraining(options: { app: RequestListener; port: number; host: string; name: string; drainMs: number }): Promise<DrainingServer> {
+  let draining = false;
+  const handler: RequestListener = (req: IncomingMessage, res: ServerResponse) => {
+    if (!draining) return options.app(req, res);
+    res.setHeader('connection', 'close');
+    if (!isReadinessProbe(req)) return options.app(req, res);
+    const problem: ProblemBody = {
+      type: 'draining',
+      title: 'Shutting down',
+      status: 503,
+      detail: `${options.name} is shutting down: send requests to another instance`,
+      instance: req.url,
+    };
+    res.writeHead(503, { 'content-type': PROBLEM_CONTENT_TYPE });
+    res.end(JSON.stringify(problem));
+  };
+  const server = createServer(handler);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const url = `http://${options.host}:${(server.address() as AddressInfo).port}`;
+
+  let skipDrain: (() => void) | undefined;
+  let stopping: Promise<void> | undefined;
+  const shutdown = () => {
+    if (stopping) {
+      skipDrain?.();
+      return stopping;
+    }
+    draining = true;
+    stopping = (async () => {
+      if (options.drainMs > 0) {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, options.drainMs);
+          skipDrain = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+      }
+      await closeGracefully(server);
+    })();
+    return stopping;
+  };
+  return {
+    server,
+    url,
+    get draining() {
+      return draining;
+    },
+    shutdown,
+  };
+}
+
+/**
+ * SIGINT/SIGTERM stop the process gracefully (`stop`), then it exits 0; a
+ * second signal cuts the drain short. The processes' own mains use it.
+ */
+export function stopOnSignals(stop: () => Promise<void>, logger: Logger): void {
+  let stopping = false;
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(signal, () => {
+      if (stopping) logger.info(`${signal} again: no more draining`);
+      stopping = true;
+      stop().then(
+        () => process.exit(0),
+        (error: unknown) => {
+          logger.error({ err: error }, 'could not stop cleanly');
+          process.exit(1);
+        },
+      );
+    });
+  }
 }

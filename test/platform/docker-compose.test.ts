@@ -4,6 +4,7 @@ import { parse } from 'yaml';
 import { IMPLEMENTED_SERVICES, SERVICES, SIMULATORS } from '../../platform/services';
 import { LOCAL_API_KEY } from '../../simulators/payment-provider/client';
 import { SEARCH_ATTRIBUTE_REGISTRATIONS } from '../../temporal.config';
+import { WORKER_STOP_GRACE_MS } from '../../worker/config';
 
 // docker-compose.yml is not run on CI (no Docker engine): these checks keep it in step with the code.
 const root = path.resolve(__dirname, '../..');
@@ -14,6 +15,7 @@ interface ComposeService {
   command?: string[];
   environment?: Record<string, string | number>;
   healthcheck?: { test: string[] };
+  stop_grace_period?: string;
   depends_on?: Record<string, { condition: string }>;
 }
 
@@ -59,6 +61,8 @@ describe('docker-compose.yml', () => {
     expect(worker.command).toEqual(['worker/main.ts']);
     expect(worker.healthcheck?.test.join(' ')).toContain('/health');
     for (const name of IMPLEMENTED_SERVICES) expect(worker.depends_on?.[name]?.condition).toBe('service_healthy');
+    // Compose kills after 10 s unless told otherwise; the worker's activities get longer to finish.
+    expect(Number(/^(\d+)s$/.exec(worker.stop_grace_period ?? '')?.[1]) * 1000).toBeGreaterThanOrEqual(WORKER_STOP_GRACE_MS);
     expect(Object.values(worker.depends_on ?? {}).some((dependency) => dependency.condition === 'service_completed_successfully')).toBe(true);
   });
 

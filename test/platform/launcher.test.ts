@@ -1,7 +1,11 @@
+import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
-import { assertPortsFree, formatLogLine, startProcess, waitForHttp } from '../../platform/processes';
-import { IMPLEMENTED_SERVICES, SERVICES } from '../../platform/services';
-import { childEnvironment, planStart, portClaims } from '../../scripts/start';
+import path from 'node:path';
+import { DEFAULT_RESTART_POLICY } from '../../dev/supervisor';
+import { assertPortsFree, describeExit, formatLogLine, startProcess, waitForHttp } from '../../platform/processes';
+import { IMPLEMENTED_SERVICES, SERVICES, SIMULATOR_NAMES } from '../../platform/services';
+import { childEnvironment, planStart, portClaims, PROCESS_STAGES, processParts, restartPolicyFromEnv } from '../../scripts/start';
+import { WORKER_SHUTDOWN_FORCE_MS, WORKER_SHUTDOWN_GRACE_MS } from '../../worker/config';
 import { getFreePort } from '../support/ports';
 
 describe('planStart', () => {
@@ -48,6 +52,46 @@ describe('planStart', () => {
       PATH: '/bin',
     });
     expect(env.PORT).toBeUndefined();
+  });
+});
+
+describe('the parts npm start runs', () => {
+  const parts = processParts(planStart({}));
+
+  it('lists every process after PostgreSQL and Temporal, one entry each, by stage', () => {
+    expect(parts.map((part) => part.name)).toEqual([...SIMULATOR_NAMES, ...IMPLEMENTED_SERVICES, 'worker', 'gateway', 'seed']);
+    for (const part of parts) {
+      expect(existsSync(path.resolve(__dirname, '../..', part.entry))).toBe(true);
+      expect(PROCESS_STAGES).toContain(part.stage);
+    }
+    const inventory = parts.find((part) => part.name === 'inventory');
+    expect(inventory).toMatchObject({ stage: 'services', kind: 'supervised', entry: 'services/inventory/main.ts', readyUrl: 'http://127.0.0.1:3006/ready', env: { PORT: '3006' } });
+    expect(parts.find((part) => part.name === 'payment-provider')).toMatchObject({ stage: 'services', kind: 'supervised', entry: 'simulators/payment-provider/main.ts', env: { PORT: '3090' } });
+    expect(parts.find((part) => part.name === 'gateway')).toMatchObject({ stage: 'edge', kind: 'supervised', readyUrl: 'http://127.0.0.1:8080/ready' });
+    // The demo data loads once; it is not restarted.
+    expect(parts.find((part) => part.name === 'seed')).toMatchObject({ stage: 'edge', kind: 'task' });
+  });
+
+  it("waits for the worker's shutdown grace time, and more, before killing it", () => {
+    const worker = parts.find((part) => part.name === 'worker')!;
+    expect(WORKER_SHUTDOWN_GRACE_MS).toBeGreaterThan(0);
+    expect(WORKER_SHUTDOWN_FORCE_MS).toBeGreaterThan(WORKER_SHUTDOWN_GRACE_MS);
+    expect(worker.stopGraceMs).toBeGreaterThan(WORKER_SHUTDOWN_FORCE_MS);
+  });
+
+  it('takes the crash-loop limit from the environment, and refuses nonsense', () => {
+    expect(restartPolicyFromEnv({})).toEqual(DEFAULT_RESTART_POLICY);
+    expect(restartPolicyFromEnv({ CRASH_LOOP_LIMIT: '20', CRASH_LOOP_WINDOW_SECONDS: '60' })).toMatchObject({ maxCrashes: 20, windowMs: 60_000 });
+    expect(() => restartPolicyFromEnv({ CRASH_LOOP_LIMIT: 'many' })).toThrow(/CRASH_LOOP_LIMIT must be a whole number of at least 2, not "many"/);
+  });
+});
+
+describe('describeExit', () => {
+  it('says how a process ended', () => {
+    expect(describeExit({ code: null, signal: 'SIGKILL' })).toBe('was killed by SIGKILL');
+    expect(describeExit({ code: 1, signal: null })).toBe('exited with code 1');
+    expect(describeExit({ code: 70, signal: null })).toBe('exited with code 70 (an unhandled error: see its log)');
+    expect(describeExit({ code: null, signal: null })).toBe('exited');
   });
 });
 
