@@ -2,6 +2,7 @@ import { runServiceMain, type ServiceContext, type ServiceDefinition } from '../
 import { createNotificationsApp } from './app';
 import { channelsFromConfig, type DeliveryChannels } from './channels';
 import { notificationsEntities } from './entities';
+import { deliveryReporter, readAlertAfterMs } from './alerts';
 import { startDeliveryRetrier } from './jobs';
 import { notificationsMigrations } from './migrations';
 
@@ -25,7 +26,8 @@ export function defineNotificationsService(channelsFor: (context: ServiceContext
     database: { entities: notificationsEntities, migrations: notificationsMigrations },
     createApp: (context) => createNotificationsApp(context, channels(context)),
     startBackgroundJobs: (context) => {
-      const retrier = startDeliveryRetrier(context.orm, channels(context), context.logger);
+      const report = deliveryReporter(context.logger, readAlertAfterMs(context.env));
+      const retrier = startDeliveryRetrier(context.orm, channels(context), context.logger, report);
       return [
         {
           // The retrier first: a pass under way still needs the sink.
