@@ -1,3 +1,4 @@
+import { startIdempotencyPurge } from '../../platform/idempotency';
 import { runServiceMain, type ServiceContext, type ServiceDefinition } from '../../platform/service-main';
 import { createNotificationsApp } from './app';
 import { channelsFromConfig, type DeliveryChannels } from './channels';
@@ -36,6 +37,7 @@ export function defineNotificationsService(channelsFor: (context: ServiceContext
             await channels(context).close();
           },
         },
+        startIdempotencyPurge(context.orm, context.logger),
       ];
     },
   };
