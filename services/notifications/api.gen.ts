@@ -438,12 +438,12 @@ export interface components {
     parameters: {
         NotificationId: string;
         DeliveryId: string;
+        /** @description A unique key per intended operation (printable ASCII, no spaces); repeats return the stored response. */
+        OptionalIdempotencyKey: string;
         Limit: number;
         Offset: number;
         /** @description A unique key per intended operation; repeats return the stored response. */
         IdempotencyKey: string;
-        /** @description A unique key per intended operation; repeats return the stored response. */
-        OptionalIdempotencyKey: string;
     };
     requestBodies: never;
     headers: never;
@@ -608,7 +608,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description A unique key per intended operation; repeats return the stored response. */
+                /** @description A unique key per intended operation (printable ASCII, no spaces); repeats return the stored response. */
                 "Idempotency-Key"?: components["parameters"]["OptionalIdempotencyKey"];
             };
             path: {
