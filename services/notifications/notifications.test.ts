@@ -17,7 +17,7 @@ import type { components } from './api.gen';
 import { createNotificationsApp, notificationsSpec } from './app';
 import { channelsFromConfig, type DeliveryChannels } from './channels';
 import { DELIVERY_LEASE_MS, FIRST_RETRY_DELAY_MS, MAX_RETRY_DELAY_MS, recordNotification, retryDueDeliveries, type Senders } from './domain';
-import { DEFAULT_ALERT_AFTER_MS, deliveryReporter } from './alerts';
+import { DEFAULT_ALERT_AFTER_MS, deliveryReporter, readAlertAfterMs } from './alerts';
 import { startDeliveryRetrier } from './jobs';
 import { startMailSink } from './mail-sink';
 import { readMailConfig, type OutgoingEmail } from './mailer';
@@ -713,6 +713,13 @@ describe('mail transport configuration', () => {
     expect(() => readMailConfig({ SMTP_SINK_PORT: '70000' })).toThrow(/SMTP_SINK_PORT must be a port number/);
     expect(() => readMailConfig({ SMTP_SINK_PORT: 'twenty-five' })).toThrow(/SMTP_SINK_PORT must be a port number/);
     expect(readMailConfig({})).toEqual({ smtpUrl: undefined, from: 'Temporal Shop <orders@shop.example>', sinkPort: 0 });
+  });
+
+  it('takes the alert threshold from NOTIFICATION_ALERT_AFTER_MS, refusing one it cannot use', () => {
+    expect(readAlertAfterMs({})).toBe(15 * 60_000);
+    expect(readAlertAfterMs({ NOTIFICATION_ALERT_AFTER_MS: '3600000' })).toBe(3_600_000);
+    expect(() => readAlertAfterMs({ NOTIFICATION_ALERT_AFTER_MS: 'soon' })).toThrow(/NOTIFICATION_ALERT_AFTER_MS must be a number of milliseconds/);
+    expect(() => readAlertAfterMs({ NOTIFICATION_ALERT_AFTER_MS: '10' })).toThrow(/at least 1000/);
   });
 });
 
