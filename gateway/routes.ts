@@ -68,6 +68,10 @@ export const GATEWAY_ROUTES: GatewayRoute[] = [
 
   route('notifications', 'GET', '/notifications'),
   route('notifications', 'GET', '/notifications/:notificationId'),
+  // Support's and admins' desk for messages that have not gone out (the service allows only those roles).
+  route('notifications', 'GET', '/deliveries'),
+  route('notifications', 'GET', '/deliveries/:deliveryId'),
+  route('notifications', 'POST', '/deliveries/:deliveryId/redrive'),
 ];
 
 /** `/users/:userId` → `/users/{userId}`, the spec's form. */

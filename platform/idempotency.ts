@@ -10,12 +10,20 @@
  * Business refusals (4xx problems, e.g. a declined card) are stored too, so a
  * retry sees the same decline instead of trying again; validation errors are
  * raised before this runs and are not stored. 5xx errors roll everything back.
+ *
+ * Records are kept for IDEMPOTENCY_RETENTION_MS, then purged (see there for why
+ * that is long enough).
  */
 import { createHash } from 'node:crypto';
 import { Migration } from '@mikro-orm/migrations';
-import type { EntityManager } from '@mikro-orm/postgresql';
+import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import { msToNumber } from '@temporalio/common/lib/time';
 import { stringify } from 'safe-stable-stringify';
+import { ACTIVITY_TIMEOUTS, SUPPORT_DEADLINE_MS } from '../temporal.config';
 import { HttpProblem, validationProblem } from './http/problem';
+import type { Logger } from './logger';
+import { startPeriodicJob } from './periodic-job';
+import type { BackgroundJob } from './service-main';
 
 export const IDEMPOTENCY_HEADER = 'idempotency-key';
 export const REPLAYED_HEADER = 'Idempotent-Replayed';
@@ -64,10 +72,18 @@ export class ScopeIdempotencyKeysByCaller extends Migration {
   }
 }
 
+/** The purge finds old records by age. */
+export class IndexIdempotencyRecordsByAge extends Migration {
+  override async up(): Promise<void> {
+    this.addSql('create index if not exists idempotency_records_created_at_index on idempotency_records (created_at)');
+  }
+}
+
 /** Every service's migrations start with these (platform/db.ts prepends them). */
 export const IDEMPOTENCY_MIGRATIONS = [
   { name: 'Migration00000000000000_idempotency', class: CreateIdempotencyRecordsTable },
   { name: 'Migration00000000000001_idempotency_scope', class: ScopeIdempotencyKeysByCaller },
+  { name: 'Migration00000000000002_idempotency_age_index', class: IndexIdempotencyRecordsByAge },
 ];
 
 export function readIdempotencyKey(headerValue: string | string[] | undefined, required: boolean): string | undefined {
@@ -182,3 +198,87 @@ export async function storeIdempotentResponse(em: EntityManager, { scope, key }:
   ]);
 }
 
+
+const DAY_MS = 24 * 60 * 60_000;
+
+/**
+ * The longest a checkout step that sends a key (the charge, the customer's
+ * message) can go on retrying it across one wait for support: the step's own
+ * retries (bounded by its schedule-to-close timeout), the wait until the
+ * support deadline, then support's retry, which runs the step again with the
+ * same key and its own retries.
+ */
+export const CHECKOUT_SUPPORT_ROUND_MS = msToNumber(ACTIVITY_TIMEOUTS.scheduleToClose) + SUPPORT_DEADLINE_MS + msToNumber(ACTIVITY_TIMEOUTS.scheduleToClose);
+
+/**
+ * How long a key is remembered: 30 days. Purging a record must never let a
+ * late retry repeat its side effect; this is why 30 days is enough.
+ *
+ * - Keys sent by the checkout (the charge `checkout-<id>:charge`, the
+ *   messages `checkout-<id>:notify:<template>`): a forward step retries for at
+ *   most ACTIVITY_TIMEOUTS.scheduleToClose (5 min), then the checkout waits
+ *   for support up to SUPPORT_DEADLINE_MS (24 h), and a retry by support runs
+ *   the step again with the same key: about 24 h 10 min per round
+ *   (CHECKOUT_SUPPORT_ROUND_MS). 30 days covers 29 such rounds, each a person
+ *   choosing to retry after reading the case. Past them, and after a reset of
+ *   a workflow that Temporal still keeps, the side effect is guarded by a
+ *   record never purged: payments keeps one successful charge per reference
+ *   (a late repeat is refused `reference-already-charged`, nothing is
+ *   charged), and notifications keeps one notification per event id (a late
+ *   repeat is answered with it, nothing is sent).
+ * - Compensations (refund by reference, release the stock, unlock the cart,
+ *   cancel the order) are retried without limit, but send no key: each is
+ *   idempotent by the state it changes (a refund takes only what is left to
+ *   refund, a released reservation stays released), so no window can break them.
+ * - The orders outbox relay retries a message without limit with the key
+ *   `order-<id>:<event>`; like the checkout's messages it is guarded by the
+ *   notification's event id, so a repeat after the purge sends nothing.
+ * - People and their tools (admins' stock adjustments and refunds, sign-ups):
+ *   an HTTP client's retries last seconds to minutes; Stripe keeps keys 24 h.
+ *   A key reused after 30 days is a new request.
+ */
+export const IDEMPOTENCY_RETENTION_MS = 30 * DAY_MS;
+
+/**
+ * Deletes the records older than `retentionMs`, `batchSize` at a time (short
+ * statements, skipping rows a request holds), at most `maxBatches` per call.
+ * Answers how many it deleted.
+ */
+export async function purgeIdempotencyRecords(
+  em: EntityManager,
+  { retentionMs = IDEMPOTENCY_RETENTION_MS, batchSize = 1000, maxBatches = 50 }: { retentionMs?: number; batchSize?: number; maxBatches?: number } = {},
+): Promise<number> {
+  let purged = 0;
+  for (let batch = 0; batch < maxBatches; batch++) {
+    const deleted = await em.execute<{ key: string }[]>(
+      `delete from idempotency_records where (scope, key) in (
+         select scope, key from idempotency_records
+         where created_at < now() - ? * interval '1 millisecond'
+         order by created_at limit ? for update skip locked)
+       returning key`,
+      [retentionMs, batchSize],
+    );
+    purged += deleted.length;
+    if (deleted.length < batchSize) break;
+  }
+  return purged;
+}
+
+export const IDEMPOTENCY_PURGE_JOB = 'purging idempotency records';
+
+/** For every service that stores idempotency records: hourly, each instance; they share the work. */
+export function startIdempotencyPurge(
+  orm: MikroORM,
+  logger: Logger,
+  intervalMs = Number(process.env.IDEMPOTENCY_PURGE_INTERVAL_MS || 60 * 60_000),
+): BackgroundJob & { name: string } {
+  return startPeriodicJob({
+    name: IDEMPOTENCY_PURGE_JOB,
+    intervalMs,
+    logger,
+    work: async () => {
+      const purged = await purgeIdempotencyRecords(orm.em.fork() as EntityManager);
+      if (purged > 0) logger.info({ purged, retentionDays: IDEMPOTENCY_RETENTION_MS / DAY_MS }, 'purged idempotency records past their retention');
+    },
+  });
+}

@@ -1,3 +1,4 @@
+import { startIdempotencyPurge } from '../../platform/idempotency';
 import { runServiceMain, type ServiceDefinition } from '../../platform/service-main';
 import { createInventoryApp } from './app';
 import { inventoryEntities } from './entities';
@@ -8,7 +9,7 @@ export const inventoryService: ServiceDefinition = {
   name: 'inventory',
   database: { entities: inventoryEntities, migrations: inventoryMigrations },
   createApp: createInventoryApp,
-  startBackgroundJobs: ({ orm, logger }) => [startExpiredReservationSweeper(orm, logger)],
+  startBackgroundJobs: ({ orm, logger }) => [startExpiredReservationSweeper(orm, logger), startIdempotencyPurge(orm, logger)],
 };
 
 if (require.main === module) runServiceMain(inventoryService);

@@ -5,20 +5,24 @@
  * inside it would send again when a rollback is followed by a retry).
  *
  * Each delivery is claimed, attempted and retried on its own. Whoever delivers
- * claims an attempt first: it counts the attempt and moves `next_attempt_at`
- * past a lease, so no one else starts one meanwhile. The request that created
- * a notification claims the first attempts as it inserts the deliveries; the
- * retry job claims the rest with SKIP LOCKED, so several instances can retry
- * side by side. A failed attempt sets the next one after a growing pause,
- * until MAX_DELIVERY_ATTEMPTS. A crash between sending and recording can still
- * send twice; that is the price of never losing a message.
+ * claims an attempt first: it counts the attempt, marks the delivery `pending`
+ * and moves `next_attempt_at` past a lease, so no one else starts one
+ * meanwhile. The request that created a notification claims the first
+ * attempts as it inserts the deliveries; the retry job claims the rest with
+ * SKIP LOCKED, so several instances can retry side by side; support's re-drive
+ * claims one with a conditional update. A failed attempt sets the next one
+ * after a pause that doubles up to an hour, and retries go on until the
+ * delivery is sent: a message is never given up on (a long failure is logged
+ * loudly instead, see alerts.ts). A crash between sending and recording can
+ * still send twice; that is the price of never losing a message.
  */
 import { randomUUID } from 'node:crypto';
+import { QueryOrder, type FilterQuery } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { stringify } from 'safe-stable-stringify';
 import { conflict, notFound } from '../../platform/http/problem';
 import type { components } from './api.gen';
-import { Delivery, MailboxMessage, Notification, SmsMessage, type DeliveryStatus } from './entities';
+import { Delivery, MailboxMessage, Notification, SmsMessage, type Channel, type DeliveryStatus } from './entities';
 import type { Mailer } from './mailer';
 import type { SmsProvider } from './sms';
 import type { RenderedMessage } from './templates';
@@ -31,15 +35,49 @@ export interface Senders {
   sms: SmsProvider;
 }
 
-export const MAX_DELIVERY_ATTEMPTS = 5;
 /** Longer than an attempt can take (the SMTP transport's timeouts end one within a minute). */
 export const DELIVERY_LEASE_MS = 2 * 60_000;
-const FIRST_RETRY_DELAY_MS = 30_000;
-const MAX_RETRY_DELAY_MS = 60 * 60_000;
+export const FIRST_RETRY_DELAY_MS = 30_000;
+/** The longest pause between two attempts: a delivery failing for days is still tried every hour. */
+export const MAX_RETRY_DELAY_MS = 60 * 60_000;
 
-/** 30 s after the first failure, doubling up to an hour. */
+/** 30 s after the first failure, doubling up to an hour, however many attempts have failed. */
 export function retryDelayMs(attempts: number): number {
-  return Math.min(FIRST_RETRY_DELAY_MS * 2 ** Math.max(0, attempts - 1), MAX_RETRY_DELAY_MS);
+  // 2^7 × 30 s is past the hour already; a bounded exponent keeps the arithmetic finite.
+  return Math.min(FIRST_RETRY_DELAY_MS * 2 ** Math.min(Math.max(0, attempts - 1), 20), MAX_RETRY_DELAY_MS);
+}
+
+export type DeliveryView = Schemas['Delivery'];
+export type DeliveryDetailView = Schemas['DeliveryDetail'];
+
+/** A delivery as the API shows it: its attempts, last error and, until sent, when the next attempt is due. */
+export function toDeliveryView(delivery: Delivery): DeliveryView {
+  const unsent = delivery.status !== 'sent';
+  return {
+    id: delivery.id,
+    channel: delivery.channel,
+    to: delivery.recipient,
+    status: delivery.status,
+    attempts: delivery.attempts,
+    ...(delivery.lastError ? { lastError: delivery.lastError } : {}),
+    ...(delivery.lastAttemptAt ? { lastAttemptAt: delivery.lastAttemptAt.toISOString() } : {}),
+    ...(unsent && delivery.nextAttemptAt ? { nextAttemptAt: delivery.nextAttemptAt.toISOString() } : {}),
+    ...(unsent && delivery.firstFailedAt ? { failingSince: delivery.firstFailedAt.toISOString() } : {}),
+    ...(delivery.sentAt ? { sentAt: delivery.sentAt.toISOString() } : {}),
+  };
+}
+
+/** A delivery whose notification is loaded. */
+export function toDeliveryDetail(delivery: Delivery): DeliveryDetailView {
+  const notification = delivery.notification;
+  return {
+    ...toDeliveryView(delivery),
+    notificationId: notification.id,
+    eventId: notification.eventId,
+    customerId: notification.customerId,
+    template: notification.template,
+    createdAt: delivery.createdAt.toISOString(),
+  };
 }
 
 export interface NotificationWithDeliveries {
@@ -67,14 +105,7 @@ export function toNotificationView({ notification, deliveries }: NotificationWit
     body: notification.body,
     ...(notification.smsText ? { smsText: notification.smsText } : {}),
     status,
-    deliveries: ordered.map((delivery) => ({
-      channel: delivery.channel,
-      to: delivery.recipient,
-      status: delivery.status,
-      attempts: delivery.attempts,
-      ...(delivery.lastError ? { lastError: delivery.lastError } : {}),
-      ...(delivery.sentAt ? { sentAt: delivery.sentAt.toISOString() } : {}),
-    })),
+    deliveries: ordered.map(toDeliveryView),
     createdAt: notification.createdAt.toISOString(),
     ...(status === 'sent' && lastSent > 0 ? { sentAt: new Date(lastSent).toISOString() } : {}),
   };
@@ -197,7 +228,8 @@ async function sendOn(senders: Senders, delivery: Delivery, notification: Notifi
 
 /**
  * Makes one delivery attempt that the caller has claimed, outside any
- * transaction, and records its outcome. Returns the delivery as it stands.
+ * transaction, and records its outcome. Returns the delivery as it stands,
+ * with its notification.
  */
 export async function attemptDelivery(em: EntityManager, senders: Senders, id: string): Promise<Delivery> {
   const delivery = await em.findOneOrFail(Delivery, { id }, { refresh: true, populate: ['notification'] });
@@ -208,52 +240,120 @@ export async function attemptDelivery(em: EntityManager, senders: Senders, id: s
   } catch (error) {
     outcome = { ok: false, error: describeError(error) };
   }
+  // The database's clock for every timestamp the queue compares, so instances with drifting clocks agree.
   if (outcome.ok) {
-    await em.nativeUpdate(
-      Delivery,
-      { id },
-      { status: 'sent', sentAt: new Date(), lastError: null, nextAttemptAt: null, providerMessageId: outcome.providerMessageId.slice(0, 998) },
+    await em.execute(
+      `update notification_deliveries
+       set status = 'sent', sent_at = now(), last_attempt_at = now(), last_error = null, next_attempt_at = null, first_failed_at = null,
+           provider_message_id = ?, updated_at = now()
+       where id = ?`,
+      [outcome.providerMessageId.slice(0, 998), id],
     );
   } else {
-    const givingUp = delivery.attempts >= MAX_DELIVERY_ATTEMPTS;
     // Never over a success: another worker may have sent it after this attempt's lease ran out.
-    await em.nativeUpdate(
-      Delivery,
-      { id, status: { $ne: 'sent' } },
-      { status: 'failed', lastError: outcome.error, nextAttemptAt: givingUp ? null : new Date(Date.now() + retryDelayMs(delivery.attempts)) },
+    await em.execute(
+      `update notification_deliveries
+       set status = 'failed', last_error = ?, last_attempt_at = now(), first_failed_at = coalesce(first_failed_at, now()),
+           next_attempt_at = now() + ? * interval '1 millisecond', updated_at = now()
+       where id = ? and status <> 'sent'`,
+      [outcome.error, retryDelayMs(delivery.attempts), id],
     );
   }
-  return em.findOneOrFail(Delivery, { id }, { refresh: true });
+  return em.findOneOrFail(Delivery, { id }, { refresh: true, populate: ['notification'] });
 }
 
 /** The first attempt on every channel of a new notification, side by side; one channel's trouble never holds up another. */
-export async function attemptAllDeliveries(em: EntityManager, senders: Senders, notificationId: string): Promise<NotificationWithDeliveries> {
+export async function attemptAllDeliveries(
+  em: EntityManager,
+  senders: Senders,
+  notificationId: string,
+): Promise<NotificationWithDeliveries & { attempted: Delivery[] }> {
   const deliveries = await em.find(Delivery, { notification: notificationId });
-  await Promise.all(deliveries.map((delivery) => attemptDelivery(em.fork() as EntityManager, senders, delivery.id)));
-  return getNotification(em.fork() as EntityManager, notificationId);
+  const attempted = await Promise.all(deliveries.map((delivery) => attemptDelivery(em.fork() as EntityManager, senders, delivery.id)));
+  return { ...(await getNotification(em.fork() as EntityManager, notificationId)), attempted };
 }
 
-/** Claims up to `batchSize` deliveries that are due for another attempt. */
+const CLAIM = `attempts = attempts + 1, status = 'pending', next_attempt_at = now() + ? * interval '1 millisecond', updated_at = now()`;
+
+/** Claims up to `batchSize` deliveries that are due for another attempt, however many attempts they have had. */
 export async function claimDueDeliveries(em: EntityManager, batchSize: number): Promise<string[]> {
   const claimed = await em.execute<{ id: string }[]>(
-    `update notification_deliveries set attempts = attempts + 1, next_attempt_at = ?, updated_at = now()
+    `update notification_deliveries set ${CLAIM}
      where id in (
        select id from notification_deliveries
-       where status <> 'sent' and next_attempt_at <= now() and attempts < ?
+       where status <> 'sent' and next_attempt_at <= now()
        order by next_attempt_at
        limit ? for update skip locked)
      returning id`,
-    [new Date(Date.now() + DELIVERY_LEASE_MS), MAX_DELIVERY_ATTEMPTS, batchSize],
+    [DELIVERY_LEASE_MS, batchSize],
   );
   return claimed.map((row) => row.id);
 }
 
-/** One pass of the retry job: claim what is due, then deliver each outside any transaction. */
+/**
+ * One batch of the retry job: claim what is due, then deliver each outside any
+ * transaction, side by side, so the batch ends within one attempt's time (well
+ * inside the lease) even when every attempt waits for a timeout.
+ */
 export async function retryDueDeliveries(em: EntityManager, senders: Senders, batchSize = 20): Promise<Delivery[]> {
   const ids = await claimDueDeliveries(em, batchSize);
-  const results: Delivery[] = [];
-  for (const id of ids) results.push(await attemptDelivery(em.fork() as EntityManager, senders, id));
-  return results;
+  return Promise.all(ids.map((id) => attemptDelivery(em.fork() as EntityManager, senders, id)));
+}
+
+export type RedriveClaim = 'claimed' | 'already-sent' | 'in-progress';
+
+/**
+ * Claims a delivery for an attempt now, whatever its backoff says, unless it
+ * was sent or an attempt is under way (claimed, lease not over). The update
+ * waits for the row lock, then looks at the row as it is (the job's claim and
+ * another re-drive included), so two attempts never run at once.
+ */
+export async function claimForRedrive(em: EntityManager, id: string): Promise<RedriveClaim> {
+  const claimed = await em.execute<{ id: string }[]>(
+    `update notification_deliveries set ${CLAIM}
+     where id = ? and status <> 'sent' and not (status = 'pending' and next_attempt_at > now())
+     returning id`,
+    [DELIVERY_LEASE_MS, id],
+  );
+  if (claimed.length > 0) return 'claimed';
+  const delivery = await em.findOne(Delivery, { id }, { refresh: true });
+  if (!delivery) throw notFound('Delivery', id);
+  return delivery.status === 'sent' ? 'already-sent' : 'in-progress';
+}
+
+export async function getDelivery(em: EntityManager, id: string): Promise<Delivery> {
+  const delivery = await em.findOne(Delivery, { id }, { refresh: true, populate: ['notification'] });
+  if (!delivery) throw notFound('Delivery', id);
+  return delivery;
+}
+
+export interface DeliveryQuery {
+  status?: DeliveryStatus;
+  channel?: Channel;
+  customerId?: string;
+  failingForSeconds?: number;
+  limit: number;
+  offset: number;
+}
+
+/** Support's view: the longest failing first, then the rest newest first. */
+export async function listDeliveries(em: EntityManager, query: DeliveryQuery): Promise<Schemas['DeliveryPage']> {
+  const where: FilterQuery<Delivery> = {
+    ...(query.status ? { status: query.status } : {}),
+    ...(query.channel ? { channel: query.channel } : {}),
+    ...(query.customerId ? { notification: { customerId: query.customerId } } : {}),
+  };
+  if (query.failingForSeconds !== undefined) {
+    where.firstFailedAt = { $lte: new Date(Date.now() - query.failingForSeconds * 1000) };
+    if (!query.status) where.status = { $ne: 'sent' };
+  }
+  const [deliveries, total] = await em.findAndCount(Delivery, where, {
+    populate: ['notification'],
+    orderBy: [{ firstFailedAt: QueryOrder.ASC_NULLS_LAST }, { createdAt: QueryOrder.DESC }, { id: QueryOrder.ASC }],
+    limit: query.limit,
+    offset: query.offset,
+  });
+  return { items: deliveries.map(toDeliveryDetail), total, limit: query.limit, offset: query.offset };
 }
 
 export async function listMailboxMessages(

@@ -47,9 +47,14 @@ export const Delivery = defineEntity({
     /** Delivery attempts started, the one under way included. */
     attempts: p.integer().default(0),
     lastError: p.text().nullable(),
+    /** When the last finished attempt ended, sent or failed. */
+    lastAttemptAt: p.datetime().nullable(),
+    /** When the first failed attempt ended; how long the customer has been waiting on this channel. Null once sent. */
+    firstFailedAt: p.datetime().nullable(),
     /**
      * When the next attempt may start: the end of the current attempt's lease
-     * while one is under way, then the retry's backoff; null once sent or given up.
+     * while one is under way (status `pending`), then the retry's backoff
+     * (status `failed`); null once sent. Never null before that: nothing is given up on.
      */
     nextAttemptAt: p.datetime().nullable(),
     /** What the provider called it (the Message-ID, the SMS id). */
@@ -65,6 +70,11 @@ export const Delivery = defineEntity({
     {
       name: 'notification_deliveries_next_attempt_at_index',
       expression: "create index notification_deliveries_next_attempt_at_index on notification_deliveries (next_attempt_at) where status <> 'sent'",
+    },
+    // Support's list of failing deliveries, the longest failing first.
+    {
+      name: 'notification_deliveries_first_failed_at_index',
+      expression: "create index notification_deliveries_first_failed_at_index on notification_deliveries (first_failed_at) where status <> 'sent'",
     },
   ],
 });

@@ -2,13 +2,22 @@ import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { startPeriodicJob } from '../../platform/periodic-job';
 import type { BackgroundJob } from '../../platform/service-main';
 import type { Logger } from '../../platform/logger';
+import type { DeliveryReporter } from './alerts';
 import { retryDueDeliveries, type Senders } from './domain';
 
-/** Retries deliveries that failed (or whose first attempt never finished), channel by channel; safe with several instances. */
+const BATCH_SIZE = 20;
+/** Enough to drain a backlog after an outage quickly, few enough that stopping never waits long. */
+const MAX_BATCHES_PER_RUN = 10;
+
+/**
+ * Retries deliveries that failed (or whose attempt never finished), channel by
+ * channel, for as long as it takes; safe with several instances.
+ */
 export function startDeliveryRetrier(
   orm: MikroORM,
   senders: Senders,
   logger: Logger,
+  report: DeliveryReporter,
   intervalMs = Number(process.env.NOTIFICATION_RETRY_INTERVAL_MS || 15_000),
 ): BackgroundJob {
   return startPeriodicJob({
@@ -16,10 +25,10 @@ export function startDeliveryRetrier(
     intervalMs,
     logger,
     work: async () => {
-      const attempted = await retryDueDeliveries(orm.em.fork() as EntityManager, senders);
-      const failed = attempted.filter((delivery) => delivery.status !== 'sent');
-      if (attempted.length > 0) {
-        logger.info({ sent: attempted.length - failed.length, failed: failed.map((d) => ({ id: d.id, channel: d.channel })) }, 'retried deliveries');
+      for (let batch = 0; batch < MAX_BATCHES_PER_RUN; batch++) {
+        const attempted = await retryDueDeliveries(orm.em.fork() as EntityManager, senders, BATCH_SIZE);
+        for (const delivery of attempted) report(delivery, 'retry');
+        if (attempted.length < BATCH_SIZE) return;
       }
     },
   });

@@ -1,7 +1,9 @@
+import { startIdempotencyPurge } from '../../platform/idempotency';
 import { runServiceMain, type ServiceContext, type ServiceDefinition } from '../../platform/service-main';
 import { createNotificationsApp } from './app';
 import { channelsFromConfig, type DeliveryChannels } from './channels';
 import { notificationsEntities } from './entities';
+import { deliveryReporter, readAlertAfterMs } from './alerts';
 import { startDeliveryRetrier } from './jobs';
 import { notificationsMigrations } from './migrations';
 
@@ -25,7 +27,8 @@ export function defineNotificationsService(channelsFor: (context: ServiceContext
     database: { entities: notificationsEntities, migrations: notificationsMigrations },
     createApp: (context) => createNotificationsApp(context, channels(context)),
     startBackgroundJobs: (context) => {
-      const retrier = startDeliveryRetrier(context.orm, channels(context), context.logger);
+      const report = deliveryReporter(context.logger, readAlertAfterMs(context.env));
+      const retrier = startDeliveryRetrier(context.orm, channels(context), context.logger, report);
       return [
         {
           // The retrier first: a pass under way still needs the sink.
@@ -34,6 +37,7 @@ export function defineNotificationsService(channelsFor: (context: ServiceContext
             await channels(context).close();
           },
         },
+        startIdempotencyPurge(context.orm, context.logger),
       ];
     },
   };

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import request from 'supertest';
+import pino from 'pino';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { createActivities, type ServiceClients } from '../../activities';
 import { serviceUnderTest, type ServiceUnderTest } from '../../test/support/service';
@@ -15,7 +16,8 @@ import { startService, type RunningService } from '../../platform/service-main';
 import type { components } from './api.gen';
 import { createNotificationsApp, notificationsSpec } from './app';
 import { channelsFromConfig, type DeliveryChannels } from './channels';
-import { MAX_DELIVERY_ATTEMPTS, recordNotification, retryDueDeliveries, type Senders } from './domain';
+import { DELIVERY_LEASE_MS, FIRST_RETRY_DELAY_MS, MAX_RETRY_DELAY_MS, recordNotification, retryDueDeliveries, type Senders } from './domain';
+import { DEFAULT_ALERT_AFTER_MS, deliveryReporter, readAlertAfterMs } from './alerts';
 import { startDeliveryRetrier } from './jobs';
 import { startMailSink } from './mail-sink';
 import { readMailConfig, type OutgoingEmail } from './mailer';
@@ -30,6 +32,8 @@ type SendNotificationRequest = components['schemas']['SendNotificationRequest'];
 type Notification = components['schemas']['Notification'];
 type MailboxMessage = components['schemas']['MailboxMessage'];
 type SmsMessage = components['schemas']['SmsMessage'];
+type DeliveryDetail = components['schemas']['DeliveryDetail'];
+type RedriveResult = components['schemas']['RedriveResult'];
 
 /**
  * The real ways out (nodemailer over SMTP into the service's own sink, the
@@ -38,14 +42,31 @@ type SmsMessage = components['schemas']['SmsMessage'];
  */
 class FaultInjector implements Senders {
   private readonly refusals = new Map<string, number>();
+  private readonly holds = new Map<string, { entered: () => void; released: Promise<void> }>();
   constructor(private readonly real: Senders) {}
 
   refuseNext(channel: 'email' | 'sms', to: string, times = 1): void {
     this.refusals.set(`${channel}:${to}`, times);
   }
 
-  private check(channel: 'email' | 'sms', to: string): void {
+  /** The next message to `to` waits, as on a slow server, until `release`; `entered` resolves once it is waiting. */
+  holdNext(channel: 'email' | 'sms', to: string): { entered: Promise<void>; release: () => void } {
+    let release!: () => void;
+    let entered!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const enteredPromise = new Promise<void>((resolve) => (entered = resolve));
+    this.holds.set(`${channel}:${to}`, { entered, released });
+    return { entered: enteredPromise, release };
+  }
+
+  private async check(channel: 'email' | 'sms', to: string): Promise<void> {
     const key = `${channel}:${to}`;
+    const hold = this.holds.get(key);
+    if (hold) {
+      this.holds.delete(key);
+      hold.entered();
+      await hold.released;
+    }
     const left = this.refusals.get(key) ?? 0;
     if (left > 0) {
       this.refusals.set(key, left - 1);
@@ -55,14 +76,14 @@ class FaultInjector implements Senders {
 
   readonly mailer = {
     send: async (email: OutgoingEmail) => {
-      this.check('email', email.to);
+      await this.check('email', email.to);
       return this.real.mailer.send(email);
     },
   };
 
   readonly sms = {
     send: async (sms: OutgoingSms) => {
-      this.check('sms', sms.to);
+      await this.check('sms', sms.to);
       return this.real.sms.send(sms);
     },
   };
@@ -72,6 +93,8 @@ let service: ServiceUnderTest;
 let channels: DeliveryChannels;
 let senders: FaultInjector;
 const tokens: Record<'service' | 'admin' | 'support', string> = { service: '', admin: '', support: '' };
+const quiet = createLogger('notifications');
+const report = deliveryReporter(quiet, DEFAULT_ALERT_AFTER_MS);
 
 beforeAll(async () => {
   service = await serviceUnderTest(
@@ -140,6 +163,30 @@ async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs = 5000)
 }
 
 const delivery = (notification: Notification, channel: 'email' | 'sms') => notification.deliveries.find((d) => d.channel === channel);
+
+async function getDeliveryAsSupport(id: string): Promise<DeliveryDetail> {
+  return conforms(await api().get(`/deliveries/${id}`).set('authorization', tokens.support).expect(200)).body as DeliveryDetail;
+}
+
+/** As if `ms` had passed for one delivery: every time it keeps moves back by that much. */
+async function passTime(deliveryId: string, ms: number): Promise<void> {
+  await em().execute(
+    `update notification_deliveries set
+       created_at = created_at - ? * interval '1 millisecond',
+       last_attempt_at = last_attempt_at - ? * interval '1 millisecond',
+       first_failed_at = first_failed_at - ? * interval '1 millisecond',
+       next_attempt_at = next_attempt_at - ? * interval '1 millisecond'
+     where id = ?`,
+    [ms, ms, ms, ms, deliveryId],
+  );
+}
+
+/** A real pino logger that keeps what it writes, to check what operators would see. */
+function capturingLogger() {
+  const lines: Record<string, unknown>[] = [];
+  const logger = pino({ level: 'info' }, { write: (line: string) => lines.push(JSON.parse(line) as Record<string, unknown>) });
+  return { logger, lines };
+}
 
 describe('sending', () => {
   it('renders the template and delivers it over SMTP into the local sink, readable through the mailbox', async () => {
@@ -345,7 +392,7 @@ describe('delivery failures', () => {
 
     // The job waits out the backoff; bring the retry forward instead of waiting 30 seconds.
     await em().execute('update notification_deliveries set next_attempt_at = now() where notification_id = ? and status <> ?', [res.body.id, 'sent']);
-    const job = startDeliveryRetrier(service.orm, senders, createLogger('notifications'), 20);
+    const job = startDeliveryRetrier(service.orm, senders, quiet, report, 20);
     try {
       const sent = await waitFor(async () => {
         const current = await getAsAdmin(res.body.id);
@@ -386,33 +433,60 @@ describe('delivery failures', () => {
     expect(retried.map((d) => d.notification.id)).not.toContain(res.body.id);
   });
 
-  it('retries a channel with growing pauses and gives up after five attempts', async () => {
-    expect(MAX_DELIVERY_ATTEMPTS).toBe(5);
+  it('keeps retrying through a long SMTP outage, long past the old five attempts, pausing at most an hour, and alerts loudly', async () => {
     const body = confirmation({ phone: newPhone() });
-    senders.refuseNext('sms', body.phone!, MAX_DELIVERY_ATTEMPTS);
+    const outageAttempts = 14;
+    senders.refuseNext('email', body.email, outageAttempts);
     const res = conforms(await send(body).expect(201));
+    const emailId = delivery(res.body, 'email')!.id;
+    const logged = capturingLogger();
+    const job = startDeliveryRetrier(service.orm, senders, logged.logger, deliveryReporter(logged.logger, DEFAULT_ALERT_AFTER_MS), 10);
     const pauses: number[] = [];
-    for (let attempt = 2; attempt <= MAX_DELIVERY_ATTEMPTS + 1; attempt++) {
-      const [row] = await em().execute<{ pause_seconds: string | null }[]>(
-        "select extract(epoch from next_attempt_at - updated_at) as pause_seconds from notification_deliveries where notification_id = ? and channel = 'sms'",
-        [res.body.id],
-      );
-      if (row?.pause_seconds == null) break;
-      pauses.push(Number(row.pause_seconds));
-      // Bring the retry forward instead of waiting out the pause.
-      await em().execute("update notification_deliveries set next_attempt_at = now() where notification_id = ? and channel = 'sms'", [res.body.id]);
-      await retryDueDeliveries(em(), senders);
+    try {
+      for (let attempts = 1; attempts <= outageAttempts; attempts++) {
+        const failed = await getDeliveryAsSupport(emailId);
+        expect(failed).toMatchObject({ status: 'failed', attempts, lastError: expect.stringContaining('421'), failingSince: expect.any(String) });
+        const pause = Date.parse(failed.nextAttemptAt!) - Date.parse(failed.lastAttemptAt!);
+        pauses.push(pause);
+        // The outage goes on: move the delivery's clock forward past the pause instead of waiting it out.
+        await passTime(emailId, pause);
+        await waitFor(async () => {
+          const current = await getDeliveryAsSupport(emailId);
+          return current.attempts > attempts && current.status !== 'pending' ? current : undefined;
+        }, 30_000);
+      }
+    } finally {
+      await job.stop();
     }
-    const last = await getAsAdmin(res.body.id);
-    expect(last.status).toBe('failed');
-    expect(delivery(last, 'sms')).toMatchObject({ status: 'failed', attempts: MAX_DELIVERY_ATTEMPTS, lastError: expect.stringContaining('429') });
-    expect(delivery(last, 'email')).toMatchObject({ status: 'sent', attempts: 1 });
-    expect(pauses).toHaveLength(MAX_DELIVERY_ATTEMPTS - 1);
-    expect(pauses[0]).toBeGreaterThan(29);
-    pauses.slice(1).forEach((pause, i) => expect(pause).toBeGreaterThan(pauses[i] ?? Infinity));
-    expect((await retryDueDeliveries(em(), senders)).map((d) => d.notification.id)).not.toContain(res.body.id);
-    expect(await smsTo(body.phone!)).toHaveLength(0);
+    const sent = await getDeliveryAsSupport(emailId);
+    expect(sent).toMatchObject({ status: 'sent', attempts: outageAttempts + 1 });
+    expect(sent.nextAttemptAt).toBeUndefined();
+    expect(sent.failingSince).toBeUndefined();
     expect(await mailTo(body.email)).toHaveLength(1);
+    expect(await smsTo(body.phone!)).toHaveLength(1);
+
+    // 30 s, doubling, then an hour each time: the database's clock rounds to the microsecond.
+    const expected = pauses.map((_, i) => Math.min(FIRST_RETRY_DELAY_MS * 2 ** i, MAX_RETRY_DELAY_MS));
+    pauses.forEach((pause, i) => expect(Math.abs(pause - expected[i]!)).toBeLessThan(5));
+    expect(pauses.slice(-5).every((pause) => Math.abs(pause - MAX_RETRY_DELAY_MS) < 5)).toBe(true);
+
+    // Warned while young; an error with what support needs once it has failed for over 15 minutes; never the address.
+    const mine = logged.lines.filter((line) => line.deliveryId === emailId);
+    const warnings = mine.filter((line) => line.level === 40);
+    const errors = mine.filter((line) => line.level === 50);
+    expect(warnings.length).toBeGreaterThan(0);
+    expect(errors.length).toBeGreaterThan(0);
+    expect(warnings.every((line) => Number(line.attempts) < errors.map((e) => Number(e.attempts)).reduce((a, b) => Math.min(a, b)))).toBe(true);
+    expect(errors[0]).toMatchObject({
+      eventId: body.eventId,
+      notificationId: res.body.id,
+      channel: 'email',
+      lastError: expect.stringContaining('421'),
+      msg: expect.stringContaining(`POST /deliveries/${emailId}/redrive`),
+    });
+    expect(Number(errors[0]!.failingForMs)).toBeGreaterThanOrEqual(DEFAULT_ALERT_AFTER_MS);
+    expect(JSON.stringify(mine)).not.toContain(body.email);
+    expect(mine.at(-1)).toMatchObject({ level: 30, msg: `email delivered after ${outageAttempts + 1} attempts` });
   });
 
   it('picks up both channels of a notification whose first attempts never ran, once their lease is over', async () => {
@@ -430,6 +504,167 @@ describe('delivery failures', () => {
     ]);
     expect(await mailTo(body.email)).toHaveLength(1);
     expect(await smsTo(body.phone!)).toHaveLength(1);
+  });
+});
+
+describe('support: failing deliveries', () => {
+  const redrive = (id: string, auth = tokens.support, key?: string) => {
+    const req = api().post(`/deliveries/${id}/redrive`).set('authorization', auth);
+    return key ? req.set('Idempotency-Key', key) : req;
+  };
+  const listAsSupport = async (query: Record<string, string>) =>
+    conforms(await api().get('/deliveries').query(query).set('authorization', tokens.support).expect(200)).body as components['schemas']['DeliveryPage'];
+
+  /** A notification whose e-mail (and SMS, when `sms`) failed its first attempt. */
+  async function failing(customerId: string, { sms = false } = {}): Promise<Notification> {
+    const body = confirmation({ customerId, ...(sms ? { phone: newPhone() } : {}) });
+    senders.refuseNext('email', body.email, 1);
+    if (sms) senders.refuseNext('sms', body.phone!, 1);
+    return conforms(await send(body).expect(201)).body as Notification;
+  }
+
+  it('lists failing deliveries, the longest failing first, filtered and paged, with what support needs', async () => {
+    const customerId = `customer-${randomUUID()}`;
+    const recent = await failing(customerId, { sms: true });
+    const older = await failing(customerId);
+    const sent = conforms(await send(confirmation({ customerId })).expect(201)).body as Notification;
+    const olderEmail = delivery(older, 'email')!.id;
+    await passTime(olderEmail, 2 * 60 * 60_000);
+
+    const all = await listAsSupport({ customerId });
+    expect(all.total).toBe(4);
+    expect(all.items[0]!.id).toBe(olderEmail);
+    expect(all.items.slice(1, 3).map((d) => d.id).sort()).toEqual([delivery(recent, 'email')!.id, delivery(recent, 'sms')!.id].sort());
+    const failingSince = all.items.slice(0, 3).map((d) => Date.parse(d.failingSince!));
+    expect([...failingSince].sort((a, b) => a - b)).toEqual(failingSince);
+    expect(all.items[3]).toMatchObject({ id: delivery(sent, 'email')!.id, status: 'sent' });
+    expect(all.items[3]!.failingSince).toBeUndefined();
+    expect(all.items[0]).toMatchObject({
+      notificationId: older.id,
+      eventId: older.eventId,
+      customerId,
+      template: 'order_confirmed',
+      channel: 'email',
+      to: older.email,
+      status: 'failed',
+      attempts: 1,
+      lastError: expect.stringContaining('421'),
+    });
+    expect(Date.parse(all.items[0]!.nextAttemptAt!)).toBeGreaterThan(Date.parse(all.items[0]!.lastAttemptAt!));
+    expect(Date.now() - Date.parse(all.items[0]!.failingSince!)).toBeGreaterThan(2 * 60 * 60_000 - 60_000);
+
+    expect((await listAsSupport({ customerId, status: 'failed' })).total).toBe(3);
+    expect((await listAsSupport({ customerId, status: 'sent' })).items.map((d) => d.id)).toEqual([delivery(sent, 'email')!.id]);
+    expect((await listAsSupport({ customerId, channel: 'sms' })).items.map((d) => d.id)).toEqual([delivery(recent, 'sms')!.id]);
+    expect((await listAsSupport({ customerId, failingForSeconds: '3600' })).items.map((d) => d.id)).toEqual([olderEmail]);
+    const page = await listAsSupport({ customerId, status: 'failed', limit: '1', offset: '1' });
+    expect(page).toMatchObject({ total: 3, limit: 1, offset: 1 });
+    expect(page.items).toHaveLength(1);
+    expect(page.items[0]!.id).not.toBe(olderEmail);
+  });
+
+  it('re-drives a failing delivery at once when the cause is fixed; a repeat sends nothing more', async () => {
+    const notification = await failing(`customer-${randomUUID()}`);
+    const id = delivery(notification, 'email')!.id;
+    const first = conforms(await redrive(id).expect(200)).body as RedriveResult;
+    expect(first).toMatchObject({ outcome: 'sent', delivery: { id, status: 'sent', attempts: 2 } });
+    expect(first.delivery.lastError).toBeUndefined();
+    expect(first.delivery.nextAttemptAt).toBeUndefined();
+    const again = conforms(await redrive(id, tokens.admin).expect(200)).body as RedriveResult;
+    expect(again).toMatchObject({ outcome: 'already-sent', delivery: { id, status: 'sent', attempts: 2 } });
+    expect(await mailTo(notification.email)).toHaveLength(1);
+    expect(delivery(await getAsAdmin(notification.id), 'email')).toMatchObject({ status: 'sent', attempts: 2 });
+  });
+
+  it('re-drives one that still fails: the new error and the next retry show, and the retries go on', async () => {
+    const notification = await failing(`customer-${randomUUID()}`);
+    const id = delivery(notification, 'email')!.id;
+    senders.refuseNext('email', notification.email, 1);
+    const res = conforms(await redrive(id).expect(200)).body as RedriveResult;
+    expect(res).toMatchObject({ outcome: 'failed', delivery: { status: 'failed', attempts: 2, lastError: expect.stringContaining('421') } });
+    // The second failure: the pause doubled.
+    expect(Date.parse(res.delivery.nextAttemptAt!) - Date.parse(res.delivery.lastAttemptAt!)).toBe(2 * FIRST_RETRY_DELAY_MS);
+    expect(res.delivery.failingSince).toBe(delivery(notification, 'email')!.failingSince);
+    expect(await mailTo(notification.email)).toHaveLength(0);
+  });
+
+  it('never starts a second attempt while one is under way, from the job or another re-drive, and sends once', async () => {
+    const notification = await failing(`customer-${randomUUID()}`);
+    const id = delivery(notification, 'email')!.id;
+    await em().execute('update notification_deliveries set next_attempt_at = now() where id = ?', [id]);
+    const held = senders.holdNext('email', notification.email);
+    const first = redrive(id)
+      .expect(200)
+      .then((res) => res);
+    try {
+      await held.entered;
+      // While the mail server takes its time: everyone else keeps off.
+      const during = conforms(await redrive(id, tokens.admin)).body as RedriveResult;
+      expect(during).toMatchObject({ outcome: 'in-progress', delivery: { status: 'pending', attempts: 2 } });
+      expect(Date.parse(during.delivery.nextAttemptAt!)).toBeGreaterThan(Date.now() + DELIVERY_LEASE_MS / 2);
+      expect((await retryDueDeliveries(em(), senders)).map((d) => d.id)).not.toContain(id);
+    } finally {
+      held.release();
+    }
+    const done = conforms(await first).body as RedriveResult;
+    expect(done).toMatchObject({ outcome: 'sent', delivery: { status: 'sent', attempts: 2 } });
+    expect(await mailTo(notification.email)).toHaveLength(1);
+  });
+
+  it('sends once when many re-drives and the retry job race for one delivery', async () => {
+    const notification = await failing(`customer-${randomUUID()}`);
+    const id = delivery(notification, 'email')!.id;
+    await em().execute('update notification_deliveries set next_attempt_at = now() where id = ?', [id]);
+    const [redrives] = await Promise.all([Promise.all(Array.from({ length: 6 }, () => redrive(id))), retryDueDeliveries(em(), senders)]);
+    redrives.forEach(conforms);
+    for (const res of redrives) expect(['sent', 'already-sent', 'in-progress']).toContain(res.body.outcome);
+    expect(await mailTo(notification.email)).toHaveLength(1);
+    // One claim won: the attempt that failed, and the one that sent it.
+    expect(await getDeliveryAsSupport(id)).toMatchObject({ status: 'sent', attempts: 2 });
+  });
+
+  it('answers a repeat with the same Idempotency-Key with the stored answer, without another attempt', async () => {
+    const notification = await failing(`customer-${randomUUID()}`);
+    const id = delivery(notification, 'email')!.id;
+    senders.refuseNext('email', notification.email, 1);
+    const key = randomUUID();
+    const first = conforms(await redrive(id, tokens.support, key).expect(200));
+    const replay = conforms(await redrive(id, tokens.support, key).expect(200));
+    expect(replay.headers['idempotent-replayed']).toBe('true');
+    expect(replay.body).toEqual(first.body);
+    expect(await getDeliveryAsSupport(id)).toMatchObject({ status: 'failed', attempts: 2 });
+  });
+
+  it('keeps deliveries to support and admins, and answers bad or unknown ids', async () => {
+    const notification = await failing(`customer-${randomUUID()}`);
+    const id = delivery(notification, 'email')!.id;
+    for (const auth of [await asCustomer(notification.customerId), tokens.service]) {
+      conforms(await api().get('/deliveries').set('authorization', auth).expect(403));
+      conforms(await api().get(`/deliveries/${id}`).set('authorization', auth).expect(403));
+      conforms(await redrive(id, auth).expect(403));
+    }
+    conforms(await api().get('/deliveries').expect(401));
+    conforms(await api().post(`/deliveries/${id}/redrive`).expect(401));
+    expect((await getDeliveryAsSupport(id)).attempts).toBe(1);
+
+    const missing = conforms(await redrive(randomUUID()).expect(404));
+    expect(missing.body.type).toBe('not-found');
+    conforms(await api().get(`/deliveries/${randomUUID()}`).set('authorization', tokens.admin).expect(404));
+    const bad = conforms(await redrive('not-a-uuid').expect(400));
+    expect(bad.body.errors[0].field).toBe('params.deliveryId');
+    const badQuery = conforms(
+      await api()
+        .get('/deliveries')
+        .query({ status: 'lost', channel: 'fax', failingForSeconds: '-1', limit: '0' })
+        .set('authorization', tokens.support)
+        .expect(400),
+    );
+    expect(badQuery.body.errors.map((error: { field: string }) => error.field).sort()).toEqual([
+      'query.channel',
+      'query.failingForSeconds',
+      'query.limit',
+      'query.status',
+    ]);
   });
 });
 
@@ -478,6 +713,13 @@ describe('mail transport configuration', () => {
     expect(() => readMailConfig({ SMTP_SINK_PORT: '70000' })).toThrow(/SMTP_SINK_PORT must be a port number/);
     expect(() => readMailConfig({ SMTP_SINK_PORT: 'twenty-five' })).toThrow(/SMTP_SINK_PORT must be a port number/);
     expect(readMailConfig({})).toEqual({ smtpUrl: undefined, from: 'Temporal Shop <orders@shop.example>', sinkPort: 0 });
+  });
+
+  it('takes the alert threshold from NOTIFICATION_ALERT_AFTER_MS, refusing one it cannot use', () => {
+    expect(readAlertAfterMs({})).toBe(15 * 60_000);
+    expect(readAlertAfterMs({ NOTIFICATION_ALERT_AFTER_MS: '3600000' })).toBe(3_600_000);
+    expect(() => readAlertAfterMs({ NOTIFICATION_ALERT_AFTER_MS: 'soon' })).toThrow(/NOTIFICATION_ALERT_AFTER_MS must be a number of milliseconds/);
+    expect(() => readAlertAfterMs({ NOTIFICATION_ALERT_AFTER_MS: '10' })).toThrow(/at least 1000/);
   });
 });
 
@@ -754,18 +996,20 @@ describe('the checkout activity', () => {
 });
 
 describe('upgrading a database from the e-mail-only schema', () => {
-  it('keeps each existing notification, with its delivery state, as its e-mail delivery', async () => {
+  it('keeps each existing notification, with its delivery state, as its e-mail delivery, and takes up again what the old limit gave up', async () => {
     const databaseUrl = await createTestDatabase('notifications_upgrade');
     const definition = { entities: notificationsEntities, migrations: notificationsMigrations.slice(0, 1) };
     const old = await openServiceDatabase(databaseUrl, definition);
     await migrateServiceDatabase(old, databaseUrl);
     const failedId = randomUUID();
     const sentId = randomUUID();
+    const abandonedId = randomUUID();
     await old.em.fork().getConnection().execute(
       `insert into notifications (id, event_id, customer_id, channel, recipient, template, data, subject, body, html, status, attempts, last_error, next_attempt_at, created_at, updated_at, sent_at)
        values (?, 'e-1', 'c-1', 'email', 'a@example.com', 'order_confirmed', '{}', 'S1', 'B1', 'H1', 'failed', 2, '421 busy', now(), now(), now(), null),
-              (?, 'e-2', 'c-1', 'email', 'b@example.com', 'checkout_failed', '{}', 'S2', 'B2', 'H2', 'sent', 1, null, null, now(), now(), now())`,
-      [failedId, sentId],
+              (?, 'e-2', 'c-1', 'email', 'b@example.com', 'checkout_failed', '{}', 'S2', 'B2', 'H2', 'sent', 1, null, null, now(), now(), now()),
+              (?, 'e-3', 'c-1', 'email', 'c@example.com', 'order_confirmed', '{}', 'S3', 'B3', 'H3', 'failed', 5, '421 still busy', null, now() - interval '1 day', now() - interval '23 hours', null)`,
+      [failedId, sentId, abandonedId],
     );
     await old.close();
 
@@ -775,16 +1019,33 @@ describe('upgrading a database from the e-mail-only schema', () => {
       const rows = await upgraded.em
         .fork()
         .getConnection()
-        .execute<{ notification_id: string; channel: string; recipient: string; status: string; attempts: number; last_error: string | null; email: string }[]>(
-          'select d.notification_id, d.channel, d.recipient, d.status, d.attempts, d.last_error, n.email from notification_deliveries d join notifications n on n.id = d.notification_id order by n.event_id',
+        .execute<{ notification_id: string; channel: string; recipient: string; status: string; attempts: number; last_error: string | null; email: string; due: boolean }[]>(
+          `select d.notification_id, d.channel, d.recipient, d.status, d.attempts, d.last_error, n.email,
+                  d.next_attempt_at <= now() and d.first_failed_at = d.created_at as due
+           from notification_deliveries d join notifications n on n.id = d.notification_id order by n.event_id`,
         );
       expect(rows).toEqual([
-        { notification_id: failedId, channel: 'email', recipient: 'a@example.com', status: 'failed', attempts: 2, last_error: '421 busy', email: 'a@example.com' },
-        { notification_id: sentId, channel: 'email', recipient: 'b@example.com', status: 'sent', attempts: 1, last_error: null, email: 'b@example.com' },
+        { notification_id: failedId, channel: 'email', recipient: 'a@example.com', status: 'failed', attempts: 2, last_error: '421 busy', email: 'a@example.com', due: true },
+        { notification_id: sentId, channel: 'email', recipient: 'b@example.com', status: 'sent', attempts: 1, last_error: null, email: 'b@example.com', due: null },
+        {
+          notification_id: abandonedId,
+          channel: 'email',
+          recipient: 'c@example.com',
+          status: 'failed',
+          attempts: 5,
+          last_error: '421 still busy',
+          email: 'c@example.com',
+          due: true,
+        },
       ]);
-      // And the retry job still finds the one that was due.
+      // And the retry job finds both that are due, the one given up on by the old limit included.
       const retried = await retryDueDeliveries(upgraded.em.fork() as EntityManager, senders);
-      expect(retried.map((d) => [d.notification.id, d.status])).toEqual([[failedId, 'sent']]);
+      expect(retried.map((d) => [d.notification.id, d.status, d.attempts]).sort()).toEqual(
+        [
+          [failedId, 'sent', 3],
+          [abandonedId, 'sent', 6],
+        ].sort(),
+      );
     } finally {
       await upgraded.close();
     }

@@ -4,21 +4,38 @@ import { isStaffOrService, mayAccessCustomer, requireCustomerAccess, requirePrin
 import { mutatingRoute } from '../../platform/http/idempotent-route';
 import { notFound } from '../../platform/http/problem';
 import { parseRequest } from '../../platform/http/validate';
-import type { Logger } from '../../platform/logger';
+import type { DeliveryReporter } from './alerts';
 import {
   attemptAllDeliveries,
+  attemptDelivery,
+  claimForRedrive,
+  getDelivery,
   getNotification,
+  listDeliveries,
   listMailboxMessages,
   listNotifications,
   listSmsMessages,
   recordNotification,
+  toDeliveryDetail,
   toNotificationView,
   type Senders,
 } from './domain';
-import { ListMailboxMessagesQuery, ListNotificationsQuery, ListSmsQuery, NotificationIdParams, SendNotificationRequest } from './schemas';
+import {
+  DeliveryIdParams,
+  ListDeliveriesQuery,
+  ListMailboxMessagesQuery,
+  ListNotificationsQuery,
+  ListSmsQuery,
+  NotificationIdParams,
+  SendNotificationRequest,
+} from './schemas';
 import { renderTemplate } from './templates';
+import type { components } from './api.gen';
 
-export function notificationsRoutes(orm: MikroORM, senders: Senders, logger: Logger): Router {
+type RedriveResult = components['schemas']['RedriveResult'];
+const redriveResult = (outcome: RedriveResult['outcome'], delivery: RedriveResult['delivery']): RedriveResult => ({ outcome, delivery });
+
+export function notificationsRoutes(orm: MikroORM, senders: Senders, report: DeliveryReporter): Router {
   const router = Router();
   const em = () => orm.em as EntityManager;
 
@@ -56,14 +73,44 @@ export function notificationsRoutes(orm: MikroORM, senders: Senders, logger: Log
           // The first attempts, once the notification is safely stored; the retry job does the rest.
           afterCommit: async () => {
             const attempted = await attemptAllDeliveries(orm.em.fork() as EntityManager, senders, notificationId);
-            const failed = attempted.deliveries.filter((delivery) => delivery.status !== 'sent');
-            if (failed.length > 0) {
-              logger.warn(
-                { notificationId, failed: failed.map((delivery) => ({ channel: delivery.channel, error: delivery.lastError })) },
-                'delivery failed; the retry job will try again',
-              );
-            }
+            for (const delivery of attempted.attempted) report(delivery, 'first attempt');
             return { status: 201, body: toNotificationView(attempted) };
+          },
+        };
+      };
+    }),
+  );
+
+  router.get('/deliveries', async (req, res) => {
+    requireRole(req, 'support', 'admin');
+    const query = parseRequest('query', ListDeliveriesQuery, req.query);
+    res.json(await listDeliveries(em(), query));
+  });
+
+  router.get('/deliveries/:deliveryId', async (req, res) => {
+    requireRole(req, 'support', 'admin');
+    const { deliveryId } = parseRequest('params', DeliveryIdParams, req.params);
+    res.json(toDeliveryDetail(await getDelivery(em(), deliveryId)));
+  });
+
+  router.post(
+    '/deliveries/:deliveryId/redrive',
+    mutatingRoute(orm, { keyRequired: false }, (req) => {
+      requireRole(req, 'support', 'admin');
+      const { deliveryId } = parseRequest('params', DeliveryIdParams, req.params);
+      return async (tx) => {
+        // The claim commits before the attempt starts, so the job and other re-drives see it and keep off.
+        const claim = await claimForRedrive(tx, deliveryId);
+        const delivery = toDeliveryDetail(await getDelivery(tx, deliveryId));
+        if (claim === 'already-sent') return { status: 200, body: redriveResult(claim, delivery) };
+        if (claim === 'in-progress') return { status: 202, body: redriveResult(claim, delivery) };
+        return {
+          status: 202,
+          body: redriveResult('in-progress', delivery),
+          afterCommit: async () => {
+            const attempted = await attemptDelivery(orm.em.fork() as EntityManager, senders, deliveryId);
+            report(attempted, 'redrive');
+            return { status: 200, body: redriveResult(attempted.status === 'sent' ? 'sent' : 'failed', toDeliveryDetail(attempted)) };
           },
         };
       };

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { queryInteger, specPattern } from '../../platform/http/zod-helpers';
 import type { components } from './api.gen';
-import { TEMPLATES } from './entities';
+import { CHANNELS, TEMPLATES } from './entities';
 
 type Schemas = components['schemas'];
 
@@ -36,6 +36,23 @@ export const SendNotificationRequest = z.strictObject({
 
 export const ListNotificationsQuery = z.strictObject({
   customerId: CustomerId.optional(),
+  limit: queryInteger({ min: 1, max: 100, default: 50 }),
+  offset: queryInteger({ min: 0, max: 1_000_000, default: 0 }),
+});
+
+export const DeliveryIdParams = z.object({ deliveryId: z.uuid('must be a UUID').transform((id) => id.toLowerCase()) });
+
+export const ListDeliveriesQuery = z.strictObject({
+  status: z.enum(['pending', 'sent', 'failed'] satisfies Schemas['DeliveryStatus'][]).optional(),
+  channel: z.enum(CHANNELS).optional(),
+  customerId: CustomerId.optional(),
+  // No default: absent means no such filter.
+  failingForSeconds: z
+    .string()
+    .regex(/^\d{1,10}$/, 'must be a whole number of seconds')
+    .transform(Number)
+    .pipe(z.number().int().max(315_360_000))
+    .optional(),
   limit: queryInteger({ min: 1, max: 100, default: 50 }),
   offset: queryInteger({ min: 0, max: 1_000_000, default: 0 }),
 });

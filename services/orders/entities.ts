@@ -58,7 +58,8 @@ export type OrderEventType = (typeof ORDER_EVENT_TYPES)[number];
 /**
  * The outbox: a status change the customer must hear about, written in the
  * same transaction as the change, so it is never lost and never sent for a
- * change that rolled back. A background job hands it to the notifications service.
+ * change that rolled back. A background job hands it to the notifications
+ * service (notifier.ts), claiming it with a lease rather than holding a lock.
  */
 export const OrderEvent = defineEntity({
   name: 'OrderEvent',
@@ -69,8 +70,12 @@ export const OrderEvent = defineEntity({
     type: p.enum([...ORDER_EVENT_TYPES]),
     note: p.string().length(500).nullable(),
     occurredAt: p.datetime(),
+    /** Hand-overs started, the one under way included. */
     attempts: p.integer().default(0),
+    /** When the event is next due: while a relay holds it, the end of that relay's lease; then the retry's backoff. */
     nextAttemptAt: p.datetime(),
+    /** The relay run that holds the event until `nextAttemptAt`, or null: only it may release the event. */
+    claimId: p.uuid().nullable(),
     deliveredAt: p.datetime().nullable(),
     lastError: p.string().length(1000).nullable(),
   },

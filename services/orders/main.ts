@@ -1,3 +1,4 @@
+import { startIdempotencyPurge } from '../../platform/idempotency';
 import { runServiceMain, type ServiceDefinition } from '../../platform/service-main';
 import { createOrdersApp } from './app';
 import { ordersEntities } from './entities';
@@ -14,7 +15,7 @@ export const ordersService: ServiceDefinition = {
   // Status changes reach the customer through the notifications service, from the outbox.
   startBackgroundJobs: ({ orm, logger, env, serviceToken }) => {
     const notifications = createNotificationsClient(serviceUrl('notifications', env), { timeoutMs: SERVICE_HTTP_TIMEOUT_MS, accessToken: serviceToken });
-    return [startOrderEventRelay(orm, deliverThroughNotifications(notifications), logger)];
+    return [startOrderEventRelay(orm, deliverThroughNotifications(notifications), logger), startIdempotencyPurge(orm, logger)];
   },
 };
 

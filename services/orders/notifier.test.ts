@@ -9,7 +9,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { serviceUnderTest, type ServiceUnderTest } from '../../test/support/service';
 import { asAdmin, asService } from '../../test/support/auth';
 import { ordersService } from './main';
-import { pauseAfter, relayDueOrderEvents, type DeliverOrderEvent } from './notifier';
+import { claimDueOrderEvents, pauseAfter, relayDueOrderEvents, RELAY_LEASE_MS, type DeliverOrderEvent } from './notifier';
 import { OrderEvent } from './entities';
 
 let service: ServiceUnderTest;
@@ -94,7 +94,7 @@ it('keeps an event due after a failed hand-over, and pauses longer each time', a
   const first = await relayDueOrderEvents(em(), failing);
   expect(first.failed).toHaveLength(1);
   const [event] = await em().find(OrderEvent, { orderId: id });
-  expect(event).toMatchObject({ attempts: 1, deliveredAt: null, lastError: 'notifications unreachable' });
+  expect(event).toMatchObject({ attempts: 1, deliveredAt: null, claimId: null, lastError: 'notifications unreachable' });
   expect(event!.nextAttemptAt.getTime()).toBeGreaterThan(Date.now());
   // Not due yet: nothing to do.
   expect(await relayDueOrderEvents(em(), failing)).toEqual({ delivered: [], failed: [] });
@@ -121,4 +121,91 @@ it('lets two relays share the work without handing an event over twice', async (
   expect(handed.length).toBe(new Set(handed).size);
   const undelivered = await em().count(OrderEvent, { deliveredAt: null });
   expect(undelivered).toBe(0);
+});
+
+/** A hand-over that waits, for one order, until the test lets it go on; `entered` resolves once it waits. */
+function hangingFor(orderId: string) {
+  let entered!: () => void;
+  let release!: () => void;
+  const enteredPromise = new Promise<void>((resolve) => (entered = resolve));
+  const released = new Promise<void>((resolve) => (release = resolve));
+  const deliver: DeliverOrderEvent = async (_event, order) => {
+    if (order.id !== orderId) return;
+    entered();
+    await released;
+  };
+  return { deliver, entered: enteredPromise, release };
+}
+
+it('holds no transaction or row lock while notifications is called: the events can be changed meanwhile', async () => {
+  const id = await paidOrder();
+  await step(id, 'ship').expect(200);
+  const hanging = hangingFor(id);
+  const relaying = relayDueOrderEvents(em(), hanging.deliver);
+  try {
+    await hanging.entered;
+    // While notifications hangs: from another connection, the claimed row is neither locked nor invisible.
+    await em().transactional(async (tx) => {
+      const rows = await tx.execute<{ claim_id: string | null; leased: boolean }[]>(
+        'select claim_id, next_attempt_at > now() as leased from order_events where order_id = ? for update nowait',
+        [id],
+      );
+      expect(rows).toEqual([{ claim_id: expect.any(String), leased: true }]);
+      await tx.execute("update order_events set last_error = 'looked at by support' where order_id = ?", [id]);
+    });
+    // Another relay meanwhile leaves it alone: it is claimed.
+    const other = await relayDueOrderEvents(em(), async (_event, order) => {
+      if (order.id === id) throw new Error('claimed twice');
+    });
+    expect(other.failed).toEqual([]);
+  } finally {
+    hanging.release();
+  }
+  const result = await relaying;
+  const [event] = await em().find(OrderEvent, { orderId: id });
+  expect(result.delivered).toEqual([event!.id]);
+  expect(event).toMatchObject({ attempts: 1, claimId: null, lastError: null });
+  expect(event!.deliveredAt).not.toBeNull();
+});
+
+it('leaves the events of a relay that died after claiming them to another, once its lease is over', async () => {
+  const id = await paidOrder();
+  await step(id, 'ship').expect(200);
+  const [event] = await em().find(OrderEvent, { orderId: id });
+  // A relay claims, then dies before handing anything over.
+  expect(await claimDueOrderEvents(em(), randomUUID())).toContain(event!.id);
+  const claimed = await em().findOneOrFail(OrderEvent, { id: event!.id });
+  expect(claimed.nextAttemptAt.getTime()).toBeGreaterThan(Date.now() + RELAY_LEASE_MS / 2);
+  const seen: string[] = [];
+  const record: DeliverOrderEvent = async (e) => {
+    seen.push(e.id);
+  };
+  await drain(record);
+  expect(seen).not.toContain(event!.id);
+
+  // The lease runs out (moved forward rather than waited for).
+  await em().execute('update order_events set next_attempt_at = now() where id = ?', [event!.id]);
+  await drain(record);
+  expect(seen.filter((e) => e === event!.id)).toHaveLength(1);
+  expect(await em().findOneOrFail(OrderEvent, { id: event!.id })).toMatchObject({ attempts: 2, claimId: null });
+});
+
+it('lets a late relay, whose lease ran out, neither release nor take back an event another relay now holds', async () => {
+  const id = await paidOrder();
+  await step(id, 'ship').expect(200);
+  const [event] = await em().find(OrderEvent, { orderId: id });
+  const slow = hangingFor(id);
+  const late = relayDueOrderEvents(em(), async (e, order) => {
+    await slow.deliver(e, order);
+    throw new Error('notifications timed out');
+  });
+  await slow.entered;
+  // Its lease runs out and another relay claims the event.
+  await em().execute('update order_events set next_attempt_at = now() where id = ?', [event!.id]);
+  const current = randomUUID();
+  expect(await claimDueOrderEvents(em(), current)).toContain(event!.id);
+  slow.release();
+  expect((await late).failed).toEqual([event!.id]);
+  // The failure it reports does not undo the newer claim.
+  expect(await em().findOneOrFail(OrderEvent, { id: event!.id })).toMatchObject({ claimId: current, lastError: null, attempts: 2 });
 });

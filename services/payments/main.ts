@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { startIdempotencyPurge } from '../../platform/idempotency';
 import { startPeriodicJob } from '../../platform/periodic-job';
 import { runServiceMain, type ServiceDefinition } from '../../platform/service-main';
 import { createPaymentsApp } from './app';
@@ -30,6 +31,8 @@ export const paymentsService: ServiceDefinition = {
     const provider = createPaymentProvider(providerConfigFromEnv(env));
     const olderThanMs = milliseconds(env, 'PAYMENTS_RECONCILE_AFTER_MS', RECONCILE_AFTER_MS);
     return [
+      // Idempotency records are kept for IDEMPOTENCY_RETENTION_MS, then purged.
+      startIdempotencyPurge(orm, logger),
       startPeriodicJob({
         name: 'reconcile pending payments',
         intervalMs: Math.max(milliseconds(env, 'PAYMENTS_RECONCILE_INTERVAL_MS', RECONCILE_INTERVAL_MS), 100),

@@ -1,3 +1,4 @@
+import { startIdempotencyPurge } from '../../platform/idempotency';
 import { runServiceMain, type ServiceDefinition } from '../../platform/service-main';
 import { createUsersApp } from './app';
 import { usersEntities } from './entities';
@@ -7,6 +8,8 @@ export const usersService: ServiceDefinition = {
   name: 'users',
   database: { entities: usersEntities, migrations: usersMigrations },
   createApp: createUsersApp,
+  // Idempotency records are kept for IDEMPOTENCY_RETENTION_MS, then purged.
+  startBackgroundJobs: ({ orm, logger }) => [startIdempotencyPurge(orm, logger)],
 };
 
 if (require.main === module) runServiceMain(usersService);
