@@ -47,6 +47,60 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/checkouts/{checkoutId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                checkoutId: components["parameters"]["CheckoutId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * A checkout's record, readable without Temporal and after its retention
+         * @description A customer reads only their own (someone else's is answered 404); `support` and `service` read any.
+         */
+        get: operations["getCheckoutRecord"];
+        /**
+         * Record a checkout before it starts
+         * @description Creates the record (201, status `started`), or returns the existing
+         *     one unchanged (200): the caller compares `requestFingerprint` to tell
+         *     a repeat from a reused key. A record of another customer's checkout is
+         *     refused with 409 `checkout-mismatch`. For `service` and `admin`.
+         */
+        put: operations["recordCheckout"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/checkouts/{checkoutId}/failure": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                checkoutId: components["parameters"]["CheckoutId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Record how a checkout failed, once it has undone what it did
+         * @description The record becomes `failed` with the reason (created if the checkout
+         *     was started without one). Repeating it changes nothing. A checkout
+         *     with an order cannot fail (409 `checkout-ordered`): the purchase
+         *     stands. For `service` and `admin`.
+         */
+        post: operations["recordCheckoutFailure"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/orders/{orderId}/cancel": {
         parameters: {
             query?: never;
@@ -232,6 +286,46 @@ export interface components {
             /** @description The cancelled order; absent when the id had no order (it is then refused if created later) */
             order?: components["schemas"]["Order"];
         };
+        /**
+         * @description `started`: recorded, not decided yet; `ordered`: its order exists (the purchase stands); `failed`: undone, with the reason.
+         * @enum {string}
+         */
+        CheckoutRecordStatus: "started" | "ordered" | "failed";
+        CheckoutFailure: {
+            /** @description The business failure (e.g. `PaymentDeclined`, `OutOfStock`) or why it was undone (`CancelledByCustomer`, `Unexpected`...) */
+            type: string;
+            message: string;
+            /** @description The checkout step that failed, e.g. `charging_payment` */
+            step: string;
+        };
+        RecordCheckoutRequest: {
+            customerId: components["schemas"]["CustomerId"];
+            /** @description The shopper's `Idempotency-Key` that named the checkout */
+            idempotencyKey?: string;
+            /** @description A hash of the request that started the checkout */
+            requestFingerprint?: string;
+        };
+        RecordCheckoutFailureRequest: {
+            customerId: components["schemas"]["CustomerId"];
+            failure: components["schemas"]["CheckoutFailure"];
+        };
+        CheckoutRecord: {
+            id: components["schemas"]["CheckoutId"];
+            customerId: components["schemas"]["CustomerId"];
+            status: components["schemas"]["CheckoutRecordStatus"];
+            idempotencyKey?: string;
+            requestFingerprint?: string;
+            /** @description Set once `ordered` */
+            orderId?: components["schemas"]["OrderId"];
+            /** @description The order's total, set once `ordered` */
+            total?: components["schemas"]["Money"];
+            /** @description Set once `failed` */
+            failure?: components["schemas"]["CheckoutFailure"];
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
         FieldError: {
             /** @example body.lines[0].quantity */
             field: string;
@@ -289,9 +383,11 @@ export interface components {
         };
         /**
          * @description The request conflicts with the current state. `type` says how:
-         *     `order-mismatch`, `checkout-already-ordered`, `order-cancelled`,
-         *     `order-not-cancellable`, `invalid-transition` (the last two
-         *     with the order's `orderStatus`).
+         *     `order-mismatch`, `checkout-already-ordered` (with the checkout's
+         *     `orderId`), `order-cancelled`, `order-not-cancellable`,
+         *     `invalid-transition` (the last two with the order's `orderStatus`),
+         *     `checkout-mismatch` (the checkout is another customer's),
+         *     `checkout-ordered` (a checkout with an order cannot fail).
          */
         Conflict: {
             headers: {
@@ -326,6 +422,7 @@ export interface components {
     };
     parameters: {
         OrderId: components["schemas"]["OrderId"];
+        CheckoutId: components["schemas"]["CheckoutId"];
         Limit: number;
         Offset: number;
         /** @description A unique key per intended operation (printable ASCII, no spaces); repeats return the stored response. */
@@ -433,6 +530,103 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["TooLarge"];
             422: components["responses"]["Unprocessable"];
+        };
+    };
+    getCheckoutRecord: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                checkoutId: components["parameters"]["CheckoutId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The record */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CheckoutRecord"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    recordCheckout: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                checkoutId: components["parameters"]["CheckoutId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RecordCheckoutRequest"];
+            };
+        };
+        responses: {
+            /** @description The checkout was recorded before; its record as it is */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CheckoutRecord"];
+                };
+            };
+            /** @description Recorded */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CheckoutRecord"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+        };
+    };
+    recordCheckoutFailure: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                checkoutId: components["parameters"]["CheckoutId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RecordCheckoutFailureRequest"];
+            };
+        };
+        responses: {
+            /** @description The record, failed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CheckoutRecord"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
         };
     };
     cancelOrder: {

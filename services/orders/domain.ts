@@ -14,6 +14,7 @@ import { stringify } from 'safe-stable-stringify';
 import { conflict, HttpProblem, notFound } from '../../platform/http/problem';
 import type { components } from './api.gen';
 import { randomUUID } from 'node:crypto';
+import { markCheckoutOrdered } from './checkout-records';
 import { Order, OrderCancellationTombstone, OrderEvent, type OrderEventType, type OrderStatus, type StatusChange } from './entities';
 
 type Schemas = components['schemas'];
@@ -137,6 +138,7 @@ export async function createOrder(em: EntityManager, id: string, input: CreateOr
     ],
   });
   try {
+    await markCheckoutOrdered(em, order);
     await em.flush();
   } catch (error) {
     // Another id for the same checkout committed between our check and our insert.

@@ -84,4 +84,32 @@ export const OrderEvent = defineEntity({
 });
 export type OrderEvent = InferEntity<typeof OrderEvent>;
 
-export const ordersEntities = [Order, OrderCancellationTombstone, OrderEvent];
+export const CHECKOUT_RECORD_STATUSES = ['started', 'ordered', 'failed'] as const;
+export type CheckoutRecordStatus = (typeof CHECKOUT_RECORD_STATUSES)[number];
+export type CheckoutFailure = components['schemas']['CheckoutFailure'];
+
+/**
+ * A checkout's durable trace: the key that named it, and how it ended. It
+ * outlives the checkout workflow, which Temporal forgets after its retention.
+ */
+export const CheckoutRecord = defineEntity({
+  name: 'CheckoutRecord',
+  tableName: 'checkout_records',
+  properties: {
+    id: p.string().length(128).primary(),
+    customerId: p.string().length(128),
+    idempotencyKey: p.string().length(255).nullable(),
+    requestFingerprint: p.string().length(64).nullable(),
+    status: p.enum([...CHECKOUT_RECORD_STATUSES]),
+    orderId: p.uuid().nullable(),
+    totalAmount: p.bigint('number').nullable(),
+    totalCurrency: p.string().length(3).nullable(),
+    failure: p.json<CheckoutFailure>().nullable(),
+    createdAt: p.datetime().onCreate(() => new Date()),
+    updatedAt: p.datetime().onCreate(() => new Date()).onUpdate(() => new Date()),
+  },
+  indexes: [{ properties: ['customerId', 'createdAt'] }],
+});
+export type CheckoutRecord = InferEntity<typeof CheckoutRecord>;
+
+export const ordersEntities = [Order, OrderCancellationTombstone, OrderEvent, CheckoutRecord];

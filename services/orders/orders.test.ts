@@ -218,6 +218,82 @@ describe('cancelling orders', () => {
   });
 });
 
+describe('checkout records', () => {
+  const fingerprint = 'a'.repeat(64);
+  const record = (checkoutId: string, body: Record<string, unknown> = {}) =>
+    api().put(`/checkouts/${checkoutId}`).send({ customerId: 'customer-1', idempotencyKey: 'key-1', requestFingerprint: fingerprint, ...body });
+  const failure = { type: 'PaymentDeclined', message: 'Your card was declined', step: 'charging_payment' };
+
+  it('records a checkout once, and answers a repeat with the record as it is', async () => {
+    const checkoutId = randomUUID();
+    const created = conforms(await record(checkoutId).expect(201)).body;
+    expect(created).toMatchObject({ id: checkoutId, customerId: 'customer-1', status: 'started', idempotencyKey: 'key-1', requestFingerprint: fingerprint });
+    // A repeat with another fingerprint changes nothing: telling a reused key apart is the caller's job.
+    const repeated = conforms(await record(checkoutId, { requestFingerprint: 'b'.repeat(64) }).expect(200)).body;
+    expect(repeated).toEqual(created);
+  });
+
+  it('records a checkout once when many ask at once', async () => {
+    const checkoutId = randomUUID();
+    const responses = await Promise.all(Array.from({ length: 8 }, () => record(checkoutId)));
+    expect(responses.map((res) => res.status).sort()).toEqual([200, 200, 200, 200, 200, 200, 200, 201]);
+  });
+
+  it("refuses another customer's checkout id", async () => {
+    const checkoutId = randomUUID();
+    await record(checkoutId).expect(201);
+    const res = conforms(await record(checkoutId, { customerId: 'customer-2' }).expect(409));
+    expect(res.body.type).toBe('checkout-mismatch');
+  });
+
+  it('marks the checkout ordered in the transaction that creates its order, with the total', async () => {
+    const checkoutId = randomUUID();
+    await record(checkoutId).expect(201);
+    const order = await createOrder(orderRequest({ checkoutId }), checkoutId);
+    const read = conforms(await api().get(`/checkouts/${checkoutId}`).expect(200)).body;
+    expect(read).toMatchObject({ status: 'ordered', orderId: order.id, total: { amount: 4499, currency: 'USD' }, idempotencyKey: 'key-1' });
+  });
+
+  it('creates the record with the order when the checkout was started without one', async () => {
+    const checkoutId = randomUUID();
+    const order = await createOrder(orderRequest({ checkoutId }));
+    expect(conforms(await api().get(`/checkouts/${checkoutId}`).expect(200)).body).toMatchObject({ status: 'ordered', orderId: order.id });
+  });
+
+  it('records a failure once, and never over an order', async () => {
+    const failed = randomUUID();
+    await record(failed).expect(201);
+    const first = conforms(await api().post(`/checkouts/${failed}/failure`).send({ customerId: 'customer-1', failure }).expect(200)).body;
+    expect(first).toMatchObject({ status: 'failed', failure });
+    const again = conforms(await api().post(`/checkouts/${failed}/failure`).send({ customerId: 'customer-1', failure: { ...failure, type: 'Unexpected' } }).expect(200)).body;
+    expect(again.failure).toEqual(failure);
+
+    const ordered = randomUUID();
+    await createOrder(orderRequest({ checkoutId: ordered }));
+    const refused = conforms(await api().post(`/checkouts/${ordered}/failure`).send({ customerId: 'customer-1', failure }).expect(409));
+    expect(refused.body.type).toBe('checkout-ordered');
+    expect(conforms(await api().get(`/checkouts/${ordered}`).expect(200)).body.status).toBe('ordered');
+  });
+
+  it('lets a customer read only their own record; support reads any; only services and admins write', async () => {
+    const checkoutId = randomUUID();
+    await record(checkoutId).expect(201);
+    conforms(await as(await asCustomer('customer-1')).get(`/checkouts/${checkoutId}`).expect(200));
+    conforms(await as(await asCustomer('customer-2')).get(`/checkouts/${checkoutId}`).expect(404));
+    conforms(await as(await asSupport()).get(`/checkouts/${checkoutId}`).expect(200));
+    conforms(await as(await asCustomer('customer-1')).put(`/checkouts/${checkoutId}`).send({ customerId: 'customer-1' }).expect(403));
+    conforms(await as(await asSupport()).post(`/checkouts/${checkoutId}/failure`).send({ customerId: 'customer-1', failure }).expect(403));
+    conforms(await api().get(`/checkouts/${randomUUID()}`).expect(404));
+  });
+
+  it('names the field of a bad record request', async () => {
+    const res = conforms(await api().put(`/checkouts/${randomUUID()}`).send({ customerId: 'customer-1', requestFingerprint: 'not-a-hash' }).expect(400));
+    expect(res.body.errors).toEqual([expect.objectContaining({ field: 'body.requestFingerprint' })]);
+    const failureRes = conforms(await api().post(`/checkouts/${randomUUID()}/failure`).send({ customerId: 'customer-1', failure: { ...failure, step: 'Not A Step' } }).expect(400));
+    expect(failureRes.body.errors).toEqual([expect.objectContaining({ field: 'body.failure.step' })]);
+  });
+});
+
 describe('fulfilment', () => {
   it('ships a paid order and delivers a shipped one, each once', async () => {
     const order = await createOrder();

@@ -4,8 +4,18 @@ import { mutatingRoute } from '../../platform/http/idempotent-route';
 import { parseRequest } from '../../platform/http/validate';
 import { notFound } from '../../platform/http/problem';
 import { hasRole, isStaffOrService, mayAccessCustomer, requireCustomerAccess, requirePrincipal, requireRole } from '../../platform/auth';
+import { getCheckoutRecord, recordCheckout, recordCheckoutFailure, toCheckoutRecordView } from './checkout-records';
 import { advanceFulfilment, cancelOrder, createOrder, getOrder, listOrders, toOrderView } from './domain';
-import { CancelOrderRequest, CreateOrderRequest, ListOrdersQuery, OrderIdParams, StatusChangeRequest } from './schemas';
+import {
+  CancelOrderRequest,
+  CheckoutIdParams,
+  CreateOrderRequest,
+  ListOrdersQuery,
+  OrderIdParams,
+  RecordCheckoutFailureRequest,
+  RecordCheckoutRequest,
+  StatusChangeRequest,
+} from './schemas';
 
 export function ordersRoutes(orm: MikroORM): Router {
   const router = Router();
@@ -68,6 +78,37 @@ export function ordersRoutes(orm: MikroORM): Router {
       }),
     );
   }
+
+  router.get('/checkouts/:checkoutId', async (req, res) => {
+    const principal = requirePrincipal(req);
+    const { checkoutId } = parseRequest('params', CheckoutIdParams, req.params);
+    const record = await getCheckoutRecord(em(), checkoutId);
+    if (!mayAccessCustomer(principal, record.customerId, 'read')) throw notFound('Checkout', checkoutId);
+    res.json(toCheckoutRecordView(record));
+  });
+
+  router.put(
+    '/checkouts/:checkoutId',
+    mutatingRoute(orm, { keyRequired: false }, (req) => {
+      requireRole(req, 'service', 'admin');
+      const { checkoutId } = parseRequest('params', CheckoutIdParams, req.params);
+      const body = parseRequest('body', RecordCheckoutRequest, req.body);
+      return async (tx) => {
+        const { record, created } = await recordCheckout(tx, checkoutId, body);
+        return { status: created ? 201 : 200, body: toCheckoutRecordView(record) };
+      };
+    }),
+  );
+
+  router.post(
+    '/checkouts/:checkoutId/failure',
+    mutatingRoute(orm, { keyRequired: false }, (req) => {
+      requireRole(req, 'service', 'admin');
+      const { checkoutId } = parseRequest('params', CheckoutIdParams, req.params);
+      const body = parseRequest('body', RecordCheckoutFailureRequest, req.body);
+      return async (tx) => ({ status: 200, body: toCheckoutRecordView(await recordCheckoutFailure(tx, checkoutId, body)) });
+    }),
+  );
 
   return router;
 }

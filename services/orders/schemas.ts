@@ -68,6 +68,25 @@ export const StatusChangeRequest = z
   .optional()
   .transform((body) => body ?? {}) satisfies z.ZodType<Schemas['StatusChangeRequest']>;
 
+export const CheckoutIdParams = z.object({ checkoutId: CheckoutId });
+
+export const RecordCheckoutRequest = z.strictObject({
+  customerId: CustomerId,
+  idempotencyKey: z.string().min(1).max(255).regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces').optional(),
+  requestFingerprint: z.string().regex(/^[0-9a-f]{64}$/, 'must be a SHA-256 in hex').optional(),
+}) satisfies z.ZodType<Schemas['RecordCheckoutRequest']>;
+
+export const CheckoutFailure = z.strictObject({
+  type: z.string().regex(/^[A-Za-z][A-Za-z0-9]{0,63}$/, 'must be a failure type, e.g. PaymentDeclined'),
+  message: nonBlankText(2000),
+  step: z.string().regex(/^[a-z][a-z_]{0,63}$/, 'must be a checkout step, e.g. charging_payment'),
+}) satisfies z.ZodType<Schemas['CheckoutFailure']>;
+
+export const RecordCheckoutFailureRequest = z.strictObject({
+  customerId: CustomerId,
+  failure: CheckoutFailure,
+}) satisfies z.ZodType<Schemas['RecordCheckoutFailureRequest']>;
+
 export const ListOrdersQuery = z.strictObject({
   customerId: CustomerId.optional(),
   status: OrderStatus.optional(),
