@@ -69,6 +69,19 @@ export const RESERVATION_REFRESH_INTERVAL_MS = 10 * 60_000;
  */
 export const COMPENSATION_RETRY_BUDGET = '30m';
 
+/**
+ * A checkout waits for support at most this many times; after that, a stuck
+ * step is undone and a stuck compensation is left for support to finish by
+ * hand. It bounds a checkout's lifetime (docs/runbook.md works it out).
+ */
+export const MAX_SUPPORT_WAITS = 3;
+
+/**
+ * Committing the stock and emptying the cart once the order exists are retried
+ * this long; then the purchase completes and support reconciles what is left.
+ */
+export const POST_ORDER_RETRY_BUDGET = '24h';
+
 export const ACTIVITY_TIMEOUTS = {
   /** One HTTP call to a service; the HTTP client gives up earlier (see SERVICE_HTTP_TIMEOUT_MS). */
   startToClose: '15s',

@@ -9,7 +9,7 @@ import type { PaymentsClient } from '../services/payments/client';
 import type { OrdersClient } from '../services/orders/client';
 import type { NotificationsClient } from '../services/notifications/client';
 import { BUSINESS_FAILURES } from '../workflows/failures';
-import { unwrap, type ProblemLike } from './service-failures';
+import { ServiceUnavailableError, unwrap, type ProblemLike } from './service-failures';
 import type { CheckoutActivities, NotifyCustomerInput } from './types';
 
 export interface ServiceClients {
@@ -26,6 +26,8 @@ export function idempotencyKey(checkoutId: string, step: string): string {
 }
 
 const MAX_TEMPLATE_VALUE_LENGTH = 500;
+/** The orders service's bound on a recorded failure message. */
+const MAX_RECORDED_FAILURE_LENGTH = 2000;
 
 const declineType = (problem: ProblemLike) =>
   problem.declineCode === 'insufficient_funds' ? BUSINESS_FAILURES.InsufficientFunds : BUSINESS_FAILURES.PaymentDeclined;
@@ -126,13 +128,29 @@ export function createActivities(clients: ServiceClients): CheckoutActivities {
           chargeId: input.chargeId,
         },
       });
+      if (result.response.status === 409 && result.error?.type === 'checkout-already-ordered') {
+        // This checkout's order exists under another id (a checkout started before order ids were
+        // derived from the checkout, and reset since): it is the purchase, so it is adopted, never refunded.
+        const existing = (result.error as { orderId?: unknown }).orderId;
+        if (typeof existing === 'string') return { orderId: existing };
+        // Lost a race with the other id's insert: the next attempt reads which order won.
+        throw new ServiceUnavailableError(`create order: checkout ${input.checkoutId} was ordered concurrently under another id`);
+      }
       const order = unwrap('create order', result, {
         'order-cancelled': BUSINESS_FAILURES.AlreadyCompensated,
         'total-mismatch': BUSINESS_FAILURES.OrderRejected,
-        'checkout-already-ordered': BUSINESS_FAILURES.OrderRejected,
         'order-mismatch': BUSINESS_FAILURES.OrderRejected,
       });
       return { orderId: order.id };
+    },
+
+    async recordCheckoutFailure({ checkoutId, customerId, failure }) {
+      const result = await clients.orders.POST('/checkouts/{checkoutId}/failure', {
+        params: { path: { checkoutId } },
+        body: { customerId, failure: { ...failure, message: failure.message.slice(0, MAX_RECORDED_FAILURE_LENGTH) } },
+      });
+      // Only a checkout that failed before its order existed gets here; an order found now keeps the purchase standing.
+      unwrap('record the checkout failure', result, { 'checkout-ordered': BUSINESS_FAILURES.OrderRejected });
     },
 
     async cancelOrder({ orderId, reason }) {

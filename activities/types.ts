@@ -4,7 +4,7 @@
  * Every call carries the checkout id, which the activities turn into idempotency
  * keys (checkout id + step), so a retried call never repeats a side effect.
  */
-import type { CheckoutLine, ShippingAddress, Money } from '../workflows/messages';
+import type { CheckoutFailure, CheckoutLine, ShippingAddress, Money } from '../workflows/messages';
 
 export interface ReserveInventoryInput {
   checkoutId: string;
@@ -30,6 +30,12 @@ export interface CreateOrderInput {
   total: number;
   shippingAddress: ShippingAddress;
   chargeId: string;
+}
+
+export interface RecordCheckoutFailureInput {
+  checkoutId: string;
+  customerId: string;
+  failure: CheckoutFailure;
 }
 
 export type NotificationTemplate = 'order_confirmed' | 'checkout_failed';
@@ -71,7 +77,13 @@ export interface CheckoutActivities {
   chargePayment(input: ChargePaymentInput): Promise<{ chargeId: string }>;
   /** Refunds the checkout's charge in full; harmless (and blocks a late charge) when there is none. */
   refundPayment(input: { checkoutId: string }): Promise<void>;
+  /**
+   * Answers the id of the checkout's order: the one asked for, or the one the checkout already
+   * has (adopted: a checkout never has two orders, and an existing order is never undone).
+   */
   createOrder(input: CreateOrderInput): Promise<{ orderId: string }>;
+  /** Writes the checkout's failure into its durable record (orders service), once it is undone. */
+  recordCheckoutFailure(input: RecordCheckoutFailureInput): Promise<void>;
   /** Harmless when the order was never created: it then blocks a late creation. */
   cancelOrder(input: { orderId: string; reason: string }): Promise<void>;
   notifyCustomer(input: NotifyCustomerInput): Promise<{ notificationId: string }>;

@@ -16,7 +16,12 @@
  * does not give up silently: the checkout waits for support, who retry or
  * cancel it (updates `retryCheckout` / `cancelCheckout`, or the signals `retry`
  * / `cancel` from the Temporal UI). If nobody decides before SUPPORT_DEADLINE_MS,
- * a stuck step is undone and the customer told.
+ * a stuck step is undone and the customer told; after MAX_SUPPORT_WAITS waits
+ * the checkout no longer waits, so its lifetime is bounded (docs/runbook.md).
+ *
+ * Every id the workflow hands to a service comes from its input (the order id
+ * is the checkout id), so a reset to an earlier workflow task finds the same
+ * reservation, charge and order instead of making new ones.
  */
 import {
   ActivityCancellationType,
@@ -32,7 +37,6 @@ import {
   upsertMemo,
   upsertSearchAttributes,
   uuid4,
-  workflowInfo,
   type ActivityOptions,
 } from '@temporalio/workflow';
 import type { CheckoutActivities, NotificationTemplate } from '../activities/types';
@@ -40,6 +44,8 @@ import {
   ACTIVITY_TIMEOUTS,
   COMPENSATION_RETRY,
   COMPENSATION_RETRY_BUDGET,
+  MAX_SUPPORT_WAITS,
+  POST_ORDER_RETRY_BUDGET,
   RESERVATION_HOLD_SECONDS,
   RESERVATION_REFRESH_INTERVAL_MS,
   SEARCH_ATTRIBUTES,
@@ -74,6 +80,14 @@ import {
 const SUPPORT_DESK_PATCH = 'support-desk';
 /** Checkouts that waited before reservations were extended while waiting replay without it. */
 const HOLD_STOCK_WHILE_WAITING_PATCH = 'hold-stock-while-waiting';
+/**
+ * Checkouts started before these replay as they ran: the order id is the checkout id
+ * (it was random), a cart that cannot be emptied no longer fails a paid checkout, the
+ * shopper hears of a failure once it is undone (not as soon as it happens), the failure
+ * is written to the checkout's durable record, and support is asked at most
+ * MAX_SUPPORT_WAITS times. One marker for all of them: they shipped together.
+ */
+const SAFE_EDGES_PATCH = 'safe-edges';
 
 /** Values of the CheckoutStatus search attribute, for filtering in the Temporal UI. */
 export const CHECKOUT_STATUS_VALUES = {
@@ -92,6 +106,8 @@ export const CHECKOUT_FAILURE_REASONS = {
   Cancelled: 'Cancelled',
   /** Set on a *completed* checkout: the stock could not be committed and support must reconcile it. */
   InventoryNotCommitted: 'InventoryNotCommitted',
+  /** Set on a *completed* checkout: the bought cart could not be emptied and support must reconcile it. */
+  CartNotCompleted: 'CartNotCompleted',
   /** While waiting for support: a step's retries ran out (a service is down). */
   StepStuck: 'StepStuck',
   /** While waiting for support: a compensation could not complete. */
@@ -115,9 +131,9 @@ const FORWARD_STEP: ActivityOptions = {
 };
 
 /**
- * Compensations, and the commit once the customer has paid: giving up would
- * leave stock or money in the wrong place, so they are retried without limit.
- * A stuck one shows in the UI as a pending activity with its last error.
+ * Compensations, and the steps after the order: giving up early would leave
+ * stock or money in the wrong place, so they are retried patiently. A stuck one
+ * shows in the UI as a pending activity with its last error.
  */
 const MUST_SUCCEED: ActivityOptions = {
   startToCloseTimeout: ACTIVITY_TIMEOUTS.startToClose,
@@ -126,6 +142,9 @@ const MUST_SUCCEED: ActivityOptions = {
 
 /** Compensations: retried for COMPENSATION_RETRY_BUDGET, then they wait for support. */
 const COMPENSATION: ActivityOptions = { ...MUST_SUCCEED, scheduleToCloseTimeout: COMPENSATION_RETRY_BUDGET };
+
+/** Committing the stock and emptying the cart once paid: retried for a day, then flagged for support to reconcile. */
+const AFTER_ORDER: ActivityOptions = { ...MUST_SUCCEED, scheduleToCloseTimeout: POST_ORDER_RETRY_BUDGET };
 
 /** Notifications retry like service calls; whatever happens, they never decide the outcome. */
 const NOTIFICATION: ActivityOptions = {
@@ -147,41 +166,60 @@ export function orderTotal(lines: readonly CheckoutLine[]): number {
 }
 
 export async function checkoutWorkflow(input: CheckoutInput): Promise<CheckoutResult> {
-  const orderId = uuid4();
+  // Decided once, at the start: a checkout keeps the behaviour it started with for its whole life.
+  const safeEdges = patched(SAFE_EDGES_PATCH);
+  // A reset to the first workflow task must find the same order, so its id comes from the input.
+  const orderId = safeEdges ? input.checkoutId : uuid4();
   const state = initialState(input, orderId);
   setHandler(getCheckoutStateQuery, () => state);
+  let outcomeAwaited = false;
   setHandler(
     awaitOutcomeUpdate,
     async () => {
-      await condition(() => outcomeKnown(state));
+      outcomeAwaited = true;
+      await condition(() => outcomeKnown(state, safeEdges));
       return state;
     },
-    { description: 'Answers once the shopper can be told how the checkout went (ordered, failed, or waiting for support)' },
+    {
+      // One per checkout: every submit of the same key shares the gateway's one update id. Another
+      // would add an accepted update to the history for nothing, and an update accepted in the same
+      // task as an activity result is what the SDK replays out of order after a crash (docs/runbook.md).
+      // Validators do not run on replay, and a refusal leaves no trace, so old histories replay as before.
+      validator: () => {
+        if (outcomeAwaited) throw new Error('the outcome of this checkout is already awaited; read the checkout instead');
+      },
+      description: 'Answers once the shopper can be told how the checkout went (ordered, failed and undone, or waiting for support); one per checkout',
+    },
   );
   publishStart(input, state);
 
   // Its own scope, so that a customer's or support's cancel stops just the steps that can be undone.
   const placing = new CancellationScope();
-  const desk = new SupportDesk(state, () => placing.cancel());
+  const desk = new SupportDesk(state, () => placing.cancel(), safeEdges);
   const saga = new Saga(state, desk);
   let chargeId: string;
   try {
     chargeId = await placing.run(() => placeOrder(input, state, saga, desk));
   } catch (error) {
-    return abandon(input, state, saga, desk, error);
+    return abandon(input, state, saga, desk, error, safeEdges);
   }
 
   // Paid and ordered: the purchase is decided. A cancellation arriving now must not
   // leave it half-done (stock reserved but never committed, customer never told).
-  await CancellationScope.nonCancellable(() => completePurchase(input, state, saga));
+  await CancellationScope.nonCancellable(() => completePurchase(input, state, saga, safeEdges));
   state.step = 'done';
   publishStatus(state, 'completed');
-  return { checkoutId: input.checkoutId, status: 'completed', orderId, chargeId, total: state.total };
+  return { checkoutId: input.checkoutId, status: 'completed', orderId: state.orderId, chargeId, total: state.total };
 }
 
-/** What the shopper is waiting to hear: the order is placed, the checkout failed, or a person must look at it. */
-export function outcomeKnown(state: CheckoutState): boolean {
-  return Boolean(state.ordered) || state.failure !== undefined || state.support !== undefined || state.status === 'completed';
+/**
+ * What the shopper is waiting to hear: the order is placed, the checkout failed (and, since
+ * SAFE_EDGES_PATCH, everything it did is undone: "nothing was charged" is then true), or a
+ * person must look at it.
+ */
+function outcomeKnown(state: CheckoutState, safeEdges: boolean): boolean {
+  const failed = state.failure !== undefined && (state.status === 'failed' || !safeEdges);
+  return Boolean(state.ordered) || failed || state.support !== undefined || state.status === 'completed';
 }
 
 function initialState(input: CheckoutInput, orderId: string): CheckoutState {
@@ -263,13 +301,12 @@ async function placeOrder(input: CheckoutInput, state: CheckoutState, saga: Saga
   state.chargeId = chargeId;
 
   state.step = 'creating_order';
-  const { orderId } = state;
   saga.register('cancelOrder', () =>
-    activities(COMPENSATION, 'Compensation: cancel the order').cancelOrder({ orderId, reason: 'checkout failed' }),
+    activities(COMPENSATION, 'Compensation: cancel the order').cancelOrder({ orderId: state.orderId, reason: 'checkout failed' }),
   );
-  await desk.untilDone(state.step, () =>
+  const placed = await desk.untilDone(state.step, () =>
     activities(FORWARD_STEP, 'Create the order').createOrder({
-      orderId,
+      orderId: state.orderId,
       checkoutId,
       customerId: input.customerId,
       customerEmail: input.customerEmail,
@@ -281,19 +318,25 @@ async function placeOrder(input: CheckoutInput, state: CheckoutState, saga: Saga
       chargeId,
     }),
   );
+  if (placed.orderId !== state.orderId) {
+    // The checkout already had its order under another id (started with a random order id, then
+    // reset): that order is the purchase, paid for by this very charge, so it is kept.
+    state.orderId = placed.orderId;
+    upsertSearchAttributes([{ key: SEARCH_ATTRIBUTES.OrderId, value: placed.orderId }]);
+  }
   // From here on the purchase completes; a customer's cancel no longer applies.
   state.ordered = true;
   return chargeId;
 }
 
-async function completePurchase(input: CheckoutInput, state: CheckoutState, saga: Saga): Promise<void> {
+async function completePurchase(input: CheckoutInput, state: CheckoutState, saga: Saga, safeEdges: boolean): Promise<void> {
   state.step = 'committing_inventory';
   try {
-    await activities(MUST_SUCCEED, 'Commit the reserved stock').commitInventory({ checkoutId: input.checkoutId });
+    await activities(AFTER_ORDER, 'Commit the reserved stock').commitInventory({ checkoutId: input.checkoutId });
   } catch (error) {
-    // Transient errors are retried forever, so only a refusal gets here (e.g. the
-    // reservation expired and was released). The customer has paid and the order
-    // exists: undoing that over a stock record is worse than a person looking at it.
+    // A refusal (e.g. the reservation expired and was released), or retries spent. The
+    // customer has paid and the order exists: undoing that over a stock record is worse
+    // than a person looking at it.
     state.inventoryCommitError = failureMessage(error);
     publishFailureReason(CHECKOUT_FAILURE_REASONS.InventoryNotCommitted);
     log.error('the reserved stock could not be committed; the order stands, support must reconcile the stock', {
@@ -302,10 +345,19 @@ async function completePurchase(input: CheckoutInput, state: CheckoutState, saga
   }
 
   if (!input.lines) {
-    // Bought: the cart is emptied (and unlocked), whatever else happens.
+    // Bought: the cart is emptied (and unlocked).
     state.step = 'completing_cart';
-    await activities(MUST_SUCCEED, 'Empty the bought cart').completeCart({ checkoutId: input.checkoutId, customerId: input.customerId });
-    saga.forget('releaseCart');
+    try {
+      await activities(AFTER_ORDER, 'Empty the bought cart').completeCart({ checkoutId: input.checkoutId, customerId: input.customerId });
+      saga.forget('releaseCart');
+    } catch (error) {
+      // E.g. support released the cart by hand while the checkout waited. Nothing may fail
+      // the purchase once the order exists: flag the cart for reconciliation and carry on.
+      if (!safeEdges) throw error;
+      state.cartCompletionError = failureMessage(error);
+      publishFailureReason(CHECKOUT_FAILURE_REASONS.CartNotCompleted);
+      log.error('the bought cart could not be emptied; the order stands, support must reconcile the cart', { error: state.cartCompletionError });
+    }
   }
 
   state.step = 'notifying_customer';
@@ -318,12 +370,11 @@ async function completePurchase(input: CheckoutInput, state: CheckoutState, saga
 
 /**
  * Undoes what was done and ends the checkout. Every failure before the order is
- * placed gets here: business refusals, and also steps whose retries ran out —
- * the checkout cannot stand half-done, so those are compensated as well (a
- * later issue parks them for support instead). A cancellation is compensated
- * too, and then rethrown so that the workflow ends cancelled.
+ * placed gets here: business refusals, steps support cancelled (or nobody decided
+ * on), and the customer's cancel. A cancellation of the workflow itself is
+ * compensated too, and then rethrown so that the workflow ends cancelled.
  */
-async function abandon(input: CheckoutInput, state: CheckoutState, saga: Saga, desk: SupportDesk, error: unknown): Promise<CheckoutResult> {
+async function abandon(input: CheckoutInput, state: CheckoutState, saga: Saga, desk: SupportDesk, error: unknown, safeEdges: boolean): Promise<CheckoutResult> {
   // A cancel asked through the checkout's own update or signal ends it as failed, with who and why;
   // a cancellation of the workflow itself (Temporal UI or CLI) ends it cancelled.
   const asked = desk.cancelDecision;
@@ -338,9 +389,16 @@ async function abandon(input: CheckoutInput, state: CheckoutState, saga: Saga, d
   publishStatus(state, 'compensating');
   state.step = 'compensating';
   await saga.compensate();
+  if (safeEdges) {
+    // Undone: the outcome goes into the checkout's durable record, and only now may the
+    // shopper be told (outcomeKnown) that nothing was charged and the cart is open again.
+    state.recordError = await recordFailure(input, failure);
+    publishStatus(state, 'failed');
+  }
 
   // The customer who cancelled knows; everyone else hears how their checkout ended.
   if (!cancelled && asked?.by !== 'customer') {
+    state.step = 'notifying_customer';
     state.notificationError = await notifyCustomer(input, 'checkout_failed', {
       checkoutId: input.checkoutId,
       reason: failure.type,
@@ -349,9 +407,28 @@ async function abandon(input: CheckoutInput, state: CheckoutState, saga: Saga, d
     });
   }
   state.step = 'done';
-  publishStatus(state, 'failed');
+  if (!safeEdges) publishStatus(state, 'failed');
   if (cancelled) throw error;
   return { checkoutId: input.checkoutId, status: 'failed', total: state.total, failure };
+}
+
+/**
+ * Writes the failure into the checkout's durable record (orders service). Returns why it could
+ * not, if it could not: the checkout then still ends, and its record says `started` until support
+ * records it; while Temporal keeps the workflow, the gateway reads the outcome from it.
+ */
+async function recordFailure(input: CheckoutInput, failure: CheckoutFailure): Promise<string | undefined> {
+  try {
+    // Also when the workflow itself was cancelled: the record must say how it ended.
+    await CancellationScope.nonCancellable(() =>
+      activities(COMPENSATION, 'Record the failure').recordCheckoutFailure({ checkoutId: input.checkoutId, customerId: input.customerId, failure }),
+    );
+    return undefined;
+  } catch (error) {
+    const reason = failureMessage(error);
+    log.error('the failure could not be written to the checkout record; the checkout still ends', { error: reason });
+    return reason;
+  }
 }
 
 /** Sends a notification; returns why it could not be sent, if it could not. It never fails the checkout. */
@@ -455,9 +532,14 @@ class SupportDesk {
   /** Set once a cancel has been accepted; the checkout then ends failed with this reason. */
   cancelDecision?: SupportAction;
 
+  /** How many times this checkout has waited for support. */
+  private waits = 0;
+
   constructor(
     private readonly state: CheckoutState,
     private readonly cancelPlacing: () => void,
+    /** Since SAFE_EDGES_PATCH, support is asked at most MAX_SUPPORT_WAITS times. */
+    private readonly boundedWaits: boolean,
   ) {
     setHandler(retryCheckoutUpdate, (request) => this.retry(request), {
       validator: (request) => this.assertRetryAllowed(request),
@@ -488,6 +570,15 @@ class SupportDesk {
   }
 
   async waitForSupport(kind: 'step' | 'compensation', stuck: string, error: string): Promise<SupportAction> {
+    if (this.boundedWaits && this.waits >= MAX_SUPPORT_WAITS) {
+      // Asked often enough: waiting again would make the checkout's life (and history) unbounded.
+      // A stuck step is undone; a stuck compensation is left failed, for support to finish by hand.
+      const decision = this.record({ action: 'cancel', reason: `not waiting for support again: it was asked ${MAX_SUPPORT_WAITS} times`, by: 'deadline' });
+      if (kind === 'step') this.cancelDecision = decision;
+      log.error('support was asked too often; not waiting again', { kind, stuck, error });
+      return decision;
+    }
+    this.waits += 1;
     const previousStatus = this.state.status;
     const now = Date.now();
     this.decision = undefined;

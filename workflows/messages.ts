@@ -120,6 +120,10 @@ export interface CheckoutState {
    * first). The purchase stands (paid and ordered); support reconciles the stock.
    */
   inventoryCommitError?: string;
+  /** The cart service refused to empty the bought cart. The purchase stands; support reconciles the cart. */
+  cartCompletionError?: string;
+  /** The failure could not be written to the checkout's durable record (orders service). */
+  recordError?: string;
 }
 
 export interface CheckoutResult {
@@ -139,6 +143,13 @@ export const getCheckoutStateQuery = defineQuery<CheckoutState>('getCheckoutStat
  * start (update-with-start), so a quick checkout is answered in one request.
  */
 export const awaitOutcomeUpdate = defineUpdate<CheckoutState>('awaitOutcome');
+
+/**
+ * The one update id every submit of a checkout uses for awaitOutcome: the server
+ * then joins repeats to the update in flight (or answers its outcome), instead of
+ * adding an update per submit. Ids are per workflow run, so a constant is enough.
+ */
+export const OUTCOME_UPDATE_ID = 'awaitOutcome';
 
 /** Who asks support's questions: a person, with a reason that goes into the workflow's history. */
 export interface SupportRequest {

@@ -9,7 +9,11 @@ import { CancelledFailure } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { CheckoutActivities } from '../../activities/types';
-import { SEARCH_ATTRIBUTES, SERVICE_CALL_RETRY } from '../../temporal.config';
+import { temporal } from '@temporalio/proto';
+import { MAX_SUPPORT_WAITS, RESERVATION_REFRESH_INTERVAL_MS, SEARCH_ATTRIBUTES, SERVICE_CALL_RETRY, SUPPORT_DEADLINE_MS } from '../../temporal.config';
+
+/** The runbook's bound on the events one day-long wait for support adds to a checkout's history. */
+const SUPPORT_WAIT_HISTORY_BOUND = 2_000;
 import { checkoutWorkflow } from '../../workflows';
 import { CHECKOUT_FAILURE_REASONS, CHECKOUT_STATUS_VALUES } from '../../workflows/checkout';
 import { BUSINESS_FAILURES } from '../../workflows/failures';
@@ -201,7 +205,7 @@ describe('business failures compensate newest first and tell the customer', () =
     });
     const { result, state, handle, checkout } = await runCheckout(activities);
 
-    expect(calls).toEqual(['reserveInventory', 'releaseInventory', 'notifyCustomer']);
+    expect(calls).toEqual(['reserveInventory', 'releaseInventory', 'recordCheckoutFailure', 'notifyCustomer']);
     const failure = { type: 'OutOfStock', message: 'Not enough stock for MUG', step: 'reserving_inventory' };
     expect(result).toEqual({ checkoutId: checkout.checkoutId, status: 'failed', total: { amount: CHECKOUT_TOTAL, currency: 'EUR' }, failure });
     expect(state).toMatchObject({ status: 'failed', step: 'done', failure, compensations: [{ name: 'releaseInventory', status: 'done' }] });
@@ -224,7 +228,7 @@ describe('business failures compensate newest first and tell the customer', () =
     });
     const { result, state, handle } = await runCheckout(activities);
 
-    expect(calls).toEqual(['reserveInventory', 'chargePayment', 'refundPayment', 'releaseInventory', 'notifyCustomer']);
+    expect(calls).toEqual(['reserveInventory', 'chargePayment', 'refundPayment', 'releaseInventory', 'recordCheckoutFailure', 'notifyCustomer']);
     expect(result?.failure).toEqual({ type: 'PaymentDeclined', message: 'Your card was declined', step: 'charging_payment' });
     expect(state.compensations).toEqual([
       { name: 'releaseInventory', status: 'done' },
@@ -244,7 +248,7 @@ describe('business failures compensate newest first and tell the customer', () =
     });
     const { result, state } = await runCheckout(activities);
 
-    expect(calls).toEqual(['reserveInventory', 'chargePayment', 'createOrder', 'cancelOrder', 'refundPayment', 'releaseInventory', 'notifyCustomer']);
+    expect(calls).toEqual(['reserveInventory', 'chargePayment', 'createOrder', 'cancelOrder', 'refundPayment', 'releaseInventory', 'recordCheckoutFailure', 'notifyCustomer']);
     expect(result?.failure).toEqual({ type: 'OrderRejected', message: 'total mismatch', step: 'creating_order' });
     expect(state.compensations.map(({ name, status }) => [name, status])).toEqual([
       ['releaseInventory', 'done'],
@@ -265,7 +269,7 @@ describe('business failures compensate newest first and tell the customer', () =
     });
     const { result, state } = await runCheckout(activities);
 
-    expect(calls).toEqual(['reserveInventory', 'chargePayment', 'refundPayment', 'releaseInventory', 'notifyCustomer']);
+    expect(calls).toEqual(['reserveInventory', 'chargePayment', 'refundPayment', 'releaseInventory', 'recordCheckoutFailure', 'notifyCustomer']);
     expect(result).toMatchObject({ status: 'failed', failure: { type: 'InsufficientFunds' } });
     expect(state.notificationError).toBe('no such mailbox');
   });
@@ -321,7 +325,7 @@ describe('retries', () => {
     });
     const { result, state } = await runCheckout(activities);
 
-    expect(calls).toEqual(['reserveInventory', 'chargePayment', 'createOrder', 'cancelOrder', 'refundPayment', 'releaseInventory', 'notifyCustomer']);
+    expect(calls).toEqual(['reserveInventory', 'chargePayment', 'createOrder', 'cancelOrder', 'refundPayment', 'releaseInventory', 'recordCheckoutFailure', 'notifyCustomer']);
     expect(result).toMatchObject({ status: 'failed', failure: { type: 'OrderRejected' } });
     expect(state.compensations).toEqual([
       { name: 'releaseInventory', status: 'done' },
@@ -400,7 +404,7 @@ describe("checking out the customer's cart", () => {
     });
     const { result } = await runCheckout(activities, undefined, cartCheckoutInput());
     expect(result).toMatchObject({ status: 'failed', failure: { type: 'CartEmpty', step: 'locking_cart' } });
-    expect(calls).toEqual(['lockCart', 'releaseCart', 'notifyCustomer']);
+    expect(calls).toEqual(['lockCart', 'releaseCart', 'recordCheckoutFailure', 'notifyCustomer']);
   });
 });
 
@@ -612,7 +616,7 @@ describe('the support desk', () => {
       { name: 'refundPayment', status: 'done' },
       { name: 'cancelOrder', status: 'done' },
     ]);
-    expect(calls.at(-2)).toBe('releaseInventory');
+    expect(calls.slice(-3)).toEqual(['releaseInventory', 'recordCheckoutFailure', 'notifyCustomer']);
   });
 });
 
@@ -695,7 +699,8 @@ describe('cancellation', () => {
     expect((await handle.describe()).status.name).toBe('CANCELLED');
     expect(refundAfterChargeSettled).toBe(true);
     // The charge landed, so the workflow moved on to the order step, which the cancellation refused before calling it.
-    expect(calls).toEqual(['reserveInventory', 'chargePayment', 'cancelOrder', 'refundPayment', 'releaseInventory']);
+    // Its record says how it ended, although nobody is told: the customer's tool cancelled it.
+    expect(calls).toEqual(['reserveInventory', 'chargePayment', 'cancelOrder', 'refundPayment', 'releaseInventory', 'recordCheckoutFailure']);
     expect(state).toMatchObject({
       status: 'failed',
       step: 'done',
@@ -761,5 +766,164 @@ describe('cancellation', () => {
     expect(result?.status).toBe('completed');
     expect(state.status).toBe('completed');
     expect(calls).toEqual(['reserveInventory', 'chargePayment', 'createOrder', 'commitInventory', 'notifyCustomer']);
+  });
+});
+
+const { EventType } = temporal.api.enums.v1;
+
+/** The event ids at which the workflow completed its awaitOutcome updates, and at which each activity completed, by type. */
+async function historyMarks(handle: CheckoutHandle) {
+  const events = (await handle.fetchHistory()).events ?? [];
+  const scheduled = new Map(events.filter((event) => event.activityTaskScheduledEventAttributes).map((event) => [Number(event.eventId), event.activityTaskScheduledEventAttributes!.activityType!.name!]));
+  const activityCompleted = new Map<string, number>();
+  for (const event of events) {
+    const completed = event.activityTaskCompletedEventAttributes;
+    if (completed) activityCompleted.set(scheduled.get(Number(completed.scheduledEventId))!, Number(event.eventId));
+  }
+  const updatesCompleted = events.filter((event) => event.eventType === EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_COMPLETED).map((event) => Number(event.eventId));
+  const updatesAccepted = events.filter((event) => event.eventType === EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED);
+  return { activityCompleted, updatesCompleted, updatesAccepted, length: events.length };
+}
+
+describe('ids come from the checkout, so a reset finds the same order', () => {
+  it('creates the order under the checkout id', async () => {
+    const { activities } = recordingActivities();
+    const { result, state, checkout, handle } = await runCheckout(activities);
+    expect(activities.createOrder).toHaveBeenCalledWith(expect.objectContaining({ orderId: checkout.checkoutId }));
+    expect(result).toMatchObject({ status: 'completed', orderId: checkout.checkoutId });
+    expect(state.orderId).toBe(checkout.checkoutId);
+    expect((await searchAttributesOf(handle)).orderId).toBe(checkout.checkoutId);
+  });
+
+  it('adopts the order the checkout already has under another id: it is kept and paid, never undone', async () => {
+    const existing = randomUUID();
+    const { activities, calls } = recordingActivities({ createOrder: async () => ({ orderId: existing }) });
+    const { result, state, handle } = await runCheckout(activities);
+    expect(compensationsIn(calls)).toEqual([]);
+    expect(result).toMatchObject({ status: 'completed', orderId: existing });
+    expect(state.orderId).toBe(existing);
+    expect(activities.notifyCustomer).toHaveBeenCalledWith(expect.objectContaining({ template: 'order_confirmed', data: expect.objectContaining({ orderId: existing }) }));
+    expect((await searchAttributesOf(handle)).orderId).toBe(existing);
+  });
+});
+
+describe('once the order exists, nothing fails the purchase', () => {
+  it('completes, flagged for support, when the bought cart cannot be emptied', async () => {
+    const { activities, calls } = recordingActivities({
+      completeCart: async () => {
+        throw businessFailure(BUSINESS_FAILURES.InvalidRequest, 'cart: 409 checkout-released the cart was released by support');
+      },
+    });
+    const { result, state, handle } = await runCheckout(activities, undefined, cartCheckoutInput());
+    expect(result).toMatchObject({ status: 'completed' });
+    expect(state).toMatchObject({ status: 'completed', cartCompletionError: expect.stringMatching(/released by support/) });
+    expect(compensationsIn(calls)).toEqual([]);
+    expect(calls.at(-1)).toBe('notifyCustomer');
+    expect(await searchAttributesOf(handle)).toMatchObject({ checkoutStatus: CHECKOUT_STATUS_VALUES.completed, failureReason: CHECKOUT_FAILURE_REASONS.CartNotCompleted });
+  });
+});
+
+describe('the outcome the shopper is told', () => {
+  it('tells a failure only once everything is undone: "nothing was charged" is then true', async () => {
+    const { activities } = recordingActivities({
+      chargePayment: async () => {
+        throw businessFailure(BUSINESS_FAILURES.PaymentDeclined);
+      },
+    });
+    let told: unknown;
+    const { result, handle } = await runCheckout(activities, async (handle) => {
+      told = await handle.executeUpdate(awaitOutcomeUpdate);
+    });
+    expect(result).toMatchObject({ status: 'failed' });
+    expect(told).toMatchObject({ status: 'failed', failure: { type: 'PaymentDeclined' } });
+    const marks = await historyMarks(handle);
+    expect(marks.updatesCompleted).toHaveLength(1);
+    for (const compensation of ['refundPayment', 'releaseInventory', 'recordCheckoutFailure']) {
+      expect(marks.activityCompleted.get(compensation)).toBeLessThan(marks.updatesCompleted[0]!);
+    }
+  });
+
+  it('records how the checkout failed, and still ends when the record cannot be written', async () => {
+    const { activities } = recordingActivities({
+      reserveInventory: async () => {
+        throw businessFailure(BUSINESS_FAILURES.OutOfStock, 'only 1 left');
+      },
+      recordCheckoutFailure: async () => {
+        throw businessFailure(BUSINESS_FAILURES.InvalidRequest, 'orders refused the record');
+      },
+    });
+    const { result, state, checkout } = await runCheckout(activities);
+    expect(activities.recordCheckoutFailure).toHaveBeenCalledWith({
+      checkoutId: checkout.checkoutId,
+      customerId: checkout.customerId,
+      failure: { type: 'OutOfStock', message: 'only 1 left', step: 'reserving_inventory' },
+    });
+    expect(result).toMatchObject({ status: 'failed', failure: { type: 'OutOfStock' } });
+    expect(state).toMatchObject({ status: 'failed', step: 'done', recordError: 'orders refused the record' });
+  });
+
+  it('takes one awaitOutcome per checkout: a repeat with the same id shares it, another is refused', async () => {
+    const orderMayBeCreated = gate();
+    const { activities } = recordingActivities({
+      createOrder: async ({ orderId }) => {
+        await heldUntil(orderMayBeCreated);
+        return { orderId };
+      },
+    });
+    const { handle } = await runCheckout(activities, async (handle) => {
+      const first = handle.executeUpdate(awaitOutcomeUpdate, { updateId: 'outcome' });
+      const same = handle.executeUpdate(awaitOutcomeUpdate, { updateId: 'outcome' });
+      await eventually('the update to be accepted', async () => ((await historyMarks(handle)).updatesAccepted.length === 1 ? true : undefined));
+      expect(await refusal(handle.executeUpdate(awaitOutcomeUpdate, { updateId: 'another' }))).toMatch(/already awaited/);
+      orderMayBeCreated.open();
+      expect(await first).toMatchObject({ ordered: true });
+      expect(await same).toMatchObject({ ordered: true });
+    });
+    expect((await historyMarks(handle)).updatesAccepted).toHaveLength(1);
+  });
+});
+
+describe('waiting for support is bounded', () => {
+  it(`waits at most ${MAX_SUPPORT_WAITS} times; then a stuck step is undone without waiting again`, async () => {
+    const { activities, calls } = recordingActivities({
+      chargePayment: async () => {
+        throw new Error('payments: 503 provider unavailable');
+      },
+    });
+    const { result, state } = await runCheckout(activities, async (handle) => {
+      for (let wait = 1; wait <= MAX_SUPPORT_WAITS; wait += 1) {
+        await eventually(`wait ${wait}`, async () => {
+          const current = await handle.query(getCheckoutStateQuery);
+          if (current.status === 'waiting_for_support' && current.supportActions.length === wait - 1) return true;
+          await env.sleep('1m');
+          return undefined;
+        });
+        await handle.executeUpdate(retryCheckoutUpdate, { args: [{ reason: `try ${wait}` }] });
+      }
+    });
+    expect(result).toMatchObject({ status: 'failed', failure: { type: CHECKOUT_FAILURE_REASONS.SupportDeadlinePassed, step: 'charging_payment' } });
+    expect(state.supportActions.map(({ action, by }) => `${action}:${by}`)).toEqual([
+      ...Array<string>(MAX_SUPPORT_WAITS).fill('retry:support'),
+      'cancel:deadline',
+    ]);
+    expect(state.supportActions.at(-1)!.reason).toMatch(new RegExp(`asked ${MAX_SUPPORT_WAITS} times`));
+    expect(compensationsIn(calls)).toEqual(['refundPayment', 'releaseInventory']);
+  });
+
+  it(`keeps the history of a whole day of waiting for support under ${SUPPORT_WAIT_HISTORY_BOUND} events`, async () => {
+    const { activities } = recordingActivities({
+      chargePayment: async () => {
+        throw new Error('payments: 503 provider unavailable');
+      },
+    });
+    const { result, handle } = await runCheckout(activities, async (handle) => {
+      await untilWaitingForSupport(handle);
+      await env.sleep('25h');
+    });
+    expect(result).toMatchObject({ status: 'failed', failure: { type: CHECKOUT_FAILURE_REASONS.SupportDeadlinePassed } });
+    const { length } = await historyMarks(handle);
+    // One reservation extension per RESERVATION_REFRESH_INTERVAL_MS: a timer, an activity and two workflow tasks, 11 events.
+    expect(length).toBeGreaterThan((SUPPORT_DEADLINE_MS / RESERVATION_REFRESH_INTERVAL_MS) * 10);
+    expect(length).toBeLessThan(SUPPORT_WAIT_HISTORY_BOUND);
   });
 });

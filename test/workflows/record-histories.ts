@@ -9,21 +9,40 @@
  * checkout started by the old code can still be running, or after guarding
  * the change with `patched()` (then keep the old histories and add new ones:
  * `npx tsx test/workflows/record-histories.ts <name>` records just that one).
+ * Scenarios marked `before` document a path older code took; they are not
+ * overwritten unless `--force` is given.
+ *
+ * The newer scenarios take the paths production takes: the gateway's cart
+ * checkout by update-with-start with its one awaitOutcome update id, the
+ * customer's cancel, support's retry by signal (the Temporal UI), the support
+ * deadline, and the safe-edges paths.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { WorkflowHandle } from '@temporalio/client';
+import { WithStartWorkflowOperation, WorkflowUpdateStage, type WorkflowHandle } from '@temporalio/client';
+import { WorkflowIdConflictPolicy } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Duration } from '@temporalio/common';
 import { Worker } from '@temporalio/worker';
 import type { CheckoutActivities } from '../../activities/types';
 import { checkoutWorkflow } from '../../workflows';
+import { MAX_SUPPORT_WAITS } from '../../temporal.config';
 import { BUSINESS_FAILURES } from '../../workflows/failures';
-import { checkoutWorkflowId, getCheckoutStateQuery, retryCheckoutUpdate } from '../../workflows/messages';
+import {
+  awaitOutcomeUpdate,
+  cancelCheckoutUpdate,
+  checkoutWorkflowId,
+  getCheckoutStateQuery,
+  OUTCOME_UPDATE_ID,
+  retryCheckoutSignal,
+  retryCheckoutUpdate,
+  type CheckoutInput,
+} from '../../workflows/messages';
 import {
   bundleWorkflows,
   businessFailure,
   cancellationHandled,
+  cartCheckoutInput,
   checkoutInput,
   eventually,
   gate,
@@ -46,33 +65,49 @@ const succeeding: CheckoutActivities = {
   createOrder: async ({ orderId }) => ({ orderId }),
   cancelOrder: async () => undefined,
   notifyCustomer: async () => ({ notificationId: 'n_1' }),
+  recordCheckoutFailure: async () => undefined,
 };
 
 interface Scenario {
   name: string;
   activities: Partial<CheckoutActivities>;
   during?: (handle: WorkflowHandle<typeof checkoutWorkflow>, env: TestWorkflowEnvironment) => Promise<void>;
+  /** The customer's cart, started as the gateway starts it (update-with-start), rather than given lines by workflow start. */
+  asTheGatewayDoes?: boolean;
+  /** Recorded from code older than this patch: the file documents that path and is kept. */
+  before?: 'safe-edges';
+}
+
+const paymentsDown = () => new Error('payments: 503 provider unavailable');
+
+async function untilWaitingForSupport(handle: WorkflowHandle<typeof checkoutWorkflow>, env: TestWorkflowEnvironment, round = 1): Promise<void> {
+  await env.sleep('6m');
+  await eventually('the checkout to wait for support', async () => {
+    const state = await handle.query(getCheckoutStateQuery);
+    return state.status === 'waiting_for_support' && state.supportActions.length === round - 1 ? true : undefined;
+  });
 }
 
 /** A payments outage that support retries past, after `waited` of waiting. */
-function supportRetriedAfterOutage(name: string, waited: Duration): Scenario {
-  let paymentsDown = true;
+function supportRetriedAfterOutage(name: string, waited: Duration, by: 'update' | 'signal' = 'update', before?: 'safe-edges'): Scenario {
+  let down = true;
   return {
     name,
+    before,
+    asTheGatewayDoes: by === 'signal',
     activities: {
       chargePayment: async () => {
-        if (paymentsDown) throw new Error('payments: 503 provider unavailable');
+        if (down) throw paymentsDown();
         return { chargeId: 'ch_1' };
       },
     },
     during: async (handle, env) => {
-      await env.sleep('6m');
-      await eventually('the checkout to wait for support', async () =>
-        (await handle.query(getCheckoutStateQuery)).status === 'waiting_for_support' ? true : undefined,
-      );
+      await untilWaitingForSupport(handle, env);
       await env.sleep(waited);
-      paymentsDown = false;
-      await handle.executeUpdate(retryCheckoutUpdate, { args: [{ reason: 'provider is back', actor: 'sam@shop.example' }] });
+      down = false;
+      const request = { reason: 'provider is back', actor: 'sam@shop.example' };
+      if (by === 'signal') await handle.signal(retryCheckoutSignal, request);
+      else await handle.executeUpdate(retryCheckoutUpdate, { args: [request] });
     },
   };
 }
@@ -80,13 +115,15 @@ function supportRetriedAfterOutage(name: string, waited: Duration): Scenario {
 function scenarios(): Scenario[] {
   const chargeStarted = gate();
   const chargeMayFinish = gate();
+  const customerCharge = { started: gate(), mayFinish: gate() };
   return [
-    supportRetriedAfterOutage('support-retried-after-outage', '1s'),
+    supportRetriedAfterOutage('support-retried-after-outage', '1s', 'update', 'safe-edges'),
     // Recorded once the reservation was extended while waiting (patch hold-stock-while-waiting).
-    supportRetriedAfterOutage('support-retried-holding-stock', '25m'),
-    { name: 'completed', activities: {} },
+    supportRetriedAfterOutage('support-retried-holding-stock', '25m', 'update', 'safe-edges'),
+    { name: 'completed', activities: {}, before: 'safe-edges' },
     {
       name: 'payment-declined',
+      before: 'safe-edges',
       activities: {
         chargePayment: async () => {
           throw businessFailure(BUSINESS_FAILURES.PaymentDeclined, 'Your card was declined');
@@ -95,6 +132,7 @@ function scenarios(): Scenario[] {
     },
     {
       name: 'order-rejected-refund-refused',
+      before: 'safe-edges',
       activities: {
         createOrder: async () => {
           throw businessFailure(BUSINESS_FAILURES.OrderRejected);
@@ -106,6 +144,7 @@ function scenarios(): Scenario[] {
     },
     {
       name: 'cancelled-while-charging',
+      before: 'safe-edges',
       activities: {
         chargePayment: async () => {
           chargeStarted.open();
@@ -120,15 +159,102 @@ function scenarios(): Scenario[] {
         chargeMayFinish.open();
       },
     },
+
+    // Since safe-edges, as production runs them.
+    { name: 'cart-update-with-start', asTheGatewayDoes: true, activities: {} },
+    {
+      name: 'cart-declined-told-once-undone',
+      asTheGatewayDoes: true,
+      activities: {
+        chargePayment: async () => {
+          throw businessFailure(BUSINESS_FAILURES.PaymentDeclined, 'Your card was declined');
+        },
+      },
+    },
+    {
+      name: 'customer-cancelled-while-charging',
+      asTheGatewayDoes: true,
+      activities: {
+        chargePayment: async () => {
+          customerCharge.started.open();
+          await heldUntil(customerCharge.mayFinish);
+          return { chargeId: 'ch_1' };
+        },
+      },
+      during: async (handle) => {
+        await customerCharge.started.opened;
+        await handle.executeUpdate(cancelCheckoutUpdate, { args: [{ reason: 'changed my mind', by: 'customer', actor: 'customer-ada' }] });
+        customerCharge.mayFinish.open();
+      },
+    },
+    supportRetriedAfterOutage('support-retried-by-signal', '20m', 'signal'),
+    {
+      name: 'support-deadline-passed',
+      asTheGatewayDoes: true,
+      activities: {
+        chargePayment: async () => {
+          throw paymentsDown();
+        },
+      },
+      during: async (handle, env) => {
+        await untilWaitingForSupport(handle, env);
+        await env.sleep('25h');
+      },
+    },
+    {
+      name: 'support-asked-too-often',
+      asTheGatewayDoes: true,
+      activities: {
+        chargePayment: async () => {
+          throw paymentsDown();
+        },
+      },
+      during: async (handle, env) => {
+        for (let round = 1; round <= MAX_SUPPORT_WAITS; round += 1) {
+          await untilWaitingForSupport(handle, env, round);
+          await handle.executeUpdate(retryCheckoutUpdate, { args: [{ reason: `try ${round}`, actor: 'sam@shop.example' }] });
+        }
+      },
+    },
+    {
+      name: 'cart-not-completed',
+      asTheGatewayDoes: true,
+      activities: {
+        completeCart: async () => {
+          throw businessFailure(BUSINESS_FAILURES.InvalidRequest, 'cart: 409 checkout-released');
+        },
+      },
+    },
+    { name: 'order-adopted', activities: { createOrder: async () => ({ orderId: '0b6f7a52-3f0e-4f57-9a57-2f1f0c3b9d7e' }) } },
   ];
+}
+
+/** Starts the checkout as the gateway does, or as a script with lines does. */
+async function start(env: TestWorkflowEnvironment, taskQueue: string, checkout: CheckoutInput, asTheGatewayDoes: boolean) {
+  const workflowId = checkoutWorkflowId(checkout.checkoutId);
+  if (!asTheGatewayDoes) return env.client.workflow.start(checkoutWorkflow, { taskQueue, workflowId, args: [checkout] });
+  const startWorkflowOperation = new WithStartWorkflowOperation(checkoutWorkflow, {
+    taskQueue,
+    workflowId,
+    args: [checkout],
+    workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
+  });
+  await env.client.workflow.startUpdateWithStart(awaitOutcomeUpdate, { updateId: OUTCOME_UPDATE_ID, waitForStage: WorkflowUpdateStage.ACCEPTED, startWorkflowOperation });
+  return startWorkflowOperation.workflowHandle();
 }
 
 async function record(): Promise<void> {
   const [env, workflowBundle] = await Promise.all([startTestEnvironment(), bundleWorkflows()]);
   mkdirSync(HISTORIES_DIR, { recursive: true });
   try {
-    const only = process.argv.slice(2);
-    for (const scenario of scenarios().filter((candidate) => only.length === 0 || only.includes(candidate.name))) {
+    const force = process.argv.includes('--force');
+    const only = process.argv.slice(2).filter((arg) => arg !== '--force');
+    const chosen = scenarios().filter((candidate) => (only.length === 0 ? !candidate.before : only.includes(candidate.name)));
+    for (const scenario of chosen) {
+      if (scenario.before && !force) {
+        console.log(`kept ${scenario.name}.json: it documents the path taken before ${scenario.before} (--force re-records it with today's code)`);
+        continue;
+      }
       const taskQueue = `record-${scenario.name}`;
       const worker = await Worker.create({
         connection: env.nativeConnection,
@@ -136,13 +262,9 @@ async function record(): Promise<void> {
         workflowBundle,
         activities: { ...succeeding, ...scenario.activities },
       });
-      const checkout = { ...checkoutInput(), checkoutId: `replay-${scenario.name}` };
+      const checkout = { ...(scenario.asTheGatewayDoes ? cartCheckoutInput() : checkoutInput()), checkoutId: `replay-${scenario.name}` };
       const history = await worker.runUntil(async () => {
-        const handle = await env.client.workflow.start(checkoutWorkflow, {
-          taskQueue,
-          workflowId: checkoutWorkflowId(checkout.checkoutId),
-          args: [checkout],
-        });
+        const handle = await start(env, taskQueue, checkout, scenario.asTheGatewayDoes ?? false);
         await scenario.during?.(handle, env);
         await handle.result().catch(() => undefined);
         return handle.fetchHistory();

@@ -20,7 +20,18 @@ beforeAll(async () => {
 
 it('has recorded histories to replay', () => {
   expect(historyFiles).toEqual(
-    expect.arrayContaining(['completed.json', 'payment-declined.json', 'order-rejected-refund-refused.json', 'cancelled-while-charging.json']),
+    expect.arrayContaining([
+      // Before the safe-edges patch.
+      'completed.json',
+      'payment-declined.json',
+      'order-rejected-refund-refused.json',
+      'cancelled-while-charging.json',
+      // The paths production takes since: the gateway's update-with-start, the customer's cancel, support's retry by signal, the deadline.
+      'cart-update-with-start.json',
+      'customer-cancelled-while-charging.json',
+      'support-retried-by-signal.json',
+      'support-deadline-passed.json',
+    ]),
   );
 });
 

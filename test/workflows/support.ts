@@ -8,6 +8,7 @@ import path from 'node:path';
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { WorkflowHandle } from '@temporalio/client';
+import { historyFromJSON, historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { temporal } from '@temporalio/proto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, DefaultLogger, Runtime, type LogLevel, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
@@ -103,6 +104,7 @@ function succeedingActivities(): CheckoutActivities {
     createOrder: async ({ orderId }) => ({ orderId }),
     cancelOrder: async () => undefined,
     notifyCustomer: async () => ({ notificationId: 'n_1' }),
+    recordCheckoutFailure: async () => undefined,
   };
 }
 
@@ -132,6 +134,7 @@ export function recordingActivities(overrides: Partial<CheckoutActivities> = {})
     createOrder: jest.fn(recorded('createOrder', implementation.createOrder)),
     cancelOrder: jest.fn(recorded('cancelOrder', implementation.cancelOrder)),
     notifyCustomer: jest.fn(recorded('notifyCustomer', implementation.notifyCustomer)),
+    recordCheckoutFailure: jest.fn(recorded('recordCheckoutFailure', implementation.recordCheckoutFailure)),
   } satisfies CheckoutActivities;
   return { activities, calls };
 }
@@ -191,17 +194,15 @@ export function cancellationHandled(handle: WorkflowHandle): Promise<true> {
 export const HISTORIES_DIR = path.join(__dirname, 'histories');
 
 /**
- * Histories are saved in protobufjs' JSON form of the History message rather
- * than Temporal's canonical JSON (the UI's and CLI's download format): with
- * this install, `historyToJSON`/`historyFromJSON` of @temporalio/common throw
- * "type must be a Type", because @temporalio/common and @temporalio/proto each
- * got a private copy of protobufjs. This form only needs @temporalio/proto,
- * which is also what the replay worker encodes histories with.
+ * Histories are kept in Temporal's own JSON (what `temporal workflow show -o json`
+ * and the UI's download give), so one exported from production replays as it is.
+ * That needs a single protobufjs in the install: package.json pins the one
+ * @temporalio/common and @temporalio/proto share.
  */
 export function historyToText(history: temporal.api.history.v1.IHistory): string {
-  return `${JSON.stringify(temporal.api.history.v1.History.fromObject(history).toJSON(), null, 2)}\n`;
+  return `${JSON.stringify(JSON.parse(historyToJSON(temporal.api.history.v1.History.fromObject(history))), null, 2)}\n`;
 }
 
-export function historyFromText(text: string): temporal.api.history.v1.History {
-  return temporal.api.history.v1.History.fromObject(JSON.parse(text) as Record<string, unknown>);
+export function historyFromText(text: string): ReturnType<typeof historyFromJSON> {
+  return historyFromJSON(JSON.parse(text));
 }
