@@ -177,7 +177,12 @@ export interface components {
             id: components["schemas"]["CheckoutId"];
             customerId: string;
             status: components["schemas"]["CheckoutStatus"];
-            /** @description The step it is at: reserving_inventory, charging_payment, creating_order, ... */
+            /**
+             * @description The step it is at: started, locking_cart, reserving_inventory, charging_payment,
+             *     creating_order, committing_inventory, completing_cart, notifying_customer,
+             *     compensating, done. It moves only forward: between two steps it reads as
+             *     the last one started.
+             */
             step: string;
             lines?: components["schemas"]["CheckoutLine"][];
             total?: components["schemas"]["Money"];
@@ -190,6 +195,8 @@ export interface components {
                 /** @description PaymentDeclined, InsufficientFunds, OutOfStock, CancelledByCustomer, ... */
                 type: string;
                 message: string;
+                /** @description The step that failed, e.g. charging_payment */
+                step?: string;
             };
             /** @description True while a person must look at it (a service is down past its retry budget) */
             waitingForSupport?: boolean;

@@ -1,15 +1,18 @@
 /**
  * The checkout endpoints: the shopper's way into the checkout workflow.
  *
- * POST /checkouts starts the workflow and asks for its outcome in the same
- * call (update-with-start): the answer comes back as soon as the order is
- * placed or the checkout failed, or after OUTCOME_WAIT_MS as a 202 to follow.
- * The workflow id comes from the customer and their Idempotency-Key, and an
- * existing workflow is reused, so a repeated submit finds the first checkout
- * and never starts a second one, however many arrive at once.
+ * POST /checkouts records the checkout (orders service: the key, a fingerprint
+ * of the request), then starts the workflow and asks for its outcome in the
+ * same call (update-with-start): the answer comes back as soon as the order is
+ * placed or the checkout failed and was undone, or after OUTCOME_WAIT_MS as a
+ * 202 to follow. The checkout id comes from the customer and their
+ * Idempotency-Key, an existing workflow is joined, and every submit shares one
+ * update id, so repeats, however many at once, find the first checkout and
+ * add nothing to it. A key whose checkout Temporal has forgotten (retention)
+ * is answered from the record, never started again.
  */
 import { createHash } from 'node:crypto';
-import express, { Router } from 'express';
+import express, { Router, type Response } from 'express';
 import { z } from 'zod';
 import { stringify } from 'safe-stable-stringify';
 import {
@@ -17,7 +20,9 @@ import {
   WithStartWorkflowOperation,
   WorkflowExecutionAlreadyStartedError,
   WorkflowNotFoundError,
+  isGrpcDeadlineError,
   WorkflowUpdateFailedError,
+  WorkflowUpdateRPCTimeoutOrCancelledError,
   WorkflowUpdateStage,
 } from '@temporalio/client';
 import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/common';
@@ -27,19 +32,16 @@ import { parseRequest } from '../platform/http/validate';
 import { nonBlankText } from '../platform/http/zod-helpers';
 import { ShippingAddress as OrdersShippingAddress } from '../services/orders/schemas';
 import { IDEMPOTENCY_HEADER, readIdempotencyKey } from '../platform/idempotency';
+import type { OrdersClient } from '../services/orders/client';
+import type { components as OrdersComponents } from '../services/orders/api.gen';
 import type { UsersClient } from '../services/users/client';
 import { BUSINESS_FAILURES } from '../workflows/failures';
-import {
-  awaitOutcomeUpdate,
-  cancelCheckoutUpdate,
-  checkoutWorkflowId,
-  getCheckoutStateQuery,
-  type CheckoutInput,
-  type CheckoutState,
-} from '../workflows/messages';
+import { awaitOutcomeUpdate, cancelCheckoutUpdate, checkoutWorkflowId, OUTCOME_UPDATE_ID, type CheckoutInput } from '../workflows/messages';
 import type { components } from './api.gen';
+import { liveCheckout, viewFromRecord, viewFromState, type CheckoutRecord, type CheckoutView } from './checkout-view';
 
 type Schemas = components['schemas'];
+type OrdersSchemas = OrdersComponents['schemas'];
 
 /** How long POST /checkouts holds the request for the outcome before answering 202. */
 export const OUTCOME_WAIT_MS = 5_000;
@@ -65,6 +67,8 @@ export interface CheckoutsOptions {
   taskQueue: string;
   /** The users service, to read the customer's e-mail and phone with their own token. */
   users: UsersClient;
+  /** The orders service, called as the gateway's own service client: it keeps the checkout records. */
+  orders: OrdersClient;
   outcomeWaitMs?: number;
 }
 
@@ -79,24 +83,10 @@ function fingerprintOf(body: unknown): string {
   return createHash('sha256').update(stringify(body) ?? '').digest('hex');
 }
 
-export function toCheckoutView(state: CheckoutState): Schemas['Checkout'] {
-  return {
-    id: state.checkoutId,
-    customerId: state.customerId,
-    status: state.status,
-    step: state.step,
-    ...(state.lines.length > 0 ? { lines: state.lines, total: state.total } : {}),
-    ...(state.ordered ? { orderId: state.orderId } : {}),
-    ...(state.failure ? { failure: { type: state.failure.type, message: state.failure.message } } : {}),
-    waitingForSupport: state.support !== undefined,
-    statusUrl: `/checkouts/${state.checkoutId}`,
-  };
-}
-
 /** A failed checkout as the shopper's problem: 402 for the card, 409/422 for the cart and stock. */
-function failureProblem(state: CheckoutState): HttpProblem {
-  const failure = state.failure!;
-  const extensions = { checkoutId: state.checkoutId, failureType: failure.type, statusUrl: `/checkouts/${state.checkoutId}` };
+function failureProblem(view: CheckoutView): HttpProblem {
+  const failure = view.failure!;
+  const extensions = { checkoutId: view.id, failureType: failure.type, statusUrl: view.statusUrl };
   switch (failure.type) {
     case BUSINESS_FAILURES.PaymentDeclined:
     case BUSINESS_FAILURES.InsufficientFunds:
@@ -114,8 +104,8 @@ function failureProblem(state: CheckoutState): HttpProblem {
   }
 }
 
-function temporalUnavailable(error: unknown): HttpProblem {
-  return new HttpProblem(503, 'checkout-unavailable', 'Checkouts are not available right now', `Try again with the same Idempotency-Key (${error instanceof Error ? error.message : String(error)})`);
+function unavailable(what: string, error: unknown): HttpProblem {
+  return new HttpProblem(503, 'checkout-unavailable', 'Checkouts are not available right now', `${what}: ${error instanceof Error ? error.message : String(error)}. Try again with the same Idempotency-Key.`);
 }
 
 async function withTemporal<T>(options: CheckoutsOptions, work: (client: Client) => Promise<T>): Promise<T> {
@@ -123,7 +113,7 @@ async function withTemporal<T>(options: CheckoutsOptions, work: (client: Client)
   try {
     client = await options.temporal();
   } catch (error) {
-    throw temporalUnavailable(error);
+    throw unavailable('Temporal', error);
   }
   return work(client);
 }
@@ -136,17 +126,52 @@ async function contactOf(users: UsersClient, customerId: string, authorization: 
   return { email: data.email, ...(data.phone ? { phone: data.phone } : {}) };
 }
 
-async function stateOf(client: Client, checkoutId: string): Promise<CheckoutState> {
-  try {
-    return await client.workflow.getHandle(checkoutWorkflowId(checkoutId)).query(getCheckoutStateQuery);
-  } catch (error) {
-    if (error instanceof WorkflowNotFoundError) throw notFound('Checkout', checkoutId);
-    throw temporalUnavailable(error);
-  }
+/** Records the checkout before anything starts it: a key once used never starts a second checkout, even after Temporal forgot the first. */
+async function recordCheckout(orders: OrdersClient, checkoutId: string, body: OrdersSchemas['RecordCheckoutRequest']): Promise<CheckoutRecord> {
+  const { data, response } = await orders.PUT('/checkouts/{checkoutId}', { params: { path: { checkoutId } }, body }).catch((error: unknown) => {
+    throw unavailable('orders', error);
+  });
+  if (!data) throw unavailable('orders', new Error(`answered ${response.status} recording the checkout`));
+  return data;
 }
 
-function sleep(ms: number): Promise<undefined> {
-  return new Promise((resolve) => setTimeout(() => resolve(undefined), ms).unref());
+async function readRecord(orders: OrdersClient, checkoutId: string): Promise<CheckoutRecord | undefined> {
+  const { data, response } = await orders.GET('/checkouts/{checkoutId}', { params: { path: { checkoutId } } }).catch((error: unknown) => {
+    throw unavailable('orders', error);
+  });
+  if (data) return data;
+  if (response.status === 404) return undefined;
+  throw unavailable('orders', new Error(`answered ${response.status} reading the checkout`));
+}
+
+/**
+ * The checkout as it stands: the record, and Temporal's view when it can be had. No worker is
+ * needed, and the record answers alone once Temporal has forgotten the workflow (or is away).
+ */
+async function readCheckout(options: CheckoutsOptions, checkoutId: string): Promise<CheckoutView | undefined> {
+  const [record, live] = await Promise.all([
+    readRecord(options.orders, checkoutId),
+    options
+      .temporal()
+      .then((client) => liveCheckout(client, checkoutId))
+      .catch(() => undefined),
+  ]);
+  return viewFromRecord(checkoutId, record, live);
+}
+
+function isSettled(view: CheckoutView): boolean {
+  return view.orderId !== undefined || view.status === 'completed' || (view.status === 'failed' && view.failure !== undefined);
+}
+
+/** 201 with the order, the failure as a problem, or 202 to follow. */
+function answer(res: Response, view: CheckoutView): void {
+  res.setHeader('Location', view.statusUrl);
+  if (view.orderId !== undefined || view.status === 'completed') {
+    res.status(201).json(view);
+    return;
+  }
+  if (view.failure && !view.waitingForSupport && view.status === 'failed') throw failureProblem(view);
+  res.status(202).json(view);
 }
 
 export function checkoutsRouter(options: CheckoutsOptions): Router {
@@ -159,6 +184,15 @@ export function checkoutsRouter(options: CheckoutsOptions): Router {
     const key = readIdempotencyKey(req.headers[IDEMPOTENCY_HEADER], true)!;
     const checkoutId = checkoutIdFor(principal.subject, key);
     const requestFingerprint = fingerprintOf(body);
+    const record = await recordCheckout(options.orders, checkoutId, { customerId: principal.subject, idempotencyKey: key, requestFingerprint });
+    if (record.requestFingerprint && record.requestFingerprint !== requestFingerprint) {
+      throw new HttpProblem(422, 'idempotency-key-reused', 'Idempotency key already used for a different request', `The key '${key}' started checkout ${checkoutId} with another body; use a new key for a new checkout.`);
+    }
+    if (record.status !== 'started') {
+      // Settled long ago, perhaps: the record answers, and Temporal is not asked to start anything.
+      answer(res, viewFromRecord(checkoutId, record, undefined)!);
+      return;
+    }
     const contact = await contactOf(options.users, principal.subject, req.headers.authorization!);
     const input: CheckoutInput = {
       checkoutId,
@@ -171,76 +205,82 @@ export function checkoutsRouter(options: CheckoutsOptions): Router {
     };
 
     const outcome = await withTemporal(options, async (client) => {
-      const start = new WithStartWorkflowOperation('checkoutWorkflow', {
+      const startOptions = {
         workflowId: checkoutWorkflowId(checkoutId),
         taskQueue: options.taskQueue,
-        args: [input],
+        args: [input] as [CheckoutInput],
         // A running checkout with this id is joined; a finished one is never started again.
         workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
         workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
-      });
+      };
       try {
-        const update = await client.workflow.startUpdateWithStart(awaitOutcomeUpdate, { waitForStage: WorkflowUpdateStage.ACCEPTED, startWorkflowOperation: start });
-        const settled = await Promise.race([update.result(), sleep(options.outcomeWaitMs ?? OUTCOME_WAIT_MS)]);
-        return settled ?? (await stateOf(client, checkoutId));
+        // Every submit of this checkout shares one update (one id), however many arrive at once. The
+        // deadline bounds the whole wait, the update's acceptance included: with no worker running, an
+        // update is never accepted, and the answer is then a 202 to follow.
+        const settled = await client.withDeadline(Date.now() + (options.outcomeWaitMs ?? OUTCOME_WAIT_MS), async () => {
+          const update = await client.workflow.startUpdateWithStart(awaitOutcomeUpdate, {
+            updateId: OUTCOME_UPDATE_ID,
+            waitForStage: WorkflowUpdateStage.ACCEPTED,
+            startWorkflowOperation: new WithStartWorkflowOperation('checkoutWorkflow', startOptions),
+          });
+          return update.result();
+        });
+        // A checkout started before its record existed carries the fingerprint itself.
+        if (settled.requestFingerprint && settled.requestFingerprint !== requestFingerprint) {
+          throw new HttpProblem(422, 'idempotency-key-reused', 'Idempotency key already used for a different request', `The key '${key}' started checkout ${checkoutId} with another body; use a new key for a new checkout.`);
+        }
+        const view = viewFromState(settled);
+        // Waiting for support when the update answered may be over by now: say how it stands.
+        if (isSettled(view)) return view;
       } catch (error) {
         if (error instanceof HttpProblem) throw error;
-        // The checkout already ended (a key used before): its final state is the answer.
-        if (error instanceof WorkflowExecutionAlreadyStartedError || error instanceof WorkflowUpdateFailedError) return stateOf(client, checkoutId);
-        throw temporalUnavailable(error);
+        if (isGrpcDeadlineError(error) || error instanceof WorkflowUpdateRPCTimeoutOrCancelledError) {
+          // Not settled in time. The checkout must exist though, worker or not (a start needs none).
+          await client.workflow.start('checkoutWorkflow', startOptions).catch((startError: unknown) => {
+            if (!(startError instanceof WorkflowExecutionAlreadyStartedError)) throw unavailable('Temporal', startError);
+          });
+        } else if (!(error instanceof WorkflowExecutionAlreadyStartedError || error instanceof WorkflowUpdateFailedError)) {
+          // Otherwise it already ended (a key used before), or the update was refused: the checkout as it stands is the answer.
+          throw unavailable('Temporal', error);
+        }
       }
+      return readCheckout(options, checkoutId);
     });
-
-    if (outcome.requestFingerprint && outcome.requestFingerprint !== requestFingerprint) {
-      throw new HttpProblem(422, 'idempotency-key-reused', 'Idempotency key already used for a different request', `The key '${key}' started checkout ${checkoutId} with another body; use a new key for a new checkout.`);
-    }
-    const view = toCheckoutView(outcome);
-    res.setHeader('Location', view.statusUrl);
-    if (outcome.ordered || outcome.status === 'completed') {
-      res.status(201).json(view);
-      return;
-    }
-    if (outcome.failure && outcome.support === undefined) throw failureProblem(outcome);
-    res.status(202).json(view);
+    if (!outcome) throw unavailable('Temporal', new Error(`checkout ${checkoutId} was recorded but cannot be read`));
+    answer(res, outcome);
   });
 
   router.get('/checkouts/:checkoutId', async (req, res) => {
     const principal = requirePrincipal(req);
     const { checkoutId } = parseRequest('params', CheckoutIdParams, req.params);
-    const state = await withTemporal(options, (client) => stateOf(client, checkoutId));
+    const view = await readCheckout(options, checkoutId);
     // Someone else's checkout is answered as missing.
-    if (!mayAccessCustomer(principal, state.customerId, 'read')) throw notFound('Checkout', checkoutId);
-    res.json(toCheckoutView(state));
+    if (!view || !mayAccessCustomer(principal, view.customerId, 'read')) throw notFound('Checkout', checkoutId);
+    res.json(view);
   });
 
   router.post('/checkouts/:checkoutId/cancel', async (req, res) => {
     const principal = requireRole(req, 'customer', 'support', 'admin');
     const { checkoutId } = parseRequest('params', CheckoutIdParams, req.params);
     const body = parseRequest('body', CancelCheckoutRequest, req.body);
+    const current = await readCheckout(options, checkoutId);
+    if (!current || (!mayAccessCustomer(principal, current.customerId, 'write') && !hasRole(principal, 'support'))) throw notFound('Checkout', checkoutId);
+    const notCancellable = (why: string) => new HttpProblem(409, 'not-cancellable', 'The checkout cannot be cancelled', why, { checkoutId });
+    if (current.step === 'done' || current.status === 'completed' || current.status === 'failed') throw notCancellable(`It has already ended (${current.status})`);
+    const by = hasRole(principal, 'support', 'admin') ? 'support' : 'customer';
     const state = await withTemporal(options, async (client) => {
-      const current = await stateOf(client, checkoutId);
-      if (!mayAccessCustomer(principal, current.customerId, 'write') && !hasRole(principal, 'support')) throw notFound('Checkout', checkoutId);
-      if (current.status === 'completed' || current.status === 'failed') {
-        throw new HttpProblem(409, 'not-cancellable', 'The checkout cannot be cancelled', `It has already ended (${current.status})`, { checkoutId });
-      }
-      const by = hasRole(principal, 'support', 'admin') ? 'support' : 'customer';
       try {
         return await client.workflow
           .getHandle(checkoutWorkflowId(checkoutId))
           .executeUpdate(cancelCheckoutUpdate, { args: [{ reason: body.reason ?? `cancelled by the ${by}`, by, actor: principal.subject }] });
       } catch (error) {
-        if (error instanceof WorkflowUpdateFailedError) {
-          const why = error.cause instanceof Error ? error.cause.message : 'it can no longer be cancelled';
-          throw new HttpProblem(409, 'not-cancellable', 'The checkout cannot be cancelled', why, { checkoutId });
-        }
-        // It ended between reading its state and asking.
-        if (error instanceof WorkflowNotFoundError || /complete|closed|finished/i.test(String(error))) {
-          throw new HttpProblem(409, 'not-cancellable', 'The checkout cannot be cancelled', 'It has already ended', { checkoutId });
-        }
-        throw temporalUnavailable(error);
+        if (error instanceof WorkflowUpdateFailedError) throw notCancellable(error.cause instanceof Error ? error.cause.message : 'it can no longer be cancelled');
+        // It ended between reading it and asking: say how.
+        if (error instanceof WorkflowNotFoundError) throw notCancellable(`It has already ended (${(await readCheckout(options, checkoutId))?.status ?? 'ended'})`);
+        throw unavailable('Temporal', error);
       }
     });
-    res.json(toCheckoutView(state));
+    res.json(viewFromState(state));
   });
 
   return router;

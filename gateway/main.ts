@@ -19,7 +19,9 @@ import type { Router } from 'express';
 import type { Client } from '@temporalio/client';
 import { connectClient } from '../platform/temporal-connection';
 import { temporalConnectionConfig } from '../temporal.config';
+import { createOrdersClient } from '../services/orders/client';
 import { createUsersClient } from '../services/users/client';
+import { clientCredentialsTokenSource, serviceClientSecret } from '../platform/service-token';
 import { checkoutsRouter } from './checkouts';
 
 export const DEFAULT_GATEWAY_PORT = 8080;
@@ -66,7 +68,16 @@ export async function startGateway(env: Record<string, string | undefined> = pro
   const temporal = lazyTemporalClient(env);
   const ownRoutes =
     dependencies.ownRoutes ??
-    checkoutsRouter({ temporal: temporal.get, taskQueue: temporalConnectionConfig(env).taskQueue, users: createUsersClient(serviceUrls.users, { timeoutMs: 5_000 }) });
+    checkoutsRouter({
+      temporal: temporal.get,
+      taskQueue: temporalConnectionConfig(env).taskQueue,
+      users: createUsersClient(serviceUrls.users, { timeoutMs: 5_000 }),
+      // The checkout records are the gateway's to write, as a service of its own.
+      orders: createOrdersClient(serviceUrls.orders, {
+        timeoutMs: 5_000,
+        accessToken: clientCredentialsTokenSource({ usersUrl: serviceUrls.users, clientId: 'gateway', clientSecret: serviceClientSecret(env) }),
+      }),
+    });
   const app = createGatewayApp({
     logger,
     auth: dependencies.auth ?? jwksTokenVerifier(serviceUrls.users),

@@ -32,6 +32,9 @@ export interface Shop {
   paymentProvider: TestPaymentProvider;
   gateway: RunningGateway;
   worker: Worker;
+  /** Stops the worker (a fresh one, with an empty cache, is started by startWorker). */
+  stopWorker(): Promise<void>;
+  startWorker(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -70,22 +73,38 @@ export async function startShop(options: {
   await Promise.all([start(cartService), start(ordersService)]);
 
   const gateway = await startGateway({ ...env, GATEWAY_PORT: '0', GATEWAY_CHECKOUT_PER_MINUTE: '1000', GATEWAY_LOGIN_PER_MINUTE: '1000', GATEWAY_SIGNUP_PER_MINUTE: '1000' });
-  const worker = await Worker.create({
-    connection: options.connection,
-    taskQueue,
-    workflowBundle: options.workflowBundle,
-    activities: createActivities(serviceClientsFromEnv(env)),
-  });
-  const running = worker.run();
+  const newWorker = () =>
+    Worker.create({
+      connection: options.connection,
+      taskQueue,
+      workflowBundle: options.workflowBundle,
+      activities: createActivities(serviceClientsFromEnv(env)),
+    });
+  let worker: Worker | undefined = await newWorker();
+  let running: Promise<void> | undefined = worker.run();
+  const stopWorker = async () => {
+    worker?.shutdown();
+    await running;
+    worker = undefined;
+    running = undefined;
+  };
   return {
     env,
     services,
     paymentProvider,
     gateway,
-    worker,
+    get worker() {
+      if (!worker) throw new Error('the worker is stopped');
+      return worker;
+    },
+    stopWorker,
+    async startWorker() {
+      if (worker) return;
+      worker = await newWorker();
+      running = worker.run();
+    },
     async stop() {
-      worker.shutdown();
-      await running;
+      await stopWorker();
       await gateway.stop();
       await Promise.all(Object.values(services).map((service) => service?.stop()));
       await paymentProvider.stop();
