@@ -3,14 +3,12 @@
  * GATEWAY_PORT (default 8080), the services at <NAME>_URL, tokens checked
  * against the users service's keys.
  */
-import { readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import path from 'node:path';
-import { parse } from 'yaml';
 import { jwksTokenVerifier, type TokenVerifier } from '../platform/auth';
 import { createLogger } from '../platform/logger';
 import { closeGracefully } from '../platform/http/server';
+import { loadSpec } from '../platform/openapi';
 import { SERVICE_NAMES, serviceUrl, type ServiceName } from '../platform/services';
 import { createGatewayApp } from './app';
 import { rateLimitConfig } from './rate-limits';
@@ -23,7 +21,7 @@ import { checkoutsRouter } from './checkouts';
 
 export const DEFAULT_GATEWAY_PORT = 8080;
 
-export const gatewaySpec = parse(readFileSync(path.resolve(__dirname, '../openapi/gateway.yaml'), 'utf8')) as Record<string, unknown>;
+export const gatewaySpec = loadSpec('gateway.yaml');
 
 export interface RunningGateway {
   url: string;

@@ -3,7 +3,7 @@
  * generated from openapi/catalog.yaml, so the two cannot drift apart.
  */
 import { z } from 'zod';
-import { queryInteger, specPattern } from '../../platform/http/zod-helpers';
+import { pageQuery, specPattern } from '../../platform/http/zod-helpers';
 import type { components } from './api.gen';
 
 type Schemas = components['schemas'];
@@ -67,7 +67,6 @@ export const ListProductsQuery = z.strictObject({
     .optional()
     .transform((value) => value === 'true'),
   sort: z.enum(SORTS).optional(),
-  limit: queryInteger({ min: 1, max: 100, default: 50 }),
-  offset: queryInteger({ min: 0, max: 1_000_000, default: 0 }),
+  ...pageQuery,
 });
 export type ListProductsQuery = z.output<typeof ListProductsQuery>;

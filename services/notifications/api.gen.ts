@@ -116,7 +116,8 @@ export interface components {
         /**
          * @description Every template greets the customer by `customerName` when given.
          *     `order_confirmed` needs `orderId` (string), `total` (integer, minor
-         *     units) and `currency` (ISO 4217). `checkout_failed` needs `reason`
+         *     units, at most 100,000,000: what one order may total) and `currency`
+         *     (ISO 4217). `checkout_failed` needs `reason`
          *     (e.g. `OutOfStock`, `PaymentDeclined`) and `message` (what went wrong,
          *     kept for support; the customer is told the reason in plain words
          *     instead); `checkoutId` is shown when given. `order_shipped` needs
@@ -245,6 +246,11 @@ export interface components {
         } & {
             [key: string]: unknown;
         };
+        /**
+         * @description 1-255 printable ASCII characters, no spaces (as Stripe's keys).
+         * @example 6f1c3a52-8d4e-4b7a-9c0e-2f5d8a1b3c4d
+         */
+        IdempotencyKey: string;
     };
     responses: {
         /** @description No access token, or an invalid or expired one */
@@ -320,10 +326,18 @@ export interface components {
     };
     parameters: {
         NotificationId: string;
+        /** @description Items per page */
         Limit: number;
+        /** @description Items to skip */
         Offset: number;
-        /** @description A unique key per intended operation; repeats return the stored response. */
-        IdempotencyKey: string;
+        /**
+         * @description A key the client makes for one intended operation (a UUID, say).
+         *     A repeat with the same key and request gets the stored response
+         *     (`Idempotent-Replayed: true`); the same key with another request is
+         *     refused with 422 `idempotency-key-reused`. Keys belong to their
+         *     caller.
+         */
+        IdempotencyKey: components["schemas"]["IdempotencyKey"];
     };
     requestBodies: never;
     headers: never;
@@ -336,7 +350,9 @@ export interface operations {
             query?: {
                 /** @description Whose notifications; a customer may leave it out (their own) or give their own id. */
                 customerId?: components["schemas"]["CustomerId"];
+                /** @description Items per page */
                 limit?: components["parameters"]["Limit"];
+                /** @description Items to skip */
                 offset?: components["parameters"]["Offset"];
             };
             header?: never;
@@ -363,7 +379,13 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                /** @description A unique key per intended operation; repeats return the stored response. */
+                /**
+                 * @description A key the client makes for one intended operation (a UUID, say).
+                 *     A repeat with the same key and request gets the stored response
+                 *     (`Idempotent-Replayed: true`); the same key with another request is
+                 *     refused with 422 `idempotency-key-reused`. Keys belong to their
+                 *     caller.
+                 */
                 "Idempotency-Key": components["parameters"]["IdempotencyKey"];
             };
             path?: never;
@@ -431,7 +453,9 @@ export interface operations {
             query?: {
                 /** @description Only mail to this address (compared without regard to case) */
                 to?: components["schemas"]["Email"];
+                /** @description Items per page */
                 limit?: components["parameters"]["Limit"];
+                /** @description Items to skip */
                 offset?: components["parameters"]["Offset"];
             };
             header?: never;
@@ -459,7 +483,9 @@ export interface operations {
             query?: {
                 /** @description Only messages to this phone number */
                 to?: components["schemas"]["Phone"];
+                /** @description Items per page */
                 limit?: components["parameters"]["Limit"];
+                /** @description Items to skip */
                 offset?: components["parameters"]["Offset"];
             };
             header?: never;

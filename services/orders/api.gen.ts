@@ -152,16 +152,13 @@ export interface components {
         Country: string;
         /** @description E.164; when given, status changes are also sent by SMS */
         Phone: string;
-        /** @description An amount in the currency's minor units (cents) */
-        MinorUnits: number;
         /** @enum {string} */
         OrderStatus: "placed" | "paid" | "shipped" | "delivered" | "cancelled";
         OrderLine: {
             sku: components["schemas"]["Sku"];
             name: string;
-            quantity: number;
-            /** @description Price per unit in minor units */
-            unitPrice: number;
+            quantity: components["schemas"]["LineQuantity"];
+            unitPrice: components["schemas"]["UnitPrice"];
         };
         ShippingAddress: {
             name: string;
@@ -179,8 +176,8 @@ export interface components {
             currency: components["schemas"]["Currency"];
             /** @description One line per SKU; a SKU may appear once. */
             lines: components["schemas"]["OrderLine"][];
-            /** @description The sum of quantity × unitPrice over the lines */
-            total: components["schemas"]["MinorUnits"];
+            /** @description The sum of quantity × unitPrice over the lines, at most what one order may total */
+            total: components["schemas"]["OrderTotal"];
             shippingAddress: components["schemas"]["ShippingAddress"];
             chargeId: components["schemas"]["ChargeId"];
         };
@@ -192,7 +189,7 @@ export interface components {
             note?: string;
         };
         Money: {
-            amount: components["schemas"]["MinorUnits"];
+            amount: components["schemas"]["OrderTotal"];
             currency: components["schemas"]["Currency"];
         };
         StatusChange: {
@@ -249,6 +246,21 @@ export interface components {
         } & {
             [key: string]: unknown;
         };
+        /** @description Units of one product in one order or reservation line */
+        LineQuantity: number;
+        /** @description The price of one unit, in the currency's minor units (cents) */
+        UnitPrice: number;
+        /**
+         * @description What one order totals, and so what one charge or refund may be, in
+         *     the currency's minor units (at most 1,000,000.00 in a currency with
+         *     cents)
+         */
+        OrderTotal: number;
+        /**
+         * @description 1-255 printable ASCII characters, no spaces (as Stripe's keys).
+         * @example 6f1c3a52-8d4e-4b7a-9c0e-2f5d8a1b3c4d
+         */
+        IdempotencyKey: string;
     };
     responses: {
         /** @description No access token, or an invalid or expired one */
@@ -326,10 +338,18 @@ export interface components {
     };
     parameters: {
         OrderId: components["schemas"]["OrderId"];
+        /** @description Items per page */
         Limit: number;
+        /** @description Items to skip */
         Offset: number;
-        /** @description A unique key per intended operation (printable ASCII, no spaces); repeats return the stored response. */
-        IdempotencyKeyOptional: string;
+        /**
+         * @description Optional: a key the client makes for one intended operation (a UUID,
+         *     say). A repeat with the same key and request gets the stored response
+         *     (`Idempotent-Replayed: true`); the same key with another request is
+         *     refused with 422 `idempotency-key-reused`. Keys belong to their
+         *     caller.
+         */
+        IdempotencyKeyOptional: components["schemas"]["IdempotencyKey"];
     };
     requestBodies: never;
     headers: never;
@@ -342,7 +362,9 @@ export interface operations {
             query?: {
                 customerId?: components["schemas"]["CustomerId"];
                 status?: components["schemas"]["OrderStatus"];
+                /** @description Items per page */
                 limit?: components["parameters"]["Limit"];
+                /** @description Items to skip */
                 offset?: components["parameters"]["Offset"];
             };
             header?: never;
@@ -395,7 +417,13 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description A unique key per intended operation (printable ASCII, no spaces); repeats return the stored response. */
+                /**
+                 * @description Optional: a key the client makes for one intended operation (a UUID,
+                 *     say). A repeat with the same key and request gets the stored response
+                 *     (`Idempotent-Replayed: true`); the same key with another request is
+                 *     refused with 422 `idempotency-key-reused`. Keys belong to their
+                 *     caller.
+                 */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKeyOptional"];
             };
             path: {
@@ -439,7 +467,13 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description A unique key per intended operation (printable ASCII, no spaces); repeats return the stored response. */
+                /**
+                 * @description Optional: a key the client makes for one intended operation (a UUID,
+                 *     say). A repeat with the same key and request gets the stored response
+                 *     (`Idempotent-Replayed: true`); the same key with another request is
+                 *     refused with 422 `idempotency-key-reused`. Keys belong to their
+                 *     caller.
+                 */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKeyOptional"];
             };
             path: {
@@ -474,7 +508,13 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description A unique key per intended operation (printable ASCII, no spaces); repeats return the stored response. */
+                /**
+                 * @description Optional: a key the client makes for one intended operation (a UUID,
+                 *     say). A repeat with the same key and request gets the stored response
+                 *     (`Idempotent-Replayed: true`); the same key with another request is
+                 *     refused with 422 `idempotency-key-reused`. Keys belong to their
+                 *     caller.
+                 */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKeyOptional"];
             };
             path: {
@@ -510,7 +550,13 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description A unique key per intended operation (printable ASCII, no spaces); repeats return the stored response. */
+                /**
+                 * @description Optional: a key the client makes for one intended operation (a UUID,
+                 *     say). A repeat with the same key and request gets the stored response
+                 *     (`Idempotent-Replayed: true`); the same key with another request is
+                 *     refused with 422 `idempotency-key-reused`. Keys belong to their
+                 *     caller.
+                 */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKeyOptional"];
             };
             path: {

@@ -3,7 +3,7 @@
  * generated from openapi/orders.yaml, so the two cannot drift apart.
  */
 import { z } from 'zod';
-import { queryInteger, refineUniqueSkus, specPattern, nonBlankText } from '../../platform/http/zod-helpers';
+import { pageQuery, refineUniqueSkus, specPattern, nonBlankText } from '../../platform/http/zod-helpers';
 import type { components } from './api.gen';
 
 type Schemas = components['schemas'];
@@ -71,6 +71,5 @@ export const StatusChangeRequest = z
 export const ListOrdersQuery = z.strictObject({
   customerId: CustomerId.optional(),
   status: OrderStatus.optional(),
-  limit: queryInteger({ min: 1, max: 100, default: 50 }),
-  offset: queryInteger({ min: 0, max: 1_000_000, default: 0 }),
+  ...pageQuery,
 });

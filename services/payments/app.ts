@@ -1,12 +1,10 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { parse } from 'yaml';
 import { createServiceApp } from '../../platform/http/app';
 import type { ServiceContext } from '../../platform/service-main';
 import { createFakePaymentProvider, type PaymentProvider } from './provider';
 import { paymentsRoutes } from './routes';
+import { loadSpec } from '../../platform/openapi';
 
-export const paymentsSpec: unknown = parse(readFileSync(path.resolve(__dirname, '../../openapi/payments.yaml'), 'utf8'));
+export const paymentsSpec: unknown = loadSpec('payments.yaml');
 
 export interface PaymentsAppOptions {
   /** The fake, Stripe-test-mode provider unless given. */

@@ -3,7 +3,7 @@
  * generated from openapi/users.yaml, so the two cannot drift apart.
  */
 import { z } from 'zod';
-import { queryInteger, specPattern, nonBlankText } from '../../platform/http/zod-helpers';
+import { pageQuery, specPattern, nonBlankText } from '../../platform/http/zod-helpers';
 import type { components } from './api.gen';
 
 type Schemas = components['schemas'];
@@ -92,6 +92,5 @@ export const ClientCredentialsRequest = z.object({
 
 export const ListUsersQuery = z.strictObject({
   email: Email.optional(),
-  limit: queryInteger({ min: 1, max: 100, default: 50 }),
-  offset: queryInteger({ min: 0, max: 1_000_000, default: 0 }),
+  ...pageQuery,
 });
