@@ -36,12 +36,16 @@ function send(res: Response, result: HandlerResult): void {
  * before, and never stored under, the key) and returns the work to run in one
  * transaction. With an Idempotency-Key the work runs at most once per key.
  */
+/** What a mutatingRoute handler says of its Idempotency-Key, so test/contract can hold the spec to it. */
+export const IDEMPOTENCY_KEY_USE = Symbol('idempotency key use');
+export type IdempotencyKeyUse = 'required' | 'optional';
+
 export function mutatingRoute(
   orm: MikroORM,
   options: { keyRequired: boolean },
   prepare: (req: Request) => TransactionalHandler,
 ): RequestHandler {
-  return async (req, res) => {
+  const handler: RequestHandler = async (req, res) => {
     // prepare first: it checks who is calling, which comes before what they sent.
     const work = prepare(req);
     const key = readIdempotencyKey(req.headers[IDEMPOTENCY_HEADER], options.keyRequired);
@@ -73,4 +77,6 @@ export function mutatingRoute(
     await storeIdempotentResponse(em, keyRef, final);
     send(res, final);
   };
+  const use: IdempotencyKeyUse = options.keyRequired ? 'required' : 'optional';
+  return Object.assign(handler, { [IDEMPOTENCY_KEY_USE]: use });
 }

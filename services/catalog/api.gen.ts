@@ -451,7 +451,16 @@ export interface operations {
     deactivateProduct: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Optional: a key the client makes for one intended operation (a UUID,
+                 *     say). A repeat with the same key and request gets the stored response
+                 *     (`Idempotent-Replayed: true`); the same key with another request is
+                 *     refused with 422 `idempotency-key-reused`. Keys belong to their
+                 *     caller.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKeyOptional"];
+            };
             path: {
                 sku: components["parameters"]["Sku"];
             };
@@ -472,12 +481,22 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            422: components["responses"]["Unprocessable"];
         };
     };
     activateProduct: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Optional: a key the client makes for one intended operation (a UUID,
+                 *     say). A repeat with the same key and request gets the stored response
+                 *     (`Idempotent-Replayed: true`); the same key with another request is
+                 *     refused with 422 `idempotency-key-reused`. Keys belong to their
+                 *     caller.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKeyOptional"];
+            };
             path: {
                 sku: components["parameters"]["Sku"];
             };
@@ -498,6 +517,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            422: components["responses"]["Unprocessable"];
         };
     };
     listCategories: {

@@ -14,7 +14,9 @@ import { ordersService } from '../../services/orders/main';
 import { usersService } from '../../services/users/main';
 import { createGatewayApp } from '../../gateway/app';
 import { gatewaySpec } from '../../gateway/main';
+import { GATEWAY_ROUTES, specPath } from '../../gateway/routes';
 import { createTestDatabase } from '../support/database';
+import { expectToMatchSpec } from '../support/openapi';
 import { getFreePort } from '../support/ports';
 
 jest.setTimeout(60_000);
@@ -87,19 +89,39 @@ describe('routing', () => {
     const { token } = await customer();
     for (const call of [
       request(app).put('/reservations/r-1').set('authorization', token).send({ lines: [{ sku: 'X', quantity: 1 }] }),
-      request(app).post('/charges').set('authorization', token).send({}),
       request(app).post('/oauth/token').send('grant_type=client_credentials'),
       request(app).get('/mailbox/messages').set('authorization', token),
     ]) {
       const res = await call.expect(404);
       expect(res.body.type).toBe('route-not-found');
     }
+    // A path the gateway routes for another method: 405, naming what it takes.
+    const charge = await request(app).post('/charges').set('authorization', token).send({}).expect(405);
+    expect(charge.headers.allow).toBe('GET, HEAD');
+  });
+
+  it('answers a method a routed path does not take with 405 and Allow, before it reaches a service', async () => {
+    for (const [method, path, allow] of [
+      ['delete', '/products', 'GET, POST, HEAD'],
+      ['put', '/orders/6f1c3a52-8d4e-4b7a-9c0e-2f5d8a1b3c4d', 'GET, HEAD'],
+      ['patch', '/stock/MUG-1', 'GET, PUT, HEAD'],
+      ['get', '/sessions', 'POST'],
+      ['delete', '/checkouts', 'POST'],
+    ] as const) {
+      const res = await request(app)[method](path).expect(405);
+      expect(res.headers.allow).toBe(allow);
+      expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
+      expect(res.body).toMatchObject({ type: 'method-not-allowed', status: 405 });
+    }
+    // Stopped services (payments is) are never asked.
+    await request(app).delete('/charges').expect(405);
   });
 
   it('answers 503 naming the service when it is down, while the others keep serving', async () => {
     const { token } = await customer();
     const res = await request(app).get('/charges').set('authorization', token).expect(503);
     expect(res.body).toMatchObject({ type: 'service-unavailable', detail: expect.stringContaining('payments') });
+    expectToMatchSpec((await request(app).get('/openapi.json')).body, res);
     await request(app).get('/orders').set('authorization', token).expect(200);
   });
 });
@@ -128,6 +150,7 @@ describe('protection at the edge', () => {
     for (let i = 0; i < 3; i += 1) await attempt().expect(401);
     const limited = await attempt().expect(429);
     expect(limited.body.type).toBe('rate-limited');
+    expectToMatchSpec((await request(app).get('/openapi.json')).body, limited);
     expect(limited.headers['retry-after']).toBeDefined();
   });
 });
@@ -168,5 +191,26 @@ describe('docs', () => {
     const checkouts = await request(app).get('/docs/specs/checkouts.json').expect(200);
     expect(checkouts.body.paths['/checkouts'].post).toBeDefined();
     await request(app).get('/docs/specs/payments.json').expect(503);
+  });
+
+  it('lists on every routed operation the 429, 503 and 504 the gateway itself may answer', async () => {
+    const orders = await request(app).get('/docs/specs/orders.json').expect(200);
+    expect(Object.keys(orders.body.paths['/orders/{orderId}'].get.responses)).toEqual(expect.arrayContaining(['200', '404', '429', '503', '504']));
+  });
+
+  it('serves its own whole spec at /openapi.json: the checkouts and every routed operation, and nothing it does not route', async () => {
+    const res = await request(app).get('/openapi.json').expect(200);
+    const spec = res.body as { servers: unknown; paths: Record<string, Record<string, { responses: Record<string, unknown> }>> };
+    expect(spec.servers).toEqual([{ url: 'http://gateway.test' }]);
+    const operations = Object.entries(spec.paths).flatMap(([path, item]) =>
+      Object.keys(item)
+        .filter((key) => ['get', 'put', 'post', 'patch', 'delete'].includes(key))
+        .map((method) => `${method.toUpperCase()} ${path}`),
+    );
+    const routed = GATEWAY_ROUTES.map((route) => `${route.method} ${specPath(route.path)}`);
+    expect(operations.sort()).toEqual([...routed, 'POST /checkouts', 'GET /checkouts/{checkoutId}', 'POST /checkouts/{checkoutId}/cancel'].sort());
+    expect(Object.keys(spec.paths['/stock/{sku}']!.get!.responses)).toEqual(expect.arrayContaining(['429', '503', '504']));
+    // Answered from the specs it was built with: a stopped service does not take it down.
+    expect(spec.paths['/charges']!.get).toBeDefined();
   });
 });
