@@ -83,7 +83,8 @@ export async function setStock(em: EntityManager, sku: string, onHand: number): 
 export async function adjustStock(em: EntityManager, sku: string, delta: number): Promise<StockItem> {
   const item = await em.findOne(StockItem, { sku }, { lockMode: LockMode.PESSIMISTIC_WRITE });
   if (!item) throw notFound('Stock item', sku);
-  if (item.onHand + delta > MAX_STOCK_ON_HAND) {
+  // Removing is always fine, even from a level set before this bound existed.
+  if (delta > 0 && item.onHand + delta > MAX_STOCK_ON_HAND) {
     throw new HttpProblem(
       422,
       'stock-limit-exceeded',

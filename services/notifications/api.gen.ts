@@ -246,10 +246,7 @@ export interface components {
         } & {
             [key: string]: unknown;
         };
-        /**
-         * @description 1-255 printable ASCII characters, no spaces (as Stripe's keys).
-         * @example 6f1c3a52-8d4e-4b7a-9c0e-2f5d8a1b3c4d
-         */
+        /** @description 1-255 printable ASCII characters, no spaces (as Stripe's keys). */
         IdempotencyKey: string;
     };
     responses: {

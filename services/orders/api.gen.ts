@@ -152,13 +152,19 @@ export interface components {
         Country: string;
         /** @description E.164; when given, status changes are also sent by SMS */
         Phone: string;
+        /**
+         * @description An amount in the currency's minor units (cents), at most what one order
+         *     may total (`OrderTotal`: what one charge may be)
+         */
+        MinorUnits: number;
         /** @enum {string} */
         OrderStatus: "placed" | "paid" | "shipped" | "delivered" | "cancelled";
         OrderLine: {
             sku: components["schemas"]["Sku"];
             name: string;
             quantity: components["schemas"]["LineQuantity"];
-            unitPrice: components["schemas"]["UnitPrice"];
+            /** @description Price per unit in minor units (at most a catalog price, `UnitPrice`) */
+            unitPrice: number;
         };
         ShippingAddress: {
             name: string;
@@ -176,8 +182,8 @@ export interface components {
             currency: components["schemas"]["Currency"];
             /** @description One line per SKU; a SKU may appear once. */
             lines: components["schemas"]["OrderLine"][];
-            /** @description The sum of quantity × unitPrice over the lines, at most what one order may total */
-            total: components["schemas"]["OrderTotal"];
+            /** @description The sum of quantity × unitPrice over the lines */
+            total: components["schemas"]["MinorUnits"];
             shippingAddress: components["schemas"]["ShippingAddress"];
             chargeId: components["schemas"]["ChargeId"];
         };
@@ -189,7 +195,7 @@ export interface components {
             note?: string;
         };
         Money: {
-            amount: components["schemas"]["OrderTotal"];
+            amount: components["schemas"]["MinorUnits"];
             currency: components["schemas"]["Currency"];
         };
         StatusChange: {
@@ -248,18 +254,7 @@ export interface components {
         };
         /** @description Units of one product in one order or reservation line */
         LineQuantity: number;
-        /** @description The price of one unit, in the currency's minor units (cents) */
-        UnitPrice: number;
-        /**
-         * @description What one order totals, and so what one charge or refund may be, in
-         *     the currency's minor units (at most 1,000,000.00 in a currency with
-         *     cents)
-         */
-        OrderTotal: number;
-        /**
-         * @description 1-255 printable ASCII characters, no spaces (as Stripe's keys).
-         * @example 6f1c3a52-8d4e-4b7a-9c0e-2f5d8a1b3c4d
-         */
+        /** @description 1-255 printable ASCII characters, no spaces (as Stripe's keys). */
         IdempotencyKey: string;
     };
     responses: {

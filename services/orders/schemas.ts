@@ -31,7 +31,7 @@ export const OrderLine = z.strictObject({
   sku: Sku,
   name: nonBlankText(200),
   quantity: z.number().int().min(1).max(MAX_LINE_QUANTITY),
-  unitPrice: z.number().int().min(1).max(MAX_UNIT_PRICE),
+  unitPrice: z.number().int().min(0).max(MAX_UNIT_PRICE),
 }) satisfies z.ZodType<Schemas['OrderLine']>;
 
 export const ShippingAddress = z.strictObject({
@@ -55,7 +55,7 @@ export const CreateOrderRequest = z.strictObject({
     .max(MAX_ORDER_LINES)
     .superRefine(refineUniqueSkus),
   // The lines' sum is exact in a double (at most 10^14), so a total past the bound is refused here and a wrong one by the domain.
-  total: z.number().int().min(1).max(MAX_ORDER_TOTAL),
+  total: z.number().int().min(0).max(MAX_ORDER_TOTAL),
   shippingAddress: ShippingAddress,
   chargeId: ChargeId,
 }) satisfies z.ZodType<Schemas['CreateOrderRequest']>;

@@ -327,10 +327,7 @@ export interface components {
             /** @enum {string} */
             error: "invalid_request" | "invalid_client" | "unsupported_grant_type";
         };
-        /**
-         * @description 1-255 printable ASCII characters, no spaces (as Stripe's keys).
-         * @example 6f1c3a52-8d4e-4b7a-9c0e-2f5d8a1b3c4d
-         */
+        /** @description 1-255 printable ASCII characters, no spaces (as Stripe's keys). */
         IdempotencyKey: string;
     };
     responses: {

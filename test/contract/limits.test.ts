@@ -48,6 +48,8 @@ it('the shared definitions state the constants of platform/limits.ts', () => {
 
 it('each spec takes as many lines as an order may have, and each service its own bounds', () => {
   expect(at(spec('orders'), '/components/schemas/CreateOrderRequest/properties/lines')).toMatchObject({ maxItems: MAX_ORDER_LINES });
+  expect(at(spec('orders'), '/components/schemas/OrderLine/properties/unitPrice')).toMatchObject({ maximum: MAX_UNIT_PRICE });
+  expect(at(spec('orders'), '/components/schemas/MinorUnits')).toMatchObject({ maximum: MAX_ORDER_TOTAL });
   expect(at(spec('inventory'), '/components/schemas/ReserveRequest/properties/lines')).toMatchObject({ maxItems: MAX_ORDER_LINES });
   expect(at(spec('inventory'), '/components/schemas/StockUnits')).toMatchObject({ minimum: 0, maximum: MAX_STOCK_ON_HAND });
   expect(at(spec('inventory'), '/components/schemas/StockAdjustmentRequest/properties/delta')).toMatchObject({ minimum: -MAX_STOCK_ON_HAND, maximum: MAX_STOCK_ON_HAND });
