@@ -34,6 +34,7 @@
  * + pip, pinned), like scripts/setup-temporal.ts does for the Temporal binaries.
  */
 import { spawn, spawnSync } from 'node:child_process';
+import { decodeJwt } from 'jose';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { IMPLEMENTED_SERVICES, isServiceName, SERVICE_NAMES, serviceUrl, type ServiceName } from '../platform/services';
@@ -123,12 +124,17 @@ async function adminToken(env: Env): Promise<string> {
   return logIn(env, env.BOOTSTRAP_ADMIN_EMAIL || DEFAULT_ADMIN.email, env.BOOTSTRAP_ADMIN_PASSWORD || DEFAULT_ADMIN.password);
 }
 
-/** FUZZ_CUSTOMER_TOKEN when given, else the fuzz customer's, signed up when it is not there yet. */
-async function customerToken(env: Env): Promise<string> {
-  if (env.FUZZ_CUSTOMER_TOKEN) return env.FUZZ_CUSTOMER_TOKEN;
-  const signUp = await postToUsers(env, '/users', FUZZ_CUSTOMER, 'sign up the fuzz customer');
-  if (!signUp.ok && signUp.status !== 409) fail(`signing up ${FUZZ_CUSTOMER.email} answered ${signUp.status}: ${(await signUp.text()).slice(0, 300)}`);
-  return logIn(env, FUZZ_CUSTOMER.email, FUZZ_CUSTOMER.password);
+/** FUZZ_CUSTOMER_TOKEN when given, else the fuzz customer's, signed up when it is not there yet; with the customer's id. */
+async function fuzzCustomer(env: Env): Promise<{ token: string; id: string }> {
+  let token = env.FUZZ_CUSTOMER_TOKEN;
+  if (!token) {
+    const signUp = await postToUsers(env, '/users', FUZZ_CUSTOMER, 'sign up the fuzz customer');
+    if (!signUp.ok && signUp.status !== 409) fail(`signing up ${FUZZ_CUSTOMER.email} answered ${signUp.status}: ${(await signUp.text()).slice(0, 300)}`);
+    token = await logIn(env, FUZZ_CUSTOMER.email, FUZZ_CUSTOMER.password);
+  }
+  const { sub } = decodeJwt(token);
+  if (!sub) fail('the customer token has no subject');
+  return { token, id: sub };
 }
 
 /**
@@ -167,6 +173,8 @@ interface FuzzRun {
   token: string;
   /** Schemathesis' --rate-limit, where the API limits the fuzzer's rate. */
   rateLimit?: string;
+  /** The fuzz customer, whose own resources the gateway's runs address (schemathesis.toml). */
+  customerId: string;
 }
 
 interface Outcome {
@@ -200,7 +208,7 @@ function fuzz(run: FuzzRun, env: Env): Promise<Outcome> {
   ];
   return new Promise((resolve) => {
     let lastLine = '';
-    const child = spawn(SCHEMATHESIS, args, { cwd: PROJECT_ROOT, env: { ...env, FUZZ_TOKEN: token }, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(SCHEMATHESIS, args, { cwd: PROJECT_ROOT, env: { ...env, FUZZ_TOKEN: token, FUZZ_CUSTOMER_ID: run.customerId }, stdio: ['ignore', 'pipe', 'inherit'] });
     child.stdout.on('data', (chunk: Buffer) => {
       process.stdout.write(chunk);
       const lines = chunk
@@ -232,6 +240,7 @@ async function main(): Promise<void> {
 
   ensureSchemathesis(env);
   const admin = await adminToken(env);
+  const customer = await fuzzCustomer(env);
 
   const outcomes: Outcome[] = [];
   for (const target of targets) {
@@ -249,13 +258,13 @@ async function main(): Promise<void> {
     }
     if (target !== 'gateway') {
       say(`${target}: fuzzing ${base}`);
-      outcomes.push(await fuzz({ name: target, base, token: admin }, env));
+      outcomes.push(await fuzz({ name: target, base, token: admin, customerId: customer.id }, env));
       continue;
     }
     const rateLimit = await announcedPace(base);
     say(`gateway: fuzzing ${base}${rateLimit ? ` at ${rateLimit}, under its rate limit` : ''}, as an admin, then as a customer`);
-    outcomes.push(await fuzz({ name: 'gateway-admin', base, token: admin, rateLimit }, env));
-    outcomes.push(await fuzz({ name: 'gateway-customer', base, token: await customerToken(env), rateLimit }, env));
+    outcomes.push(await fuzz({ name: 'gateway-admin', base, token: admin, rateLimit, customerId: customer.id }, env));
+    outcomes.push(await fuzz({ name: 'gateway-customer', base, token: customer.token, rateLimit, customerId: customer.id }, env));
   }
 
   console.log('\nfuzz | summary');
