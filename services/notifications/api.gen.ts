@@ -116,8 +116,7 @@ export interface components {
         /**
          * @description Every template greets the customer by `customerName` when given.
          *     `order_confirmed` needs `orderId` (string), `total` (integer, minor
-         *     units, at most 100,000,000: what one order may total) and `currency`
-         *     (ISO 4217). `checkout_failed` needs `reason`
+         *     units) and `currency` (ISO 4217). `checkout_failed` needs `reason`
          *     (e.g. `OutOfStock`, `PaymentDeclined`) and `message` (what went wrong,
          *     kept for support; the customer is told the reason in plain words
          *     instead); `checkoutId` is shown when given. `order_shipped` needs
