@@ -7,7 +7,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { jwksTokenVerifier, type TokenVerifier } from '../platform/auth';
 import { createLogger } from '../platform/logger';
-import { closeGracefully } from '../platform/http/server';
+import { answerParserErrorsAsProblems, closeGracefully } from '../platform/http/server';
 import { loadSpec } from '../platform/openapi';
 import { SERVICE_NAMES, serviceUrl, type ServiceName } from '../platform/services';
 import { createGatewayApp } from './app';
@@ -73,6 +73,7 @@ export async function startGateway(env: Record<string, string | undefined> = pro
   });
   const server = await new Promise<Server>((resolve, reject) => {
     const listening = app.listen(port, host, (error?: Error) => (error ? reject(error) : resolve(listening)));
+    answerParserErrorsAsProblems(listening);
   });
   const url = `http://${host}:${(server.address() as AddressInfo).port}`;
   logger.info({ url }, 'gateway listening');

@@ -3,7 +3,9 @@
  * shared by every spec (`$ref: 'shared/components.yaml#/components/parameters/IdempotencyKey'`);
  * `loadSpec` copies each one it uses into the spec's own components, under the same
  * name, and points the reference there, so /openapi.json stands alone, as
- * openapi-typescript bundles the same file for the generated types.
+ * openapi-typescript bundles the same file for the generated types. Every operation also
+ * lists what the HTTP server answers before any route sees a request (431, a request head
+ * too large), which no operation could leave out.
  *
  * Only that form of reference is taken (a component of another file under openapi/):
  * anything else, or two different definitions under one name, stops the service at start.
@@ -27,10 +29,22 @@ function readYaml(file: string): OpenApiDocument {
   return parse(readFileSync(file, 'utf8')) as OpenApiDocument;
 }
 
-/** openapi/<file> with the shared definitions it refers to copied in. */
+const OPERATIONS = ['get', 'put', 'post', 'patch', 'delete', 'options', 'head', 'trace'];
+
+/** What the HTTP server answers before any route sees a request (platform/http/server.ts), so every operation can. */
+const SERVER_RESPONSES = { '431': { $ref: 'shared/components.yaml#/components/responses/RequestHeadTooLarge' } };
+
+/** openapi/<file> with the shared definitions it refers to copied in, and the server's own answers on every operation. */
 export function loadSpec(file: string): OpenApiDocument {
   const rootFile = path.resolve(SPEC_DIR, file);
   const spec = readYaml(rootFile);
+  for (const item of Object.values(spec.paths ?? {})) {
+    for (const [method, operation] of Object.entries(item)) {
+      if (!OPERATIONS.includes(method)) continue;
+      const declared = operation as { responses?: Record<string, unknown> };
+      declared.responses = { ...declared.responses, ...SERVER_RESPONSES };
+    }
+  }
   const documents = new Map<string, OpenApiDocument>([[rootFile, spec]]);
   const imported: Record<string, Record<string, unknown>> = {};
   const origins = new Map<string, string>();

@@ -10,7 +10,7 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import { z } from 'zod';
 import { prepareServiceDatabase, type ServiceDatabase } from './db';
 import { redact } from './postgres';
-import { closeGracefully } from './http/server';
+import { answerParserErrorsAsProblems, closeGracefully } from './http/server';
 import { createLogger, type Logger } from './logger';
 import { jwksTokenVerifier, type TokenVerifier } from './auth';
 import { clientCredentialsTokenSource, serviceClientSecret, type AccessTokenSource } from './service-token';
@@ -93,6 +93,7 @@ export async function startService(
   const app = definition.createApp(context);
   const server = await new Promise<Server>((resolve, reject) => {
     const listening = app.listen(config.port, config.host, (error?: Error) => (error ? reject(error) : resolve(listening)));
+    answerParserErrorsAsProblems(listening);
   });
   const jobs = definition.startBackgroundJobs?.(context) ?? [];
   const { port } = server.address() as AddressInfo;

@@ -414,6 +414,9 @@ describe('fuzzer findings', () => {
     // Length counts as sent, as the spec's maxLength does: padding does not sneak past it.
     const padded = conforms(await api().post(`/stock/${sku}/adjustments`).set('Idempotency-Key', `padded-${sku}`).send({ delta: 1, reason: ` ${'x'.repeat(200)}` }).expect(400));
     expect(padded.body.errors[0].field).toBe('body.reason');
+    // In characters, as the spec counts them, not UTF-16 units: 200 emoji are 200 characters.
+    conforms(await api().post(`/stock/${sku}/adjustments`).set('Idempotency-Key', `emoji-${sku}`).send({ delta: 1, reason: '📦'.repeat(200) }).expect(200));
+    conforms(await api().post(`/stock/${sku}/adjustments`).set('Idempotency-Key', `emoji-over-${sku}`).send({ delta: 1, reason: '📦'.repeat(201) }).expect(400));
   });
 
   it('refuses a NUL character in any string with 400 naming it, as the spec says', async () => {

@@ -3,7 +3,7 @@
  * generated from openapi/inventory.yaml, so the two cannot drift apart.
  */
 import { z } from 'zod';
-import { pageQuery, refineUniqueSkus } from '../../platform/http/zod-helpers';
+import { nonBlankText, pageQuery, refineUniqueSkus } from '../../platform/http/zod-helpers';
 import { MAX_LINE_QUANTITY, MAX_ORDER_LINES } from '../../platform/limits';
 import { MAX_STOCK_ON_HAND } from './domain';
 import type { components } from './api.gen';
@@ -45,7 +45,7 @@ export const StockAdjustmentRequest = z.strictObject({
     .max(MAX_STOCK_ON_HAND)
     .refine((delta) => delta !== 0, 'must not be 0'),
   // Not blank (the spec's pattern `\S`), at most 200 characters as sent; stored trimmed.
-  reason: z.string().max(200).trim().min(1, 'must not be blank'),
+  reason: nonBlankText(200),
 }) satisfies z.ZodType<Schemas['StockAdjustmentRequest']>;
 
 export const ReservationLine = z.strictObject({

@@ -91,6 +91,10 @@ describe('the answers every route can give', () => {
     expect(everyOperation.filter((op) => takesInput(op) && !op.responses['400']).map((op) => op.name)).toEqual([]);
   });
 
+  it('every operation lists the 431 its HTTP server answers to a request head over 16 KB', () => {
+    expect(everyOperation.filter((op) => !op.responses['431']).map((op) => op.name)).toEqual([]);
+  });
+
   it('every operation that takes a body declares 413', () => {
     expect(everyOperation.filter((op) => op.operation.requestBody !== undefined && !op.responses['413']).map((op) => op.name)).toEqual([]);
   });

@@ -10,6 +10,7 @@ import { SERVICE_NAMES, type ServiceName } from '../../platform/services';
 import { createLogger } from '../../platform/logger';
 import { jwksTokenVerifier } from '../../platform/auth';
 import { inventoryService } from '../../services/inventory/main';
+import { inventorySpec } from '../../services/inventory/app';
 import { ordersService } from '../../services/orders/main';
 import { usersService } from '../../services/users/main';
 import { createGatewayApp } from '../../gateway/app';
@@ -24,6 +25,7 @@ jest.setTimeout(60_000);
 const running: RunningService[] = [];
 let app: ReturnType<typeof createGatewayApp>;
 let stoppedUrl: string;
+let inventoryUrl: string;
 
 async function start(definition: ServiceDefinition, env: Record<string, string> = {}) {
   const service = await startService(definition, {
@@ -40,6 +42,7 @@ beforeAll(async () => {
   const [inventory, orders] = await Promise.all([start(inventoryService, { USERS_URL: users.url }), start(ordersService, { USERS_URL: users.url })]);
   // Nothing listens here: the payments service is "down".
   stoppedUrl = `http://127.0.0.1:${await getFreePort()}`;
+  inventoryUrl = inventory.url;
   const serviceUrls = Object.fromEntries(SERVICE_NAMES.map((name) => [name, stoppedUrl])) as Record<ServiceName, string>;
   Object.assign(serviceUrls, { users: users.url, inventory: inventory.url, orders: orders.url });
   app = createGatewayApp({
@@ -152,6 +155,18 @@ describe('protection at the edge', () => {
     expect(limited.body.type).toBe('rate-limited');
     expectToMatchSpec((await request(app).get('/openapi.json')).body, limited);
     expect(limited.headers['retry-after']).toBeDefined();
+  });
+});
+
+describe('what the HTTP server refuses before any route', () => {
+  it('answers a request head over 16 KB with a 431 problem, which every operation of every spec lists (found by the fuzzer)', async () => {
+    const res = await fetch(`${inventoryUrl}/stock?sku=${'A'.repeat(20_000)}`);
+    expect(res.status).toBe(431);
+    expect(res.headers.get('content-type')).toBe('application/problem+json');
+    const body = await res.json();
+    expect(body).toEqual({ type: 'request-head-too-large', title: expect.any(String), status: 431, detail: expect.any(String) });
+    const listed = (inventorySpec as { paths: Record<string, Record<string, { responses: Record<string, unknown> }>> }).paths['/stock']!.get!.responses['431'];
+    expect(listed).toEqual({ $ref: '#/components/responses/RequestHeadTooLarge' });
   });
 });
 
