@@ -25,8 +25,16 @@ export type OpenApiDocument = Record<string, unknown> & {
 
 const REF = /^([^#]*)#\/components\/([A-Za-z]+)\/([A-Za-z0-9._-]+)$/;
 
+const parsed = new Map<string, OpenApiDocument>();
+
+/** Each file is read once; callers get copies. */
 function readYaml(file: string): OpenApiDocument {
-  return parse(readFileSync(file, 'utf8')) as OpenApiDocument;
+  let document = parsed.get(file);
+  if (!document) {
+    document = parse(readFileSync(file, 'utf8')) as OpenApiDocument;
+    parsed.set(file, document);
+  }
+  return structuredClone(document);
 }
 
 const OPERATIONS = ['get', 'put', 'post', 'patch', 'delete', 'options', 'head', 'trace'];

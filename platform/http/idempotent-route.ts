@@ -31,15 +31,15 @@ function send(res: Response, result: HandlerResult): void {
   else res.status(result.status).json(result.body);
 }
 
+/** What a mutatingRoute handler says of its Idempotency-Key, so test/contract can hold the spec to it. */
+export const IDEMPOTENCY_KEY_USE = Symbol('idempotency key use');
+export type IdempotencyKeyUse = 'required' | 'optional';
+
 /**
  * A mutating route. `prepare` checks the caller's rights, validates the request (so bad input is refused
  * before, and never stored under, the key) and returns the work to run in one
  * transaction. With an Idempotency-Key the work runs at most once per key.
  */
-/** What a mutatingRoute handler says of its Idempotency-Key, so test/contract can hold the spec to it. */
-export const IDEMPOTENCY_KEY_USE = Symbol('idempotency key use');
-export type IdempotencyKeyUse = 'required' | 'optional';
-
 export function mutatingRoute(
   orm: MikroORM,
   options: { keyRequired: boolean },
