@@ -139,8 +139,7 @@ export interface components {
         /** Format: uuid */
         CheckoutId: string;
         Money: {
-            /** @description Minor units (cents) */
-            amount: number;
+            amount: components["schemas"]["OrderTotal"];
             currency: string;
         };
         ShippingAddress: {
@@ -170,8 +169,8 @@ export interface components {
         CheckoutLine: {
             sku: string;
             name: string;
-            quantity: number;
-            unitPrice: number;
+            quantity: components["schemas"]["LineQuantity"];
+            unitPrice: components["schemas"]["UnitPrice"];
         };
         Checkout: {
             id: components["schemas"]["CheckoutId"];
@@ -243,6 +242,18 @@ export interface components {
         } & {
             [key: string]: unknown;
         };
+        /** @description 1-255 printable ASCII characters, no spaces (as Stripe's keys). */
+        IdempotencyKey: string;
+        /** @description Units of one product in one order or reservation line */
+        LineQuantity: number;
+        /** @description The price of one unit, in the currency's minor units (cents) */
+        UnitPrice: number;
+        /**
+         * @description What one order totals, and so what one charge or refund may be, in
+         *     the currency's minor units (at most 1,000,000.00 in a currency with
+         *     cents)
+         */
+        OrderTotal: number;
     };
     responses: {
         /** @description The request is malformed or a field is invalid; `errors` names each field. */
@@ -328,11 +339,17 @@ export interface components {
         };
     };
     parameters: {
-        /** @description The client's key for this checkout attempt; 1-255 printable ASCII characters. */
-        IdempotencyKey: string;
         CheckoutId: components["schemas"]["CheckoutId"];
         /** @description The refresh token, set by the gateway (HttpOnly; the page never sees it) */
         RefreshCookie: string;
+        /**
+         * @description A key the client makes for one intended operation (a UUID, say).
+         *     A repeat with the same key and request gets the stored response
+         *     (`Idempotent-Replayed: true`); the same key with another request is
+         *     refused with 422 `idempotency-key-reused`. Keys belong to their
+         *     caller.
+         */
+        IdempotencyKey: components["schemas"]["IdempotencyKey"];
     };
     requestBodies: never;
     headers: {
@@ -351,7 +368,13 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                /** @description The client's key for this checkout attempt; 1-255 printable ASCII characters. */
+                /**
+                 * @description A key the client makes for one intended operation (a UUID, say).
+                 *     A repeat with the same key and request gets the stored response
+                 *     (`Idempotent-Replayed: true`); the same key with another request is
+                 *     refused with 422 `idempotency-key-reused`. Keys belong to their
+                 *     caller.
+                 */
                 "Idempotency-Key": components["parameters"]["IdempotencyKey"];
             };
             path?: never;
@@ -564,6 +587,7 @@ export interface operations {
                 };
                 content?: never;
             };
+            401: components["responses"]["Unauthorized"];
             403: components["responses"]["CrossSite"];
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["Unavailable"];

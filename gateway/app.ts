@@ -11,11 +11,12 @@ import { createProxyMiddleware } from 'http-proxy-middleware';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { authenticate, requirePrincipal, type TokenVerifier } from '../platform/auth';
-import { problemErrorHandler, requestLogging, routeNotFound, sendProblem } from '../platform/http/app';
+import { methodNotAllowed, problemErrorHandler, requestLogging, routeNotFound, sendProblem } from '../platform/http/app';
 import { HttpProblem } from '../platform/http/problem';
 import type { Logger } from '../platform/logger';
+import type { OpenApiDocument } from '../platform/openapi';
 import type { ServiceName } from '../platform/services';
-import { docsRouter } from './docs';
+import { docsRouter, gatewayApiSpec, routedServiceSpecs } from './docs';
 import { createRateLimiters, type RateLimitConfig } from './rate-limits';
 import { GATEWAY_ROUTES } from './routes';
 import { storefront } from './web';
@@ -30,8 +31,10 @@ export interface GatewayOptions {
   /** Where clients reach the gateway; the docs point there. */
   publicUrl: string;
   rateLimits: RateLimitConfig;
-  /** The gateway's own spec (checkouts), for the docs. */
-  ownSpec: Record<string, unknown>;
+  /** The gateway's own spec (checkouts). */
+  ownSpec: OpenApiDocument;
+  /** The routed services' specs, for the gateway's whole spec at /openapi.json; by default the ones it was built with. */
+  serviceSpecs?: ReturnType<typeof routedServiceSpecs>;
   /** The gateway's own endpoints (checkouts); they run after authentication and the general rate limit. */
   ownRoutes?: ExpressRouter;
   /** Whether to trust X-Forwarded-For (behind a load balancer), for per-address rate limits. */
@@ -94,7 +97,9 @@ export function createGatewayApp(options: GatewayOptions): express.Express {
   app.get('/ready', (_req, res) => {
     res.json({ status: 'ready', service: 'gateway' });
   });
-  app.use(docsRouter({ serviceUrls: options.serviceUrls, gatewayUrl: options.publicUrl, ownSpec: options.ownSpec }));
+  // The shoppers' whole API: what /openapi.json serves, and what says which methods a path takes.
+  const apiSpec = gatewayApiSpec(options.ownSpec, options.serviceSpecs ?? routedServiceSpecs(), options.publicUrl);
+  app.use(docsRouter({ serviceUrls: options.serviceUrls, gatewayUrl: options.publicUrl, ownSpec: options.ownSpec, apiSpec }));
 
   const limiters = createRateLimiters(options.rateLimits);
   app.use(limiters.general, bodyLimit, authenticate(options.auth));
@@ -116,6 +121,7 @@ export function createGatewayApp(options: GatewayOptions): express.Express {
   }
   app.use(routed);
 
+  app.use(methodNotAllowed(apiSpec));
   app.use(routeNotFound);
   app.use(problemErrorHandler);
   return app;

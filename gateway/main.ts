@@ -5,13 +5,11 @@
  * (/ready answers 503 from the start), and an unhandled error ends it for its
  * supervisor to restart.
  */
-import { readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
-import path from 'node:path';
-import { parse } from 'yaml';
 import { jwksTokenVerifier, type TokenVerifier } from '../platform/auth';
 import { createLogger, exitOnUnhandledErrors, type Logger } from '../platform/logger';
 import { listenDraining, shutdownDrainMs, stopOnSignals } from '../platform/http/server';
+import { loadSpec } from '../platform/openapi';
 import { SERVICE_NAMES, serviceUrl, type ServiceName } from '../platform/services';
 import { createGatewayApp } from './app';
 import { rateLimitConfig } from './rate-limits';
@@ -26,7 +24,7 @@ import { checkoutsRouter } from './checkouts';
 
 export const DEFAULT_GATEWAY_PORT = 8080;
 
-export const gatewaySpec = parse(readFileSync(path.resolve(__dirname, '../openapi/gateway.yaml'), 'utf8')) as Record<string, unknown>;
+export const gatewaySpec = loadSpec('gateway.yaml');
 
 export interface RunningGateway {
   url: string;

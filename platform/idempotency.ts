@@ -21,13 +21,23 @@ import { msToNumber } from '@temporalio/common/lib/time';
 import { stringify } from 'safe-stable-stringify';
 import { ACTIVITY_TIMEOUTS, SUPPORT_DEADLINE_MS } from '../temporal.config';
 import { HttpProblem, validationProblem } from './http/problem';
+import { loadSpec } from './openapi';
 import type { Logger } from './logger';
 import { startPeriodicJob } from './periodic-job';
 import type { BackgroundJob } from './service-main';
 
 export const IDEMPOTENCY_HEADER = 'idempotency-key';
 export const REPLAYED_HEADER = 'Idempotent-Replayed';
-const MAX_KEY_LENGTH = 255;
+/** The stored key's column; the spec's keys must fit it (test/contract checks). */
+export const MAX_KEY_LENGTH = 255;
+
+/** The header as every spec takes it (openapi/shared/components.yaml), read from there so the two accept the same keys. */
+export const IDEMPOTENCY_KEY_SCHEMA = loadSpec('shared/components.yaml').components?.schemas?.IdempotencyKey as {
+  minLength: number;
+  maxLength: number;
+  pattern: string;
+};
+const KEY_PATTERN = new RegExp(IDEMPOTENCY_KEY_SCHEMA.pattern, 'u');
 
 export interface HandlerResult {
   status: number;
@@ -94,9 +104,10 @@ export function readIdempotencyKey(headerValue: string | string[] | undefined, r
     if (!required) return undefined;
     throw validationProblem([{ field: `header.${IDEMPOTENCY_HEADER}`, message: 'is required for this request' }]);
   }
-  if (value.length > MAX_KEY_LENGTH || !/^[\x21-\x7e]+$/.test(value)) {
+  const { minLength, maxLength } = IDEMPOTENCY_KEY_SCHEMA;
+  if (value.length < minLength || value.length > maxLength || !KEY_PATTERN.test(value)) {
     throw validationProblem([
-      { field: `header.${IDEMPOTENCY_HEADER}`, message: `must be 1-${MAX_KEY_LENGTH} printable ASCII characters without spaces` },
+      { field: `header.${IDEMPOTENCY_HEADER}`, message: `must be ${minLength}-${maxLength} printable ASCII characters without spaces` },
     ]);
   }
   return value;

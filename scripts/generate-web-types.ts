@@ -9,17 +9,18 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import openapiTS, { astToString, type OpenAPI3 } from 'openapi-typescript';
-import { parse } from 'yaml';
 import { gatewayView } from '../gateway/docs';
 import { GATEWAY_ROUTES } from '../gateway/routes';
+import { loadSpec } from '../platform/openapi';
 import type { ServiceName } from '../platform/services';
 
 const root = path.resolve(__dirname, '..');
 export const WEB_API_DIR = path.join(root, 'web', 'src', 'api');
 const HEADER = '/**\n * Generated from %s by openapi-typescript (npm run gen:web). Do not edit.\n */\n\n';
 
+/** As the services serve it: the shared definitions copied in, so the file stands alone. */
 async function specOf(name: string): Promise<Record<string, unknown>> {
-  return parse(await readFile(path.join(root, 'openapi', `${name}.yaml`), 'utf8')) as Record<string, unknown>;
+  return loadSpec(`${name}.yaml`) as unknown as Record<string, unknown>;
 }
 
 /** Every file the storefront's types come from, and what each holds. */

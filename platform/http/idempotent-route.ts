@@ -32,6 +32,10 @@ export function sendResult(res: Response, result: HandlerResult): void {
   else res.status(result.status).json(result.body);
 }
 
+/** What a mutatingRoute handler says of its Idempotency-Key, so test/contract can hold the spec to it. */
+export const IDEMPOTENCY_KEY_USE = Symbol('idempotency key use');
+export type IdempotencyKeyUse = 'required' | 'optional';
+
 /**
  * A mutating route. `prepare` checks the caller's rights, validates the request (so bad input is refused
  * before, and never stored under, the key) and returns the work to run in one
@@ -42,7 +46,7 @@ export function mutatingRoute(
   options: { keyRequired: boolean },
   prepare: (req: Request) => TransactionalHandler,
 ): RequestHandler {
-  return async (req, res) => {
+  const handler: RequestHandler = async (req, res) => {
     // prepare first: it checks who is calling, which comes before what they sent.
     const work = prepare(req);
     const key = readIdempotencyKey(req.headers[IDEMPOTENCY_HEADER], options.keyRequired);
@@ -74,4 +78,6 @@ export function mutatingRoute(
     await storeIdempotentResponse(em, keyRef, final);
     sendResult(res, final);
   };
+  const use: IdempotencyKeyUse = options.keyRequired ? 'required' : 'optional';
+  return Object.assign(handler, { [IDEMPOTENCY_KEY_USE]: use });
 }

@@ -1,5 +1,6 @@
-import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
+import { createServer, STATUS_CODES, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import type { Logger } from '../logger';
 import { PROBLEM_CONTENT_TYPE, type ProblemBody } from './problem';
 
@@ -70,6 +71,7 @@ export async function listenDraining(options: { app: RequestListener; port: numb
     res.end(JSON.stringify(problem));
   };
   const server = createServer(handler);
+  answerParserErrorsAsProblems(server);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, options.host, () => {
@@ -130,4 +132,35 @@ export function stopOnSignals(stop: () => Promise<void>, logger: Logger): void {
       );
     });
   }
+}
+
+/** What Node refuses before any route sees the request, and as what (Node's own statuses). */
+function parserRefusal(code: string | undefined): { status: number; type: string; title: string; detail: string } {
+  switch (code) {
+    case 'HPE_HEADER_OVERFLOW':
+      return { status: 431, type: 'request-head-too-large', title: 'The request line and headers are too large', detail: 'They may take at most 16 KB together' };
+    case 'ERR_HTTP_REQUEST_TIMEOUT':
+      return { status: 408, type: 'request-timeout', title: 'The request took too long to arrive', detail: 'Send it again' };
+    default:
+      return { status: 400, type: 'malformed-request', title: 'The request is not valid HTTP', detail: code ?? 'unreadable request' };
+  }
+}
+
+/**
+ * Requests Node's HTTP parser refuses (a request line and headers over its 16 KB limit, a
+ * malformed request) answered as problem+json like every other refusal, where Node would send
+ * an empty body. Every spec lists the 431 (platform/openapi.ts adds it to each operation).
+ */
+export function answerParserErrorsAsProblems(server: Server): void {
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
+    if (error.code === 'ECONNRESET' || !socket.writable) {
+      socket.destroy();
+      return;
+    }
+    const { status, ...problem } = parserRefusal(error.code);
+    const body = JSON.stringify({ ...problem, status });
+    socket.end(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: ${PROBLEM_CONTENT_TYPE}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  });
 }

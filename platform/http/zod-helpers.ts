@@ -1,7 +1,6 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { parse } from 'yaml';
 import { z } from 'zod';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_OFFSET, MAX_PAGE_SIZE } from '../limits';
+import { loadSpec } from '../openapi';
 
 /** A whole number from a query string, refusing "", "1.5" and "1e3" rather than coercing them. */
 export function queryInteger(options: { min: number; max: number; default: number }) {
@@ -13,6 +12,12 @@ export function queryInteger(options: { min: number; max: number; default: numbe
     .optional()
     .transform((value) => value ?? options.default);
 }
+
+/** `limit` and `offset` of a list, as every spec takes them (openapi/shared/components.yaml). */
+export const pageQuery = {
+  limit: queryInteger({ min: 1, max: MAX_PAGE_SIZE, default: DEFAULT_PAGE_SIZE }),
+  offset: queryInteger({ min: 0, max: MAX_PAGE_OFFSET, default: 0 }),
+};
 
 /** Request bodies refuse unknown fields, so a typo is an error, not silently ignored. */
 export const strictObject = z.strictObject;
@@ -40,10 +45,8 @@ export const nonBlankText = (max: number) => z.string().max(max).trim().min(1, '
  * the spec and the validation accept exactly the same strings (e.g. a list of codes too long to keep twice).
  */
 export function specPattern(specFile: string, schemaName: string, message: string) {
-  const spec = parse(readFileSync(path.resolve(__dirname, '../../openapi', specFile), 'utf8')) as {
-    components?: { schemas?: Record<string, { pattern?: unknown }> };
-  };
-  const pattern = spec.components?.schemas?.[schemaName]?.pattern;
+  const schema = loadSpec(specFile).components?.schemas?.[schemaName] as { pattern?: unknown } | undefined;
+  const pattern = schema?.pattern;
   if (typeof pattern !== 'string') throw new Error(`openapi/${specFile} has no pattern for components.schemas.${schemaName}`);
   return z.string().regex(new RegExp(pattern, 'u'), message);
 }

@@ -60,7 +60,9 @@ export interface paths {
          * @description The product must exist in the catalog (404 `product-not-found`
          *     otherwise) and be on sale (422 `product-unavailable`), in the cart's
          *     currency (422 `currency-mismatch`). A 51st SKU is refused (422
-         *     `cart-full`). Setting the same quantity again changes nothing.
+         *     `cart-full`), and so is a quantity that would make the cart total
+         *     more than one order may (422 `cart-total-too-large`, naming
+         *     `body.quantity`). Setting the same quantity again changes nothing.
          */
         put: operations["setItemQuantity"];
         post?: never;
@@ -89,8 +91,9 @@ export interface paths {
          *     not in the cart's currency (422 `product-unavailable`, listing
          *     `skus`), when another checkout holds the lock (409 `cart-locked`,
          *     with its `checkoutId`), when this checkout was released already (409
-         *     `checkout-released`), or when the checkout id belongs to another
-         *     customer (409 `checkout-mismatch`). The catalog unreachable is 503
+         *     `checkout-released`), when the checkout id belongs to another
+         *     customer (409 `checkout-mismatch`), or when prices rose so that the
+         *     cart totals more than one order may (422 `cart-total-too-large`). The catalog unreachable is 503
          *     `catalog-unavailable` (retry). A repeat for the same checkout returns
          *     the stored snapshot.
          */
@@ -166,8 +169,14 @@ export interface components {
          * @example USD
          */
         Currency: string;
-        /** @description An amount in the currency's minor units (cents) */
+        /**
+         * @description An amount in the currency's minor units (cents). The most a cart can
+         *     show is 50 items × 99 units × 100,000,000, once prices rose after the
+         *     items were added.
+         */
         MinorUnits: number;
+        /** @description Units of one product in the cart */
+        CartQuantity: number;
         Money: {
             amount: components["schemas"]["MinorUnits"];
             currency: components["schemas"]["Currency"];
@@ -178,7 +187,7 @@ export interface components {
          */
         CartStatus: "open" | "checking_out";
         SetQuantityRequest: {
-            quantity: number;
+            quantity: components["schemas"]["CartQuantity"];
         };
         LockCartRequest: {
             checkoutId: components["schemas"]["CheckoutId"];
@@ -186,7 +195,7 @@ export interface components {
         CartItem: {
             sku: components["schemas"]["Sku"];
             name: string;
-            quantity: number;
+            quantity: components["schemas"]["CartQuantity"];
             unitPrice: components["schemas"]["Money"];
             lineTotal: components["schemas"]["Money"];
             /**
@@ -218,9 +227,9 @@ export interface components {
         CheckoutLine: {
             sku: components["schemas"]["Sku"];
             name: string;
-            quantity: number;
+            quantity: components["schemas"]["CartQuantity"];
             /** @description Price per unit in minor units, in the snapshot's currency */
-            unitPrice: number;
+            unitPrice: components["schemas"]["UnitPrice"];
         };
         CheckoutSnapshot: {
             checkoutId: components["schemas"]["CheckoutId"];
@@ -229,7 +238,7 @@ export interface components {
             status: "locked" | "completed";
             currency: components["schemas"]["Currency"];
             lines: components["schemas"]["CheckoutLine"][];
-            /** @description The sum of quantity × unitPrice over the lines */
+            /** @description The sum of quantity × unitPrice over the lines; never more than an order may total */
             total: components["schemas"]["Money"];
             /** Format: date-time */
             lockedAt: string;
@@ -259,6 +268,8 @@ export interface components {
         } & {
             [key: string]: unknown;
         };
+        /** @description The price of one unit, in the currency's minor units (cents) */
+        UnitPrice: number;
     };
     responses: {
         /** @description No access token, or an invalid or expired one */
@@ -322,7 +333,10 @@ export interface components {
         /**
          * @description Well-formed but refused: `product-unavailable` (no longer sold, or not
          *     in the cart's currency; `skus` lists them), `currency-mismatch`,
-         *     `cart-full` (50 different SKUs at most), `cart-empty`.
+         *     `cart-full` (50 different SKUs at most), `cart-empty`,
+         *     `cart-total-too-large` (the cart would total more than one order may:
+         *     100,000,000 minor units; `errors` names the field, `maxTotal` says the
+         *     limit).
          */
         Unprocessable: {
             headers: {

@@ -1,6 +1,3 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { parse } from 'yaml';
 import { z } from 'zod';
 import { createServiceApp } from '../../platform/http/app';
 import type { ServiceContext } from '../../platform/service-main';
@@ -8,8 +5,9 @@ import { serviceUrl } from '../../platform/services';
 import { createCatalogClient } from '../catalog/client';
 import { catalogOverHttp } from './catalog';
 import { cartRoutes } from './routes';
+import { loadSpec } from '../../platform/openapi';
 
-export const cartSpec: unknown = parse(readFileSync(path.resolve(__dirname, '../../openapi/cart.yaml'), 'utf8'));
+export const cartSpec: unknown = loadSpec('cart.yaml');
 
 /**
  * How long the cart waits for the catalog. Short: a cart view falls back to

@@ -16,6 +16,8 @@ import type { components as CatalogComponents } from '../catalog/api.gen';
 import type { components } from './api.gen';
 import { cartSpec } from './app';
 import { cartService } from './main';
+import { MAX_CART_QUANTITY } from './domain';
+import { MAX_ORDER_TOTAL, MAX_UNIT_PRICE } from '../../platform/limits';
 
 type Cart = components['schemas']['Cart'];
 type Snapshot = components['schemas']['CheckoutSnapshot'];
@@ -226,6 +228,32 @@ describe('limits and concurrency', () => {
     responses.forEach(conforms);
     expect(responses.map((res) => res.status).sort()).toEqual([...Array(5).fill(200), ...Array(5).fill(422)]);
     expect(conforms(await shopper.get().expect(200)).body.items).toHaveLength(50);
+  });
+
+  it('totals at most what one order may: more is 422 naming body.quantity, and fewer units are always fine', async () => {
+    // Each quantity and price is valid on its own; 99 × MAX_UNIT_PRICE is what no order may total.
+    const yacht = await product({ name: 'Yacht', amount: MAX_UNIT_PRICE / 2 });
+    const dinghy = await product({ name: 'Dinghy', amount: 1 });
+    const shopper = await filled([yacht, 2]);
+    const over = conforms(await shopper.set(dinghy.sku, 1).expect(422));
+    expect(over.body).toMatchObject({
+      type: 'cart-total-too-large',
+      total: MAX_ORDER_TOTAL + 1,
+      maxTotal: MAX_ORDER_TOTAL,
+      errors: [{ field: 'body.quantity', message: expect.stringContaining(`at most 0 of ${dinghy.sku}`) }],
+    });
+    const more = conforms(await shopper.set(yacht.sku, MAX_CART_QUANTITY).expect(422));
+    expect(more.body.type).toBe('cart-total-too-large');
+    expect(conforms(await shopper.get().expect(200)).body).toMatchObject({ itemCount: 2, total: { amount: MAX_ORDER_TOTAL } });
+
+    // A price rise takes the cart over: it still reads, cannot be checked out, and comes back under by fewer units.
+    await catalogAdmin().patch(`/products/${yacht.sku}`).send({ price: { amount: MAX_UNIT_PRICE, currency: 'USD' } }).expect(200);
+    expect(conforms(await shopper.get().expect(200)).body.total).toEqual({ amount: 2 * MAX_UNIT_PRICE, currency: 'USD' });
+    const locked = conforms(await shopper.lock(checkoutId()).expect(422));
+    expect(locked.body).toMatchObject({ type: 'cart-total-too-large', total: 2 * MAX_UNIT_PRICE, maxTotal: MAX_ORDER_TOTAL });
+    expect(conforms(await shopper.get().expect(200)).body.status).toBe('open');
+    conforms(await shopper.set(yacht.sku, 1).expect(200));
+    conforms(await shopper.lock(checkoutId()).expect(200));
   });
 });
 

@@ -13,6 +13,7 @@ import { LockMode } from '@mikro-orm/core';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { UniqueConstraintViolationException } from '@mikro-orm/postgresql';
 import { conflict, HttpProblem } from '../../platform/http/problem';
+import { MAX_ORDER_TOTAL } from '../../platform/limits';
 import type { components } from './api.gen';
 import { CatalogUnavailable, type CatalogProduct, type ProductCatalog } from './catalog';
 import { Cart, CartCheckout, CartItem, type StoredSnapshot } from './entities';
@@ -23,6 +24,8 @@ export type CheckoutSnapshotView = Schemas['CheckoutSnapshot'];
 export type CartCheckoutView = Schemas['CartCheckout'];
 
 export const MAX_CART_ITEMS = 50;
+/** Units of one product in a cart (CartQuantity in the spec): a shopper's quantity, well under an order line's. */
+export const MAX_CART_QUANTITY = 99;
 /** An empty cart has no currency of its own; its zero total is shown in the shop's main currency. */
 export const EMPTY_CART_CURRENCY = 'USD';
 /** Locking retries when items keep arriving between pricing and locking; more than this and the caller retries. */
@@ -38,6 +41,14 @@ const productUnavailable = (skus: string[]) =>
   });
 const unprocessable = (type: string, title: string, detail: string, extensions: Record<string, unknown> = {}) =>
   new HttpProblem(422, type, title, detail, extensions);
+/** A cart is checked out as one order, so it may not total more than one order may. */
+const cartTotalTooLarge = (total: number, currency: string, extensions: Record<string, unknown> = {}) =>
+  unprocessable(
+    'cart-total-too-large',
+    'The cart would total more than one order may',
+    `The cart would total ${total} minor units of ${currency}; one order may total at most ${MAX_ORDER_TOTAL}`,
+    { total, maxTotal: MAX_ORDER_TOTAL, ...extensions },
+  );
 
 // ---- reading and pricing -------------------------------------------------
 
@@ -78,7 +89,7 @@ export function priceItems(items: CartItem[], products: Map<string, CatalogProdu
       available,
     };
   });
-  // At most 50 × 99 × 10^8 minor units: exact in a double.
+  // At most MAX_CART_ITEMS × MAX_CART_QUANTITY × MAX_UNIT_PRICE minor units: exact in a double.
   const amount = priced.filter((item) => item.available).reduce((sum, item) => sum + item.lineTotal.amount, 0);
   return { items: priced, total: { amount, currency } };
 }
@@ -136,6 +147,7 @@ export async function setItemQuantity(orm: MikroORM, catalog: ProductCatalog, cu
     assertOpen(cart);
     const items = await tx.find(CartItem, { cart: customerId }, { orderBy: { addedAt: 'asc', sku: 'asc' } });
     const existing = items.find((item) => item.sku === sku);
+    const quantityBefore = existing?.quantity ?? 0;
     const stored = { name: product.name, unitPrice: product.price.amount, currency: product.price.currency };
     if (existing) {
       if (existing.quantity !== quantity) cart.updatedAt = new Date();
@@ -154,6 +166,16 @@ export async function setItemQuantity(orm: MikroORM, catalog: ProductCatalog, cu
       }
       tx.create(CartItem, { id: randomUUID(), cart: customerId, sku, quantity, ...stored });
       cart.updatedAt = new Date();
+    }
+    // The other items at the prices last seen for them (locking re-prices them all, and checks again).
+    // Fewer units are always fine, so a cart that went over by a price rise can be brought back under.
+    const others = items.filter((item) => item.sku !== sku).reduce((sum, item) => sum + item.unitPrice * item.quantity, 0);
+    const total = others + product.price.amount * quantity;
+    if (total > MAX_ORDER_TOTAL && quantity > quantityBefore) {
+      const fits = Math.max(0, Math.floor((MAX_ORDER_TOTAL - others) / product.price.amount));
+      throw cartTotalTooLarge(total, product.price.currency, {
+        errors: [{ field: 'body.quantity', message: `at most ${fits} of ${sku} fit in one order with the rest of the cart` }],
+      });
     }
     await tx.flush();
   });
@@ -229,6 +251,8 @@ export async function lockForCheckout(orm: MikroORM, catalog: ProductCatalog, cu
       const priced = priceItems(current, products);
       const unavailable = priced.items.filter((item) => !item.available).map((item) => item.sku);
       if (unavailable.length > 0) throw productUnavailable(unavailable);
+      // Prices may have risen since the items were added.
+      if (priced.total.amount > MAX_ORDER_TOTAL) throw cartTotalTooLarge(priced.total.amount, priced.total.currency);
       const snapshot: StoredSnapshot = {
         currency: priced.total.currency,
         lines: priced.items.map((item) => ({ sku: item.sku, name: item.name, quantity: item.quantity, unitPrice: item.unitPrice.amount })),

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import type { components } from './api.gen';
+import { MAX_CART_QUANTITY } from './domain';
 
 type Schemas = components['schemas'];
 
@@ -19,7 +20,7 @@ export const ItemParams = z.object({ customerId: CustomerId, sku: Sku });
 export const CheckoutParams = z.object({ customerId: CustomerId, checkoutId: CheckoutId });
 
 export const SetQuantityRequest = z.strictObject({
-  quantity: z.number().int().min(1).max(99),
+  quantity: z.number().int().min(1).max(MAX_CART_QUANTITY),
 }) satisfies z.ZodType<Schemas['SetQuantityRequest']>;
 
 export const LockCartRequest = z.strictObject({

@@ -138,9 +138,10 @@ export interface components {
         Currency: string;
         Price: {
             /** @description Per unit, in the currency's minor units (cents) */
-            amount: number;
+            amount: components["schemas"]["UnitPrice"];
             currency: components["schemas"]["Currency"];
         };
+        /** @description Not blank; kept without leading and trailing spaces */
         ProductName: string;
         Description: string;
         /** @description Image URLs (http or https), the first one is the main image */
@@ -212,6 +213,10 @@ export interface components {
         } & {
             [key: string]: unknown;
         };
+        /** @description The price of one unit, in the currency's minor units (cents) */
+        UnitPrice: number;
+        /** @description 1-255 printable ASCII characters, no spaces (as Stripe's keys). */
+        IdempotencyKey: string;
     };
     responses: {
         /** @description No access token, or an invalid or expired one */
@@ -280,10 +285,18 @@ export interface components {
     };
     parameters: {
         Sku: components["schemas"]["Sku"];
+        /** @description Items per page */
         Limit: number;
+        /** @description Items to skip */
         Offset: number;
-        /** @description A unique key per intended operation; repeats return the stored response. */
-        IdempotencyKeyOptional: string;
+        /**
+         * @description Optional: a key the client makes for one intended operation (a UUID,
+         *     say). A repeat with the same key and request gets the stored response
+         *     (`Idempotent-Replayed: true`); the same key with another request is
+         *     refused with 422 `idempotency-key-reused`. Keys belong to their
+         *     caller.
+         */
+        IdempotencyKeyOptional: components["schemas"]["IdempotencyKey"];
     };
     requestBodies: never;
     headers: never;
@@ -294,7 +307,7 @@ export interface operations {
     listProducts: {
         parameters: {
             query?: {
-                /** @description Search text */
+                /** @description Search text. Blank (empty, or only spaces) is no search, as when `q` is left out. */
                 q?: string;
                 category?: components["schemas"]["Category"];
                 /** @description SKUs to look up, comma-separated (`?skus=A-1,B-2`; at most 100). */
@@ -302,7 +315,9 @@ export interface operations {
                 /** @description Also list inactive products (`admin` and `service` only). */
                 includeInactive?: "true" | "false";
                 sort?: "relevance" | "newest" | "name";
+                /** @description Items per page */
                 limit?: components["parameters"]["Limit"];
+                /** @description Items to skip */
                 offset?: components["parameters"]["Offset"];
             };
             header?: never;
@@ -329,7 +344,13 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description A unique key per intended operation; repeats return the stored response. */
+                /**
+                 * @description Optional: a key the client makes for one intended operation (a UUID,
+                 *     say). A repeat with the same key and request gets the stored response
+                 *     (`Idempotent-Replayed: true`); the same key with another request is
+                 *     refused with 422 `idempotency-key-reused`. Keys belong to their
+                 *     caller.
+                 */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKeyOptional"];
             };
             path?: never;
@@ -387,7 +408,13 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description A unique key per intended operation; repeats return the stored response. */
+                /**
+                 * @description Optional: a key the client makes for one intended operation (a UUID,
+                 *     say). A repeat with the same key and request gets the stored response
+                 *     (`Idempotent-Replayed: true`); the same key with another request is
+                 *     refused with 422 `idempotency-key-reused`. Keys belong to their
+                 *     caller.
+                 */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKeyOptional"];
             };
             path: {
@@ -421,7 +448,16 @@ export interface operations {
     deactivateProduct: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Optional: a key the client makes for one intended operation (a UUID,
+                 *     say). A repeat with the same key and request gets the stored response
+                 *     (`Idempotent-Replayed: true`); the same key with another request is
+                 *     refused with 422 `idempotency-key-reused`. Keys belong to their
+                 *     caller.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKeyOptional"];
+            };
             path: {
                 sku: components["parameters"]["Sku"];
             };
@@ -442,12 +478,22 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            422: components["responses"]["Unprocessable"];
         };
     };
     activateProduct: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Optional: a key the client makes for one intended operation (a UUID,
+                 *     say). A repeat with the same key and request gets the stored response
+                 *     (`Idempotent-Replayed: true`); the same key with another request is
+                 *     refused with 422 `idempotency-key-reused`. Keys belong to their
+                 *     caller.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKeyOptional"];
+            };
             path: {
                 sku: components["parameters"]["Sku"];
             };
@@ -468,6 +514,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            422: components["responses"]["Unprocessable"];
         };
     };
     listCategories: {

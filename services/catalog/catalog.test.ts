@@ -290,6 +290,15 @@ describe('search', () => {
     expect(res.body.total).toBe(0);
   });
 
+  it('treats a blank search as no search, as the spec allows it', async () => {
+    const category = newCategory();
+    const [older, newer] = [await createProduct({ category, name: 'Blue hoodie' }), await createProduct({ category, name: 'Red mug' })];
+    for (const q of ['', '   ', '\t']) {
+      const res = conforms(await anonymous().get('/products').query({ category, q }).expect(200));
+      expect(skusOf(res)).toEqual([newer.sku, older.sku]);
+    }
+  });
+
   it('hides inactive products from search', async () => {
     const category = newCategory();
     const off = await createProduct({ category, name: 'Retired kettle' });

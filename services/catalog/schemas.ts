@@ -3,7 +3,8 @@
  * generated from openapi/catalog.yaml, so the two cannot drift apart.
  */
 import { z } from 'zod';
-import { queryInteger, specPattern } from '../../platform/http/zod-helpers';
+import { nonBlankText, pageQuery, specPattern } from '../../platform/http/zod-helpers';
+import { MAX_UNIT_PRICE } from '../../platform/limits';
 import type { components } from './api.gen';
 
 type Schemas = components['schemas'];
@@ -22,12 +23,13 @@ export const Category = z
   .regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'must be a slug: lower-case letters and digits, words joined by single hyphens');
 
 export const Price = z.strictObject({
-  amount: z.number().int('must be a whole number of minor units (cents), not a fraction').min(1).max(100_000_000),
+  amount: z.number().int('must be a whole number of minor units (cents), not a fraction').min(1).max(MAX_UNIT_PRICE),
   currency: specPattern('catalog.yaml', 'Currency', 'must be an ISO 4217 currency code in upper case, e.g. USD'),
 }) satisfies z.ZodType<Schemas['Price']>;
 
-const name = z.string().trim().min(1, 'must not be empty').max(200);
-const description = z.string().trim().max(5000);
+// As the spec counts them: the length as sent; kept trimmed.
+const name = nonBlankText(200);
+const description = z.string().max(5000).trim();
 const images = z.array(z.httpUrl('must be an http or https URL').max(2048)).max(10);
 
 export const CreateProductRequest = z.strictObject({
@@ -53,7 +55,13 @@ export const UpdateProductRequest = z
 export const SORTS = ['relevance', 'newest', 'name'] as const;
 
 export const ListProductsQuery = z.strictObject({
-  q: z.string().trim().min(1, 'must not be empty').max(200).optional(),
+  // Blank is no search, as a search box left empty (the spec says so).
+  q: z
+    .string()
+    .max(200)
+    .trim()
+    .optional()
+    .transform((q) => q || undefined),
   category: Category.optional(),
   // The spec's form style without explode: the SKUs joined by commas, each one a SKU as it stands.
   skus: z
@@ -67,7 +75,6 @@ export const ListProductsQuery = z.strictObject({
     .optional()
     .transform((value) => value === 'true'),
   sort: z.enum(SORTS).optional(),
-  limit: queryInteger({ min: 1, max: 100, default: 50 }),
-  offset: queryInteger({ min: 0, max: 1_000_000, default: 0 }),
+  ...pageQuery,
 });
 export type ListProductsQuery = z.output<typeof ListProductsQuery>;

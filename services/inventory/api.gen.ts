@@ -163,7 +163,7 @@ export interface components {
         Sku: string;
         StockLevel: {
             sku: components["schemas"]["Sku"];
-            /** @description Units in the warehouse */
+            /** @description Units in the warehouse, reserved ones included */
             onHand: number;
             /** @description Units held by active reservations */
             reserved: number;
@@ -178,17 +178,24 @@ export interface components {
             limit: number;
             offset: number;
         };
+        /** @description Units of one SKU; a warehouse holds at most 1,000,000,000 of a SKU */
+        StockUnits: number;
         SetStockRequest: {
-            onHand: number;
+            onHand: components["schemas"]["StockUnits"];
         };
         StockAdjustmentRequest: {
-            /** @description Units to add (positive) or remove (negative) */
+            /**
+             * @description Units to add (positive) or remove (negative). On hand afterwards
+             *     must stay within `StockUnits`: past 1,000,000,000 the adjustment is
+             *     refused with 422 `stock-limit-exceeded`; below the reserved units,
+             *     with 409 `below-reserved`.
+             */
             delta: number;
             reason: string;
         };
         ReservationLine: {
             sku: components["schemas"]["Sku"];
-            quantity: number;
+            quantity: components["schemas"]["LineQuantity"];
         };
         ExtendReservationRequest: {
             /** @description Seconds from now until the reservation expires */
@@ -235,6 +242,10 @@ export interface components {
         } & {
             [key: string]: unknown;
         };
+        /** @description 1-255 printable ASCII characters, no spaces (as Stripe's keys). */
+        IdempotencyKey: string;
+        /** @description Units of one product in one order or reservation line */
+        LineQuantity: number;
     };
     responses: {
         /** @description No access token, or an invalid or expired one */
@@ -296,7 +307,9 @@ export interface components {
             };
         };
         /**
-         * @description Well-formed but cannot be processed: `unknown-sku` (with `skus`), or
+         * @description Well-formed but cannot be processed: `unknown-sku` (with `skus`),
+         *     `stock-limit-exceeded` (on hand would pass the most a SKU can hold;
+         *     `errors` names `body.delta`, `maxOnHand` says the limit), or
          *     `idempotency-key-reused` (the key was used for another request).
          */
         Unprocessable: {
@@ -311,12 +324,26 @@ export interface components {
     parameters: {
         Sku: components["schemas"]["Sku"];
         ReservationId: string;
+        /** @description Items per page */
         Limit: number;
+        /** @description Items to skip */
         Offset: number;
-        /** @description A unique key per intended operation (printable ASCII, no spaces); repeats return the stored response. */
-        IdempotencyKey: string;
-        /** @description A unique key per intended operation (printable ASCII, no spaces); repeats return the stored response. */
-        IdempotencyKeyOptional: string;
+        /**
+         * @description Optional: a key the client makes for one intended operation (a UUID,
+         *     say). A repeat with the same key and request gets the stored response
+         *     (`Idempotent-Replayed: true`); the same key with another request is
+         *     refused with 422 `idempotency-key-reused`. Keys belong to their
+         *     caller.
+         */
+        IdempotencyKeyOptional: components["schemas"]["IdempotencyKey"];
+        /**
+         * @description A key the client makes for one intended operation (a UUID, say).
+         *     A repeat with the same key and request gets the stored response
+         *     (`Idempotent-Replayed: true`); the same key with another request is
+         *     refused with 422 `idempotency-key-reused`. Keys belong to their
+         *     caller.
+         */
+        IdempotencyKey: components["schemas"]["IdempotencyKey"];
     };
     requestBodies: never;
     headers: never;
@@ -329,7 +356,9 @@ export interface operations {
             query?: {
                 /** @description SKUs to look up, comma-separated (`?sku=A-1,B-2`; at most 100). */
                 sku?: components["schemas"]["Sku"][];
+                /** @description Items per page */
                 limit?: components["parameters"]["Limit"];
+                /** @description Items to skip */
                 offset?: components["parameters"]["Offset"];
             };
             header?: never;
@@ -348,6 +377,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
         };
     };
     getStock: {
@@ -371,6 +401,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
         };
     };
@@ -378,7 +409,13 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description A unique key per intended operation (printable ASCII, no spaces); repeats return the stored response. */
+                /**
+                 * @description Optional: a key the client makes for one intended operation (a UUID,
+                 *     say). A repeat with the same key and request gets the stored response
+                 *     (`Idempotent-Replayed: true`); the same key with another request is
+                 *     refused with 422 `idempotency-key-reused`. Keys belong to their
+                 *     caller.
+                 */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKeyOptional"];
             };
             path: {
@@ -413,7 +450,13 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                /** @description A unique key per intended operation (printable ASCII, no spaces); repeats return the stored response. */
+                /**
+                 * @description A key the client makes for one intended operation (a UUID, say).
+                 *     A repeat with the same key and request gets the stored response
+                 *     (`Idempotent-Replayed: true`); the same key with another request is
+                 *     refused with 422 `idempotency-key-reused`. Keys belong to their
+                 *     caller.
+                 */
                 "Idempotency-Key": components["parameters"]["IdempotencyKey"];
             };
             path: {
@@ -475,7 +518,13 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description A unique key per intended operation (printable ASCII, no spaces); repeats return the stored response. */
+                /**
+                 * @description Optional: a key the client makes for one intended operation (a UUID,
+                 *     say). A repeat with the same key and request gets the stored response
+                 *     (`Idempotent-Replayed: true`); the same key with another request is
+                 *     refused with 422 `idempotency-key-reused`. Keys belong to their
+                 *     caller.
+                 */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKeyOptional"];
             };
             path: {
@@ -519,7 +568,13 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description A unique key per intended operation (printable ASCII, no spaces); repeats return the stored response. */
+                /**
+                 * @description Optional: a key the client makes for one intended operation (a UUID,
+                 *     say). A repeat with the same key and request gets the stored response
+                 *     (`Idempotent-Replayed: true`); the same key with another request is
+                 *     refused with 422 `idempotency-key-reused`. Keys belong to their
+                 *     caller.
+                 */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKeyOptional"];
             };
             path: {
@@ -550,7 +605,13 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description A unique key per intended operation (printable ASCII, no spaces); repeats return the stored response. */
+                /**
+                 * @description Optional: a key the client makes for one intended operation (a UUID,
+                 *     say). A repeat with the same key and request gets the stored response
+                 *     (`Idempotent-Replayed: true`); the same key with another request is
+                 *     refused with 422 `idempotency-key-reused`. Keys belong to their
+                 *     caller.
+                 */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKeyOptional"];
             };
             path: {
@@ -586,7 +647,13 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description A unique key per intended operation (printable ASCII, no spaces); repeats return the stored response. */
+                /**
+                 * @description Optional: a key the client makes for one intended operation (a UUID,
+                 *     say). A repeat with the same key and request gets the stored response
+                 *     (`Idempotent-Replayed: true`); the same key with another request is
+                 *     refused with 422 `idempotency-key-reused`. Keys belong to their
+                 *     caller.
+                 */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKeyOptional"];
             };
             path: {

@@ -16,6 +16,12 @@ type Schemas = components['schemas'];
 
 export const DEFAULT_RESERVATION_TTL_SECONDS = 1800;
 
+/**
+ * The most units of one SKU on hand (StockUnits in the spec). on_hand is a 32-bit column: an
+ * adjustment that would take it past this is refused as the client's mistake, never left to overflow.
+ */
+export const MAX_STOCK_ON_HAND = 1_000_000_000;
+
 export function toStockLevel(item: StockItem): Schemas['StockLevel'] {
   return {
     sku: item.sku,
@@ -77,6 +83,16 @@ export async function setStock(em: EntityManager, sku: string, onHand: number): 
 export async function adjustStock(em: EntityManager, sku: string, delta: number): Promise<StockItem> {
   const item = await em.findOne(StockItem, { sku }, { lockMode: LockMode.PESSIMISTIC_WRITE });
   if (!item) throw notFound('Stock item', sku);
+  // Removing is always fine, even from a level set before this bound existed.
+  if (delta > 0 && item.onHand + delta > MAX_STOCK_ON_HAND) {
+    throw new HttpProblem(
+      422,
+      'stock-limit-exceeded',
+      'Too many units on hand',
+      `${sku} has ${item.onHand} units on hand; adding ${delta} would pass the most a SKU can hold (${MAX_STOCK_ON_HAND})`,
+      { errors: [{ field: 'body.delta', message: `must be at most ${MAX_STOCK_ON_HAND - item.onHand} for ${sku} now` }], onHand: item.onHand, maxOnHand: MAX_STOCK_ON_HAND },
+    );
+  }
   if (item.onHand + delta < item.reserved) {
     throw conflict('below-reserved', `Removing ${-delta} units would leave less than the ${item.reserved} reserved units of ${sku}`, {
       onHand: item.onHand,

@@ -3,7 +3,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { serviceUnderTest, type ServiceUnderTest } from '../../test/support/service';
 import { expectToMatchSpec } from '../../test/support/openapi';
 import { inventorySpec } from './app';
-import { releaseExpiredReservations } from './domain';
+import { MAX_STOCK_ON_HAND, releaseExpiredReservations } from './domain';
 import { inventoryService } from './main';
 import { asAdmin, asCustomer, asService, asSupport } from '../../test/support/auth';
 
@@ -87,6 +87,24 @@ describe('stock', () => {
     expect(res.body.type).toBe('below-reserved');
     const adjust = conforms(await api().post(`/stock/${sku}/adjustments`).set('Idempotency-Key', `below-${sku}`).send({ delta: -2, reason: 'damaged' }).expect(409));
     expect(adjust.body.type).toBe('below-reserved');
+  });
+
+  it('refuses adjustments that would pass the most a SKU can hold (422 naming body.delta), up to it is fine', async () => {
+    const sku = await newSku(MAX_STOCK_ON_HAND);
+    // Each delta is valid on its own; it is the sum that would overflow the column.
+    const refused = conforms(
+      await api().post(`/stock/${sku}/adjustments`).set('Idempotency-Key', `over-${sku}`).send({ delta: MAX_STOCK_ON_HAND, reason: 'delivery' }).expect(422),
+    );
+    expect(refused.body).toMatchObject({ type: 'stock-limit-exceeded', maxOnHand: MAX_STOCK_ON_HAND, errors: [{ field: 'body.delta' }] });
+    const over = conforms(await api().post(`/stock/${sku}/adjustments`).set('Idempotency-Key', `over-1-${sku}`).send({ delta: 1, reason: 'delivery' }).expect(422));
+    expect(over.body.type).toBe('stock-limit-exceeded');
+    expect((await stockOf(sku)).onHand).toBe(MAX_STOCK_ON_HAND);
+
+    const lower = await newSku(MAX_STOCK_ON_HAND - 10);
+    conforms(await api().post(`/stock/${lower}/adjustments`).set('Idempotency-Key', `to-max-${lower}`).send({ delta: 10, reason: 'delivery' }).expect(200));
+    expect((await stockOf(lower)).onHand).toBe(MAX_STOCK_ON_HAND);
+    conforms(await api().post(`/stock/${lower}/adjustments`).set('Idempotency-Key', `down-${lower}`).send({ delta: -MAX_STOCK_ON_HAND, reason: 'count' }).expect(200));
+    expect((await stockOf(lower)).onHand).toBe(0);
   });
 });
 
@@ -359,7 +377,7 @@ describe('fuzzer findings', () => {
   });
 
   it('documents the key pattern it enforces: printable ASCII without spaces', async () => {
-    const pattern = new RegExp((inventorySpec as { components: { parameters: Record<string, { schema: { pattern: string } }> } }).components.parameters.IdempotencyKeyOptional!.schema.pattern);
+    const pattern = new RegExp((inventorySpec as { components: { schemas: Record<string, { pattern: string }> } }).components.schemas.IdempotencyKey!.pattern);
     expect(pattern.test('key with space')).toBe(false);
     const res = conforms(await api().put('/stock/GOOD-SKU').set('Idempotency-Key', 'key with space').send({ onHand: 2 }).expect(400));
     expect(res.body.errors[0].field).toBe('header.idempotency-key');
@@ -396,6 +414,9 @@ describe('fuzzer findings', () => {
     // Length counts as sent, as the spec's maxLength does: padding does not sneak past it.
     const padded = conforms(await api().post(`/stock/${sku}/adjustments`).set('Idempotency-Key', `padded-${sku}`).send({ delta: 1, reason: ` ${'x'.repeat(200)}` }).expect(400));
     expect(padded.body.errors[0].field).toBe('body.reason');
+    // In characters, as the spec counts them, not UTF-16 units: 200 emoji are 200 characters.
+    conforms(await api().post(`/stock/${sku}/adjustments`).set('Idempotency-Key', `emoji-${sku}`).send({ delta: 1, reason: '📦'.repeat(200) }).expect(200));
+    conforms(await api().post(`/stock/${sku}/adjustments`).set('Idempotency-Key', `emoji-over-${sku}`).send({ delta: 1, reason: '📦'.repeat(201) }).expect(400));
   });
 
   it('refuses a NUL character in any string with 400 naming it, as the spec says', async () => {

@@ -3,7 +3,9 @@
  * generated from openapi/inventory.yaml, so the two cannot drift apart.
  */
 import { z } from 'zod';
-import { queryInteger, refineUniqueSkus } from '../../platform/http/zod-helpers';
+import { nonBlankText, pageQuery, refineUniqueSkus } from '../../platform/http/zod-helpers';
+import { MAX_LINE_QUANTITY, MAX_ORDER_LINES } from '../../platform/limits';
+import { MAX_STOCK_ON_HAND } from './domain';
 import type { components } from './api.gen';
 
 type Schemas = components['schemas'];
@@ -28,28 +30,27 @@ export const ListStockQuery = z.strictObject({
     .pipe(z.array(Sku).min(1).max(100, 'at most 100 SKUs'))
     .transform((skus) => [...new Set(skus)])
     .optional(),
-  limit: queryInteger({ min: 1, max: 100, default: 50 }),
-  offset: queryInteger({ min: 0, max: 1_000_000, default: 0 }),
+  ...pageQuery,
 });
 
 export const SetStockRequest = z.strictObject({
-  onHand: z.number().int().min(0).max(1_000_000_000),
+  onHand: z.number().int().min(0).max(MAX_STOCK_ON_HAND),
 }) satisfies z.ZodType<Schemas['SetStockRequest']>;
 
 export const StockAdjustmentRequest = z.strictObject({
   delta: z
     .number()
     .int()
-    .min(-1_000_000_000)
-    .max(1_000_000_000)
+    .min(-MAX_STOCK_ON_HAND)
+    .max(MAX_STOCK_ON_HAND)
     .refine((delta) => delta !== 0, 'must not be 0'),
   // Not blank (the spec's pattern `\S`), at most 200 characters as sent; stored trimmed.
-  reason: z.string().max(200).trim().min(1, 'must not be blank'),
+  reason: nonBlankText(200),
 }) satisfies z.ZodType<Schemas['StockAdjustmentRequest']>;
 
 export const ReservationLine = z.strictObject({
   sku: Sku,
-  quantity: z.number().int().min(1).max(10_000),
+  quantity: z.number().int().min(1).max(MAX_LINE_QUANTITY),
 }) satisfies z.ZodType<Schemas['ReservationLine']>;
 
 export const ExtendReservationRequest = z.strictObject({
@@ -60,7 +61,7 @@ export const ReserveRequest = z.strictObject({
   lines: z
     .array(ReservationLine)
     .min(1)
-    .max(100)
+    .max(MAX_ORDER_LINES)
     .superRefine(refineUniqueSkus),
   ttlSeconds: z.number().int().min(60).max(86_400).optional(),
 }) satisfies z.ZodType<Schemas['ReserveRequest']>;

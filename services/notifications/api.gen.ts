@@ -362,6 +362,8 @@ export interface components {
         } & {
             [key: string]: unknown;
         };
+        /** @description 1-255 printable ASCII characters, no spaces (as Stripe's keys). */
+        IdempotencyKey: string;
     };
     responses: {
         /** @description No access token, or an invalid or expired one */
@@ -438,12 +440,26 @@ export interface components {
     parameters: {
         NotificationId: string;
         DeliveryId: string;
-        /** @description A unique key per intended operation (printable ASCII, no spaces); repeats return the stored response. */
-        OptionalIdempotencyKey: string;
+        /** @description Items per page */
         Limit: number;
+        /** @description Items to skip */
         Offset: number;
-        /** @description A unique key per intended operation; repeats return the stored response. */
-        IdempotencyKey: string;
+        /**
+         * @description A key the client makes for one intended operation (a UUID, say).
+         *     A repeat with the same key and request gets the stored response
+         *     (`Idempotent-Replayed: true`); the same key with another request is
+         *     refused with 422 `idempotency-key-reused`. Keys belong to their
+         *     caller.
+         */
+        IdempotencyKey: components["schemas"]["IdempotencyKey"];
+        /**
+         * @description Optional: a key the client makes for one intended operation (a UUID,
+         *     say). A repeat with the same key and request gets the stored response
+         *     (`Idempotent-Replayed: true`); the same key with another request is
+         *     refused with 422 `idempotency-key-reused`. Keys belong to their
+         *     caller.
+         */
+        IdempotencyKeyOptional: components["schemas"]["IdempotencyKey"];
     };
     requestBodies: never;
     headers: never;
@@ -456,7 +472,9 @@ export interface operations {
             query?: {
                 /** @description Whose notifications; a customer may leave it out (their own) or give their own id. */
                 customerId?: components["schemas"]["CustomerId"];
+                /** @description Items per page */
                 limit?: components["parameters"]["Limit"];
+                /** @description Items to skip */
                 offset?: components["parameters"]["Offset"];
             };
             header?: never;
@@ -483,7 +501,13 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                /** @description A unique key per intended operation; repeats return the stored response. */
+                /**
+                 * @description A key the client makes for one intended operation (a UUID, say).
+                 *     A repeat with the same key and request gets the stored response
+                 *     (`Idempotent-Replayed: true`); the same key with another request is
+                 *     refused with 422 `idempotency-key-reused`. Keys belong to their
+                 *     caller.
+                 */
                 "Idempotency-Key": components["parameters"]["IdempotencyKey"];
             };
             path?: never;
@@ -555,7 +579,9 @@ export interface operations {
                 customerId?: components["schemas"]["CustomerId"];
                 /** @description Only deliveries not sent yet whose first failed attempt is at least this many seconds ago */
                 failingForSeconds?: number;
+                /** @description Items per page */
                 limit?: components["parameters"]["Limit"];
+                /** @description Items to skip */
                 offset?: components["parameters"]["Offset"];
             };
             header?: never;
@@ -608,8 +634,14 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description A unique key per intended operation (printable ASCII, no spaces); repeats return the stored response. */
-                "Idempotency-Key"?: components["parameters"]["OptionalIdempotencyKey"];
+                /**
+                 * @description Optional: a key the client makes for one intended operation (a UUID,
+                 *     say). A repeat with the same key and request gets the stored response
+                 *     (`Idempotent-Replayed: true`); the same key with another request is
+                 *     refused with 422 `idempotency-key-reused`. Keys belong to their
+                 *     caller.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKeyOptional"];
             };
             path: {
                 deliveryId: components["parameters"]["DeliveryId"];
@@ -648,7 +680,9 @@ export interface operations {
             query?: {
                 /** @description Only mail to this address (compared without regard to case) */
                 to?: components["schemas"]["Email"];
+                /** @description Items per page */
                 limit?: components["parameters"]["Limit"];
+                /** @description Items to skip */
                 offset?: components["parameters"]["Offset"];
             };
             header?: never;
@@ -676,7 +710,9 @@ export interface operations {
             query?: {
                 /** @description Only messages to this phone number */
                 to?: components["schemas"]["Phone"];
+                /** @description Items per page */
                 limit?: components["parameters"]["Limit"];
+                /** @description Items to skip */
                 offset?: components["parameters"]["Offset"];
             };
             header?: never;

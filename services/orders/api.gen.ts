@@ -206,15 +206,18 @@ export interface components {
         Country: string;
         /** @description E.164; when given, status changes are also sent by SMS */
         Phone: string;
-        /** @description An amount in the currency's minor units (cents) */
+        /**
+         * @description An amount in the currency's minor units (cents), at most what one order
+         *     may total (`OrderTotal`: what one charge may be)
+         */
         MinorUnits: number;
         /** @enum {string} */
         OrderStatus: "placed" | "paid" | "shipped" | "delivered" | "cancelled";
         OrderLine: {
             sku: components["schemas"]["Sku"];
             name: string;
-            quantity: number;
-            /** @description Price per unit in minor units */
+            quantity: components["schemas"]["LineQuantity"];
+            /** @description Price per unit in minor units (at most a catalog price, `UnitPrice`) */
             unitPrice: number;
         };
         ShippingAddress: {
@@ -343,6 +346,10 @@ export interface components {
         } & {
             [key: string]: unknown;
         };
+        /** @description Units of one product in one order or reservation line */
+        LineQuantity: number;
+        /** @description 1-255 printable ASCII characters, no spaces (as Stripe's keys). */
+        IdempotencyKey: string;
     };
     responses: {
         /** @description No access token, or an invalid or expired one */
@@ -423,10 +430,18 @@ export interface components {
     parameters: {
         OrderId: components["schemas"]["OrderId"];
         CheckoutId: components["schemas"]["CheckoutId"];
+        /** @description Items per page */
         Limit: number;
+        /** @description Items to skip */
         Offset: number;
-        /** @description A unique key per intended operation (printable ASCII, no spaces); repeats return the stored response. */
-        IdempotencyKeyOptional: string;
+        /**
+         * @description Optional: a key the client makes for one intended operation (a UUID,
+         *     say). A repeat with the same key and request gets the stored response
+         *     (`Idempotent-Replayed: true`); the same key with another request is
+         *     refused with 422 `idempotency-key-reused`. Keys belong to their
+         *     caller.
+         */
+        IdempotencyKeyOptional: components["schemas"]["IdempotencyKey"];
     };
     requestBodies: never;
     headers: never;
@@ -439,7 +454,9 @@ export interface operations {
             query?: {
                 customerId?: components["schemas"]["CustomerId"];
                 status?: components["schemas"]["OrderStatus"];
+                /** @description Items per page */
                 limit?: components["parameters"]["Limit"];
+                /** @description Items to skip */
                 offset?: components["parameters"]["Offset"];
             };
             header?: never;
@@ -492,7 +509,13 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description A unique key per intended operation (printable ASCII, no spaces); repeats return the stored response. */
+                /**
+                 * @description Optional: a key the client makes for one intended operation (a UUID,
+                 *     say). A repeat with the same key and request gets the stored response
+                 *     (`Idempotent-Replayed: true`); the same key with another request is
+                 *     refused with 422 `idempotency-key-reused`. Keys belong to their
+                 *     caller.
+                 */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKeyOptional"];
             };
             path: {
@@ -561,7 +584,16 @@ export interface operations {
     recordCheckout: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Optional: a key the client makes for one intended operation (a UUID,
+                 *     say). A repeat with the same key and request gets the stored response
+                 *     (`Idempotent-Replayed: true`); the same key with another request is
+                 *     refused with 422 `idempotency-key-reused`. Keys belong to their
+                 *     caller.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKeyOptional"];
+            };
             path: {
                 checkoutId: components["parameters"]["CheckoutId"];
             };
@@ -596,12 +628,22 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             409: components["responses"]["Conflict"];
             413: components["responses"]["TooLarge"];
+            422: components["responses"]["Unprocessable"];
         };
     };
     recordCheckoutFailure: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Optional: a key the client makes for one intended operation (a UUID,
+                 *     say). A repeat with the same key and request gets the stored response
+                 *     (`Idempotent-Replayed: true`); the same key with another request is
+                 *     refused with 422 `idempotency-key-reused`. Keys belong to their
+                 *     caller.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKeyOptional"];
+            };
             path: {
                 checkoutId: components["parameters"]["CheckoutId"];
             };
@@ -627,13 +669,20 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             409: components["responses"]["Conflict"];
             413: components["responses"]["TooLarge"];
+            422: components["responses"]["Unprocessable"];
         };
     };
     cancelOrder: {
         parameters: {
             query?: never;
             header?: {
-                /** @description A unique key per intended operation (printable ASCII, no spaces); repeats return the stored response. */
+                /**
+                 * @description Optional: a key the client makes for one intended operation (a UUID,
+                 *     say). A repeat with the same key and request gets the stored response
+                 *     (`Idempotent-Replayed: true`); the same key with another request is
+                 *     refused with 422 `idempotency-key-reused`. Keys belong to their
+                 *     caller.
+                 */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKeyOptional"];
             };
             path: {
@@ -668,7 +717,13 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description A unique key per intended operation (printable ASCII, no spaces); repeats return the stored response. */
+                /**
+                 * @description Optional: a key the client makes for one intended operation (a UUID,
+                 *     say). A repeat with the same key and request gets the stored response
+                 *     (`Idempotent-Replayed: true`); the same key with another request is
+                 *     refused with 422 `idempotency-key-reused`. Keys belong to their
+                 *     caller.
+                 */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKeyOptional"];
             };
             path: {
@@ -704,7 +759,13 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description A unique key per intended operation (printable ASCII, no spaces); repeats return the stored response. */
+                /**
+                 * @description Optional: a key the client makes for one intended operation (a UUID,
+                 *     say). A repeat with the same key and request gets the stored response
+                 *     (`Idempotent-Replayed: true`); the same key with another request is
+                 *     refused with 422 `idempotency-key-reused`. Keys belong to their
+                 *     caller.
+                 */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKeyOptional"];
             };
             path: {

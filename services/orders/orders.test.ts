@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
+import { MAX_LINE_QUANTITY, MAX_ORDER_LINES, MAX_ORDER_TOTAL, MAX_UNIT_PRICE } from '../../platform/limits';
 import { serviceUnderTest, type ServiceUnderTest } from '../../test/support/service';
 import { expectToMatchSpec } from '../../test/support/openapi';
 import type { components } from './api.gen';
@@ -136,11 +137,17 @@ describe('creating orders', () => {
     conforms(await api().get(`/orders/${id}`).expect(404));
   });
 
-  it('keeps the largest possible total exact', async () => {
-    // Every limit at its maximum: far past 2^32 minor units, which an int column would overflow.
-    const lines = Array.from({ length: 100 }, (_, i) => ({ sku: `YACHT-${i}`, name: 'Yacht', quantity: 10_000, unitPrice: 100_000_000 }));
-    const order = await createOrder(orderRequest({ lines, total: 100_000_000_000_000 }));
-    expect(order.total).toEqual({ amount: 100_000_000_000_000, currency: 'USD' });
+  it('takes an order of the most one order may total, and refuses more, naming the field', async () => {
+    const yacht = { sku: 'YACHT', name: 'Yacht', quantity: 1, unitPrice: MAX_UNIT_PRICE };
+    const order = await createOrder(orderRequest({ lines: [yacht], total: MAX_ORDER_TOTAL }));
+    expect(order.total).toEqual({ amount: MAX_ORDER_TOTAL, currency: 'USD' });
+
+    const over = conforms(await api().put(`/orders/${randomUUID()}`).send(orderRequest({ lines: [{ ...yacht, quantity: 2 }], total: 2 * MAX_UNIT_PRICE })).expect(400));
+    expect(over.body.errors).toEqual([expect.objectContaining({ field: 'body.total' })]);
+    // Every other bound at its maximum: the lines' sum (10^14) is computed exactly and found not to be the total.
+    const lines = Array.from({ length: MAX_ORDER_LINES }, (_, i) => ({ sku: `YACHT-${i}`, name: 'Yacht', quantity: MAX_LINE_QUANTITY, unitPrice: MAX_UNIT_PRICE }));
+    const mismatch = conforms(await api().put(`/orders/${randomUUID()}`).send(orderRequest({ lines, total: MAX_ORDER_TOTAL })).expect(422));
+    expect(mismatch.body).toMatchObject({ type: 'total-mismatch', expectedTotal: MAX_ORDER_LINES * MAX_LINE_QUANTITY * MAX_UNIT_PRICE });
   });
 });
 

@@ -3,7 +3,8 @@
  * generated from openapi/orders.yaml, so the two cannot drift apart.
  */
 import { z } from 'zod';
-import { queryInteger, refineUniqueSkus, specPattern, nonBlankText } from '../../platform/http/zod-helpers';
+import { pageQuery, refineUniqueSkus, specPattern, nonBlankText } from '../../platform/http/zod-helpers';
+import { MAX_LINE_QUANTITY, MAX_ORDER_LINES, MAX_ORDER_TOTAL, MAX_UNIT_PRICE } from '../../platform/limits';
 import type { components } from './api.gen';
 
 type Schemas = components['schemas'];
@@ -29,8 +30,8 @@ export const OrderStatus = z.enum(['placed', 'paid', 'shipped', 'delivered', 'ca
 export const OrderLine = z.strictObject({
   sku: Sku,
   name: nonBlankText(200),
-  quantity: z.number().int().min(1).max(10_000),
-  unitPrice: z.number().int().min(0).max(100_000_000),
+  quantity: z.number().int().min(1).max(MAX_LINE_QUANTITY),
+  unitPrice: z.number().int().min(0).max(MAX_UNIT_PRICE),
 }) satisfies z.ZodType<Schemas['OrderLine']>;
 
 export const ShippingAddress = z.strictObject({
@@ -51,9 +52,10 @@ export const CreateOrderRequest = z.strictObject({
   lines: z
     .array(OrderLine)
     .min(1)
-    .max(100)
+    .max(MAX_ORDER_LINES)
     .superRefine(refineUniqueSkus),
-  total: z.number().int().min(0).max(1_000_000_000_000_000),
+  // The lines' sum is exact in a double (at most 10^14), so a total past the bound is refused here and a wrong one by the domain.
+  total: z.number().int().min(0).max(MAX_ORDER_TOTAL),
   shippingAddress: ShippingAddress,
   chargeId: ChargeId,
 }) satisfies z.ZodType<Schemas['CreateOrderRequest']>;
@@ -90,6 +92,5 @@ export const RecordCheckoutFailureRequest = z.strictObject({
 export const ListOrdersQuery = z.strictObject({
   customerId: CustomerId.optional(),
   status: OrderStatus.optional(),
-  limit: queryInteger({ min: 1, max: 100, default: 50 }),
-  offset: queryInteger({ min: 0, max: 1_000_000, default: 0 }),
+  ...pageQuery,
 });

@@ -158,7 +158,7 @@ export interface components {
         Currency: string;
         Money: {
             /** @description Minor units (cents) */
-            amount: number;
+            amount: components["schemas"]["OrderTotal"];
             currency: components["schemas"]["Currency"];
         };
         /** @enum {string} */
@@ -225,7 +225,7 @@ export interface components {
         CreateRefundRequest: {
             chargeId: components["schemas"]["ObjectId"];
             /** @description Minor units, in the charge's currency; omitted, whatever remains is refunded */
-            amount?: number;
+            amount?: components["schemas"]["OrderTotal"];
             reason?: string;
         };
         Refund: {
@@ -278,6 +278,14 @@ export interface components {
             /** @description The failed charge, which is kept */
             chargeId: string;
         };
+        /**
+         * @description What one order totals, and so what one charge or refund may be, in
+         *     the currency's minor units (at most 1,000,000.00 in a currency with
+         *     cents)
+         */
+        OrderTotal: number;
+        /** @description 1-255 printable ASCII characters, no spaces (as Stripe's keys). */
+        IdempotencyKey: string;
     };
     responses: {
         /** @description No access token, or an invalid or expired one */
@@ -372,12 +380,26 @@ export interface components {
         PaymentMethodId: components["schemas"]["ObjectId"];
         ChargeId: components["schemas"]["ObjectId"];
         Reference: components["schemas"]["Reference"];
+        /** @description Items per page */
         Limit: number;
+        /** @description Items to skip */
         Offset: number;
-        /** @description A unique key per intended operation (printable ASCII, no spaces); repeats return the stored response. */
-        IdempotencyKey: string;
-        /** @description A unique key per intended operation (printable ASCII, no spaces); repeats return the stored response. */
-        IdempotencyKeyOptional: string;
+        /**
+         * @description A key the client makes for one intended operation (a UUID, say).
+         *     A repeat with the same key and request gets the stored response
+         *     (`Idempotent-Replayed: true`); the same key with another request is
+         *     refused with 422 `idempotency-key-reused`. Keys belong to their
+         *     caller.
+         */
+        IdempotencyKey: components["schemas"]["IdempotencyKey"];
+        /**
+         * @description Optional: a key the client makes for one intended operation (a UUID,
+         *     say). A repeat with the same key and request gets the stored response
+         *     (`Idempotent-Replayed: true`); the same key with another request is
+         *     refused with 422 `idempotency-key-reused`. Keys belong to their
+         *     caller.
+         */
+        IdempotencyKeyOptional: components["schemas"]["IdempotencyKey"];
     };
     requestBodies: never;
     headers: never;
@@ -445,7 +467,9 @@ export interface operations {
             query?: {
                 reference?: components["schemas"]["Reference"];
                 customerId?: components["schemas"]["CustomerId"];
+                /** @description Items per page */
                 limit?: components["parameters"]["Limit"];
+                /** @description Items to skip */
                 offset?: components["parameters"]["Offset"];
             };
             header?: never;
@@ -472,7 +496,13 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                /** @description A unique key per intended operation (printable ASCII, no spaces); repeats return the stored response. */
+                /**
+                 * @description A key the client makes for one intended operation (a UUID, say).
+                 *     A repeat with the same key and request gets the stored response
+                 *     (`Idempotent-Replayed: true`); the same key with another request is
+                 *     refused with 422 `idempotency-key-reused`. Keys belong to their
+                 *     caller.
+                 */
                 "Idempotency-Key": components["parameters"]["IdempotencyKey"];
             };
             path?: never;
@@ -541,7 +571,13 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description A unique key per intended operation (printable ASCII, no spaces); repeats return the stored response. */
+                /**
+                 * @description Optional: a key the client makes for one intended operation (a UUID,
+                 *     say). A repeat with the same key and request gets the stored response
+                 *     (`Idempotent-Replayed: true`); the same key with another request is
+                 *     refused with 422 `idempotency-key-reused`. Keys belong to their
+                 *     caller.
+                 */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKeyOptional"];
             };
             path: {
@@ -572,7 +608,13 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                /** @description A unique key per intended operation (printable ASCII, no spaces); repeats return the stored response. */
+                /**
+                 * @description A key the client makes for one intended operation (a UUID, say).
+                 *     A repeat with the same key and request gets the stored response
+                 *     (`Idempotent-Replayed: true`); the same key with another request is
+                 *     refused with 422 `idempotency-key-reused`. Keys belong to their
+                 *     caller.
+                 */
                 "Idempotency-Key": components["parameters"]["IdempotencyKey"];
             };
             path?: never;

@@ -10,7 +10,7 @@
  */
 import type { Request, RequestHandler } from 'express';
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { sendResult } from '../../platform/http/idempotent-route';
+import { IDEMPOTENCY_KEY_USE, type IdempotencyKeyUse, sendResult } from '../../platform/http/idempotent-route';
 import { HttpProblem } from '../../platform/http/problem';
 import { claimIdempotencyKey, IDEMPOTENCY_HEADER, readIdempotencyKey, REPLAYED_HEADER, storeIdempotentResponse, type HandlerResult } from '../../platform/idempotency';
 import type { RequestedBy } from './attempts';
@@ -29,7 +29,7 @@ async function answer(work: () => Promise<HandlerResult>): Promise<HandlerResult
 
 /** `prepare` checks the caller's rights and validates the request (so bad input never claims a key), and returns the work. */
 export function resumableRoute(orm: MikroORM, options: { keyRequired: boolean }, prepare: (req: Request) => ResumableWork): RequestHandler {
-  return async (req, res) => {
+  const handler: RequestHandler = async (req, res) => {
     const work = prepare(req);
     const key = readIdempotencyKey(req.headers[IDEMPOTENCY_HEADER], options.keyRequired);
     if (!key) {
@@ -48,4 +48,6 @@ export function resumableRoute(orm: MikroORM, options: { keyRequired: boolean },
     await storeIdempotentResponse(em, requestedBy, result);
     sendResult(res, result);
   };
+  const use: IdempotencyKeyUse = options.keyRequired ? 'required' : 'optional';
+  return Object.assign(handler, { [IDEMPOTENCY_KEY_USE]: use });
 }

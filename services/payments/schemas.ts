@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { passesLuhn } from '../../platform/cards';
 import { queryInteger, specPattern } from '../../platform/http/zod-helpers';
+import { MAX_ORDER_TOTAL } from '../../platform/limits';
 import type { components } from './api.gen';
 
 type Schemas = components['schemas'];
@@ -14,7 +15,8 @@ type Schemas = components['schemas'];
 // Read from the spec's pattern, so spec and validation accept exactly the same codes (the list is kept once).
 export const Currency = specPattern('payments.yaml', 'Currency', 'must be an ISO 4217 currency code in upper case, e.g. USD');
 
-export const MAX_AMOUNT = 100_000_000;
+/** A charge pays for one order. */
+export const MAX_AMOUNT = MAX_ORDER_TOTAL;
 
 export const ObjectId = z.string().regex(/^[A-Za-z0-9_]{1,64}$/, 'must be an id such as ch_…, 1-64 letters, digits or "_"');
 

@@ -327,6 +327,8 @@ export interface components {
             /** @enum {string} */
             error: "invalid_request" | "invalid_client" | "unsupported_grant_type";
         };
+        /** @description 1-255 printable ASCII characters, no spaces (as Stripe's keys). */
+        IdempotencyKey: string;
     };
     responses: {
         /**
@@ -421,10 +423,18 @@ export interface components {
     };
     parameters: {
         UserId: components["schemas"]["UserId"];
+        /** @description Items per page */
         Limit: number;
+        /** @description Items to skip */
         Offset: number;
-        /** @description A unique key per intended operation; repeats return the stored response. */
-        IdempotencyKeyOptional: string;
+        /**
+         * @description Optional: a key the client makes for one intended operation (a UUID,
+         *     say). A repeat with the same key and request gets the stored response
+         *     (`Idempotent-Replayed: true`); the same key with another request is
+         *     refused with 422 `idempotency-key-reused`. Keys belong to their
+         *     caller.
+         */
+        IdempotencyKeyOptional: components["schemas"]["IdempotencyKey"];
     };
     requestBodies: never;
     headers: {
@@ -440,7 +450,9 @@ export interface operations {
             query?: {
                 /** @description Matched exactly after trimming and lower-casing */
                 email?: components["schemas"]["Email"];
+                /** @description Items per page */
                 limit?: components["parameters"]["Limit"];
+                /** @description Items to skip */
                 offset?: components["parameters"]["Offset"];
             };
             header?: never;
@@ -523,7 +535,13 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description A unique key per intended operation; repeats return the stored response. */
+                /**
+                 * @description Optional: a key the client makes for one intended operation (a UUID,
+                 *     say). A repeat with the same key and request gets the stored response
+                 *     (`Idempotent-Replayed: true`); the same key with another request is
+                 *     refused with 422 `idempotency-key-reused`. Keys belong to their
+                 *     caller.
+                 */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKeyOptional"];
             };
             path: {
@@ -558,7 +576,13 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description A unique key per intended operation; repeats return the stored response. */
+                /**
+                 * @description Optional: a key the client makes for one intended operation (a UUID,
+                 *     say). A repeat with the same key and request gets the stored response
+                 *     (`Idempotent-Replayed: true`); the same key with another request is
+                 *     refused with 422 `idempotency-key-reused`. Keys belong to their
+                 *     caller.
+                 */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKeyOptional"];
             };
             path: {

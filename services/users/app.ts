@@ -1,7 +1,4 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { Router } from 'express';
-import { parse } from 'yaml';
 import { createTokenVerifier } from '../../platform/auth';
 import { createServiceApp } from '../../platform/http/app';
 import type { Logger } from '../../platform/logger';
@@ -12,8 +9,9 @@ import { signingKeyRing } from './keys';
 import { warmUpDummyHash } from './passwords';
 import { usersRoutes } from './routes';
 import { Email, NewPassword } from './schemas';
+import { loadSpec } from '../../platform/openapi';
 
-export const usersSpec: unknown = parse(readFileSync(path.resolve(__dirname, '../../openapi/users.yaml'), 'utf8'));
+export const usersSpec: unknown = loadSpec('users.yaml');
 
 /** Both variables or neither; checked when the app is built, so a bad value stops startup with a clear message. */
 export function readBootstrapAdmin(env: Record<string, string | undefined>): BootstrapAdmin | undefined {

@@ -3,7 +3,7 @@
  * generated from openapi/users.yaml, so the two cannot drift apart.
  */
 import { z } from 'zod';
-import { queryInteger, specPattern, nonBlankText } from '../../platform/http/zod-helpers';
+import { pageQuery, specPattern, nonBlankText } from '../../platform/http/zod-helpers';
 import type { components } from './api.gen';
 
 type Schemas = components['schemas'];
@@ -22,17 +22,16 @@ export const normaliseEmail = (email: string) => email.trim().toLowerCase();
 export const Email = z.string().max(254).pipe(EmailPattern).transform((email) => email.toLowerCase()) satisfies z.ZodType<Schemas['Email']>;
 
 /**
- * NIST SP 800-63B: length is the rule, counted in characters (code points, as
- * JSON Schema's maxLength counts) after NFKC, so the same password typed on
- * another keyboard still matches. The maximum also bounds the hashing work.
+ * NIST SP 800-63B: length is the rule, counted in characters as sent (code points, as
+ * the spec's minLength and maxLength count them), then kept after NFKC, so the same
+ * password typed on another keyboard still matches. The maximum also bounds the hashing work.
  */
 function password(min: number, max: number) {
   return z.string().transform((raw, ctx) => {
-    const normalised = raw.normalize('NFKC');
-    const length = [...normalised].length;
+    const length = [...raw].length;
     if (length < min) ctx.addIssue({ code: 'custom', message: `must be at least ${min} characters` });
     else if (length > max) ctx.addIssue({ code: 'custom', message: `must be at most ${max} characters` });
-    return normalised;
+    return raw.normalize('NFKC');
   });
 }
 export const NewPassword = password(10, 128);
@@ -92,6 +91,5 @@ export const ClientCredentialsRequest = z.object({
 
 export const ListUsersQuery = z.strictObject({
   email: Email.optional(),
-  limit: queryInteger({ min: 1, max: 100, default: 50 }),
-  offset: queryInteger({ min: 0, max: 1_000_000, default: 0 }),
+  ...pageQuery,
 });

@@ -149,6 +149,16 @@ describe('signing up and logging in', () => {
     const user = await signUp({ password: 'ﬁne long password' });
     await logIn(user.email, 'fine long password');
   });
+
+  it('counts a password’s length as sent, in characters, as the spec does (found by the fuzzer)', async () => {
+    // 9 characters as sent; NFKC makes "¨" two (a space and a combining diaeresis), and 😀 is two UTF-16 units.
+    const short = conforms(await api().post('/users').send({ email: uniqueEmail(), password: 'ab😀cdefg¨', name: 'Short' }).expect(400));
+    expect(short.body.errors).toEqual([{ field: 'body.password', message: 'must be at least 10 characters' }]);
+    // 128 characters as sent, 256 UTF-16 units: the spec allows it.
+    const long = await signUp({ password: '😀'.repeat(128) });
+    await logIn(long.email, '😀'.repeat(128));
+    conforms(await api().post('/users').send({ email: uniqueEmail(), password: '😀'.repeat(129), name: 'Long' }).expect(400));
+  });
 });
 
 describe('refresh tokens', () => {

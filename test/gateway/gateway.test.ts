@@ -10,11 +10,14 @@ import { SERVICE_NAMES, type ServiceName } from '../../platform/services';
 import { createLogger } from '../../platform/logger';
 import { jwksTokenVerifier } from '../../platform/auth';
 import { inventoryService } from '../../services/inventory/main';
+import { inventorySpec } from '../../services/inventory/app';
 import { ordersService } from '../../services/orders/main';
 import { usersService } from '../../services/users/main';
 import { createGatewayApp } from '../../gateway/app';
 import { gatewaySpec } from '../../gateway/main';
+import { GATEWAY_ROUTES, specPath } from '../../gateway/routes';
 import { createTestDatabase } from '../support/database';
+import { expectToMatchSpec } from '../support/openapi';
 import { getFreePort } from '../support/ports';
 
 jest.setTimeout(60_000);
@@ -22,6 +25,7 @@ jest.setTimeout(60_000);
 const running: RunningService[] = [];
 let app: ReturnType<typeof createGatewayApp>;
 let stoppedUrl: string;
+let inventoryUrl: string;
 
 async function start(definition: ServiceDefinition, env: Record<string, string> = {}) {
   const service = await startService(definition, {
@@ -38,6 +42,7 @@ beforeAll(async () => {
   const [inventory, orders] = await Promise.all([start(inventoryService, { USERS_URL: users.url }), start(ordersService, { USERS_URL: users.url })]);
   // Nothing listens here: the payments service is "down".
   stoppedUrl = `http://127.0.0.1:${await getFreePort()}`;
+  inventoryUrl = inventory.url;
   const serviceUrls = Object.fromEntries(SERVICE_NAMES.map((name) => [name, stoppedUrl])) as Record<ServiceName, string>;
   Object.assign(serviceUrls, { users: users.url, inventory: inventory.url, orders: orders.url });
   app = createGatewayApp({
@@ -87,19 +92,39 @@ describe('routing', () => {
     const { token } = await customer();
     for (const call of [
       request(app).put('/reservations/r-1').set('authorization', token).send({ lines: [{ sku: 'X', quantity: 1 }] }),
-      request(app).post('/charges').set('authorization', token).send({}),
       request(app).post('/oauth/token').send('grant_type=client_credentials'),
       request(app).get('/mailbox/messages').set('authorization', token),
     ]) {
       const res = await call.expect(404);
       expect(res.body.type).toBe('route-not-found');
     }
+    // A path the gateway routes for another method: 405, naming what it takes.
+    const charge = await request(app).post('/charges').set('authorization', token).send({}).expect(405);
+    expect(charge.headers.allow).toBe('GET, HEAD');
+  });
+
+  it('answers a method a routed path does not take with 405 and Allow, before it reaches a service', async () => {
+    for (const [method, path, allow] of [
+      ['delete', '/products', 'GET, POST, HEAD'],
+      ['put', '/orders/6f1c3a52-8d4e-4b7a-9c0e-2f5d8a1b3c4d', 'GET, HEAD'],
+      ['patch', '/stock/MUG-1', 'GET, PUT, HEAD'],
+      ['get', '/sessions', 'POST'],
+      ['delete', '/checkouts', 'POST'],
+    ] as const) {
+      const res = await request(app)[method](path).expect(405);
+      expect(res.headers.allow).toBe(allow);
+      expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
+      expect(res.body).toMatchObject({ type: 'method-not-allowed', status: 405 });
+    }
+    // Stopped services (payments is) are never asked.
+    await request(app).delete('/charges').expect(405);
   });
 
   it('answers 503 naming the service when it is down, while the others keep serving', async () => {
     const { token } = await customer();
     const res = await request(app).get('/charges').set('authorization', token).expect(503);
     expect(res.body).toMatchObject({ type: 'service-unavailable', detail: expect.stringContaining('payments') });
+    expectToMatchSpec((await request(app).get('/openapi.json')).body, res);
     await request(app).get('/orders').set('authorization', token).expect(200);
   });
 });
@@ -128,7 +153,20 @@ describe('protection at the edge', () => {
     for (let i = 0; i < 3; i += 1) await attempt().expect(401);
     const limited = await attempt().expect(429);
     expect(limited.body.type).toBe('rate-limited');
+    expectToMatchSpec((await request(app).get('/openapi.json')).body, limited);
     expect(limited.headers['retry-after']).toBeDefined();
+  });
+});
+
+describe('what the HTTP server refuses before any route', () => {
+  it('answers a request head over 16 KB with a 431 problem, which every operation of every spec lists (found by the fuzzer)', async () => {
+    const res = await fetch(`${inventoryUrl}/stock?sku=${'A'.repeat(20_000)}`);
+    expect(res.status).toBe(431);
+    expect(res.headers.get('content-type')).toBe('application/problem+json');
+    const body = await res.json();
+    expect(body).toEqual({ type: 'request-head-too-large', title: expect.any(String), status: 431, detail: expect.any(String) });
+    const listed = (inventorySpec as { paths: Record<string, Record<string, { responses: Record<string, unknown> }>> }).paths['/stock']!.get!.responses['431'];
+    expect(listed).toEqual({ $ref: '#/components/responses/RequestHeadTooLarge' });
   });
 });
 
@@ -168,5 +206,32 @@ describe('docs', () => {
     const checkouts = await request(app).get('/docs/specs/checkouts.json').expect(200);
     expect(checkouts.body.paths['/checkouts'].post).toBeDefined();
     await request(app).get('/docs/specs/payments.json').expect(503);
+  });
+
+  it('lists on every routed operation the 429, 503 and 504 the gateway itself may answer', async () => {
+    const orders = await request(app).get('/docs/specs/orders.json').expect(200);
+    expect(Object.keys(orders.body.paths['/orders/{orderId}'].get.responses)).toEqual(expect.arrayContaining(['200', '404', '429', '503', '504']));
+  });
+
+  it('serves its own whole spec at /openapi.json: the checkouts and every routed operation, and nothing it does not route', async () => {
+    const res = await request(app).get('/openapi.json').expect(200);
+    const spec = res.body as { servers: unknown; paths: Record<string, Record<string, { responses: Record<string, unknown> }>> };
+    expect(spec.servers).toEqual([{ url: 'http://gateway.test' }]);
+    const operations = Object.entries(spec.paths).flatMap(([path, item]) =>
+      Object.keys(item)
+        .filter((key) => ['get', 'put', 'post', 'patch', 'delete'].includes(key))
+        .map((method) => `${method.toUpperCase()} ${path}`),
+    );
+    const routed = GATEWAY_ROUTES.map((route) => `${route.method} ${specPath(route.path)}`);
+    const own = Object.entries(gatewaySpec.paths as Record<string, Record<string, unknown>>).flatMap(([path, item]) =>
+      Object.keys(item)
+        .filter((key) => ['get', 'put', 'post', 'patch', 'delete'].includes(key))
+        .map((method) => `${method.toUpperCase()} ${path}`),
+    );
+    expect(own).toEqual(expect.arrayContaining(['POST /checkouts', 'GET /checkouts/{checkoutId}', 'POST /checkouts/{checkoutId}/cancel', 'POST /web/sessions']));
+    expect(operations.sort()).toEqual([...routed, ...own].sort());
+    expect(Object.keys(spec.paths['/stock/{sku}']!.get!.responses)).toEqual(expect.arrayContaining(['429', '503', '504']));
+    // Answered from the specs it was built with: a stopped service does not take it down.
+    expect(spec.paths['/charges']!.get).toBeDefined();
   });
 });

@@ -60,7 +60,9 @@ export interface paths {
          * @description The product must exist in the catalog (404 `product-not-found`
          *     otherwise) and be on sale (422 `product-unavailable`), in the cart's
          *     currency (422 `currency-mismatch`). A 51st SKU is refused (422
-         *     `cart-full`). Setting the same quantity again changes nothing.
+         *     `cart-full`), and so is a quantity that would make the cart total
+         *     more than one order may (422 `cart-total-too-large`, naming
+         *     `body.quantity`). Setting the same quantity again changes nothing.
          */
         put: operations["setItemQuantity"];
         post?: never;
@@ -84,8 +86,14 @@ export interface components {
          * @example USD
          */
         Currency: string;
-        /** @description An amount in the currency's minor units (cents) */
+        /**
+         * @description An amount in the currency's minor units (cents). The most a cart can
+         *     show is 50 items × 99 units × 100,000,000, once prices rose after the
+         *     items were added.
+         */
         MinorUnits: number;
+        /** @description Units of one product in the cart */
+        CartQuantity: number;
         Money: {
             amount: components["schemas"]["MinorUnits"];
             currency: components["schemas"]["Currency"];
@@ -96,7 +104,7 @@ export interface components {
          */
         CartStatus: "open" | "checking_out";
         SetQuantityRequest: {
-            quantity: number;
+            quantity: components["schemas"]["CartQuantity"];
         };
         LockCartRequest: {
             checkoutId: components["schemas"]["CheckoutId"];
@@ -104,7 +112,7 @@ export interface components {
         CartItem: {
             sku: components["schemas"]["Sku"];
             name: string;
-            quantity: number;
+            quantity: components["schemas"]["CartQuantity"];
             unitPrice: components["schemas"]["Money"];
             lineTotal: components["schemas"]["Money"];
             /**
@@ -136,9 +144,9 @@ export interface components {
         CheckoutLine: {
             sku: components["schemas"]["Sku"];
             name: string;
-            quantity: number;
+            quantity: components["schemas"]["CartQuantity"];
             /** @description Price per unit in minor units, in the snapshot's currency */
-            unitPrice: number;
+            unitPrice: components["schemas"]["UnitPrice"];
         };
         CheckoutSnapshot: {
             checkoutId: components["schemas"]["CheckoutId"];
@@ -147,7 +155,7 @@ export interface components {
             status: "locked" | "completed";
             currency: components["schemas"]["Currency"];
             lines: components["schemas"]["CheckoutLine"][];
-            /** @description The sum of quantity × unitPrice over the lines */
+            /** @description The sum of quantity × unitPrice over the lines; never more than an order may total */
             total: components["schemas"]["Money"];
             /** Format: date-time */
             lockedAt: string;
@@ -177,6 +185,8 @@ export interface components {
         } & {
             [key: string]: unknown;
         };
+        /** @description The price of one unit, in the currency's minor units (cents) */
+        UnitPrice: number;
     };
     responses: {
         /** @description No access token, or an invalid or expired one */
@@ -240,7 +250,10 @@ export interface components {
         /**
          * @description Well-formed but refused: `product-unavailable` (no longer sold, or not
          *     in the cart's currency; `skus` lists them), `currency-mismatch`,
-         *     `cart-full` (50 different SKUs at most), `cart-empty`.
+         *     `cart-full` (50 different SKUs at most), `cart-empty`,
+         *     `cart-total-too-large` (the cart would total more than one order may:
+         *     100,000,000 minor units; `errors` names the field, `maxTotal` says the
+         *     limit).
          */
         Unprocessable: {
             headers: {
@@ -260,6 +273,27 @@ export interface components {
             };
             content: {
                 "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /**
+         * @description `request-head-too-large`: the request line and headers are over 16 KB
+         *     together (a URL too long, say), refused before the request is read.
+         *     Every operation can answer it; each service adds it to every operation
+         *     of the spec it serves.
+         */
+        RequestHeadTooLarge: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": {
+                    /** @constant */
+                    type: "request-head-too-large";
+                    title: string;
+                    /** @constant */
+                    status: 431;
+                    detail?: string;
+                };
             };
         };
     };
@@ -297,6 +331,36 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            /** @description `rate-limited` at the gateway: too many requests from this client; try again after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until the limit resets */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            431: components["responses"]["RequestHeadTooLarge"];
+            /** @description `service-unavailable`: the service behind the gateway is not reachable; try again shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service-unavailable`: the service behind the gateway did not answer in time; try again shortly */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     emptyCart: {
@@ -323,6 +387,36 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             409: components["responses"]["Conflict"];
+            /** @description `rate-limited` at the gateway: too many requests from this client; try again after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until the limit resets */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            431: components["responses"]["RequestHeadTooLarge"];
+            /** @description `service-unavailable`: the service behind the gateway is not reachable; try again shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service-unavailable`: the service behind the gateway did not answer in time; try again shortly */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     setItemQuantity: {
@@ -357,7 +451,28 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["TooLarge"];
             422: components["responses"]["Unprocessable"];
+            /** @description `rate-limited` at the gateway: too many requests from this client; try again after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until the limit resets */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            431: components["responses"]["RequestHeadTooLarge"];
             503: components["responses"]["Unavailable"];
+            /** @description `service-unavailable`: the service behind the gateway did not answer in time; try again shortly */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     removeItem: {
@@ -385,6 +500,36 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             409: components["responses"]["Conflict"];
+            /** @description `rate-limited` at the gateway: too many requests from this client; try again after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until the limit resets */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            431: components["responses"]["RequestHeadTooLarge"];
+            /** @description `service-unavailable`: the service behind the gateway is not reachable; try again shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service-unavailable`: the service behind the gateway did not answer in time; try again shortly */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
 }

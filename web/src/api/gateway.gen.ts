@@ -139,8 +139,7 @@ export interface components {
         /** Format: uuid */
         CheckoutId: string;
         Money: {
-            /** @description Minor units (cents) */
-            amount: number;
+            amount: components["schemas"]["OrderTotal"];
             currency: string;
         };
         ShippingAddress: {
@@ -170,14 +169,19 @@ export interface components {
         CheckoutLine: {
             sku: string;
             name: string;
-            quantity: number;
-            unitPrice: number;
+            quantity: components["schemas"]["LineQuantity"];
+            unitPrice: components["schemas"]["UnitPrice"];
         };
         Checkout: {
             id: components["schemas"]["CheckoutId"];
             customerId: string;
             status: components["schemas"]["CheckoutStatus"];
-            /** @description The step it is at: reserving_inventory, charging_payment, creating_order, ... */
+            /**
+             * @description The step it is at: started, locking_cart, reserving_inventory, charging_payment,
+             *     creating_order, committing_inventory, completing_cart, notifying_customer,
+             *     compensating, done. It moves only forward: between two steps it reads as
+             *     the last one started.
+             */
             step: string;
             lines?: components["schemas"]["CheckoutLine"][];
             total?: components["schemas"]["Money"];
@@ -190,6 +194,8 @@ export interface components {
                 /** @description PaymentDeclined, InsufficientFunds, OutOfStock, CancelledByCustomer, ... */
                 type: string;
                 message: string;
+                /** @description The step that failed, e.g. charging_payment */
+                step?: string;
             };
             /** @description True while a person must look at it (a service is down past its retry budget) */
             waitingForSupport?: boolean;
@@ -236,6 +242,18 @@ export interface components {
         } & {
             [key: string]: unknown;
         };
+        /** @description 1-255 printable ASCII characters, no spaces (as Stripe's keys). */
+        IdempotencyKey: string;
+        /**
+         * @description What one order totals, and so what one charge or refund may be, in
+         *     the currency's minor units (at most 1,000,000.00 in a currency with
+         *     cents)
+         */
+        OrderTotal: number;
+        /** @description Units of one product in one order or reservation line */
+        LineQuantity: number;
+        /** @description The price of one unit, in the currency's minor units (cents) */
+        UnitPrice: number;
     };
     responses: {
         /** @description The request is malformed or a field is invalid; `errors` names each field. */
@@ -319,13 +337,40 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
+        /**
+         * @description `request-head-too-large`: the request line and headers are over 16 KB
+         *     together (a URL too long, say), refused before the request is read.
+         *     Every operation can answer it; each service adds it to every operation
+         *     of the spec it serves.
+         */
+        RequestHeadTooLarge: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": {
+                    /** @constant */
+                    type: "request-head-too-large";
+                    title: string;
+                    /** @constant */
+                    status: 431;
+                    detail?: string;
+                };
+            };
+        };
     };
     parameters: {
-        /** @description The client's key for this checkout attempt; 1-255 printable ASCII characters. */
-        IdempotencyKey: string;
         CheckoutId: components["schemas"]["CheckoutId"];
         /** @description The refresh token, set by the gateway (HttpOnly; the page never sees it) */
         RefreshCookie: string;
+        /**
+         * @description A key the client makes for one intended operation (a UUID, say).
+         *     A repeat with the same key and request gets the stored response
+         *     (`Idempotent-Replayed: true`); the same key with another request is
+         *     refused with 422 `idempotency-key-reused`. Keys belong to their
+         *     caller.
+         */
+        IdempotencyKey: components["schemas"]["IdempotencyKey"];
     };
     requestBodies: never;
     headers: {
@@ -344,7 +389,13 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                /** @description The client's key for this checkout attempt; 1-255 printable ASCII characters. */
+                /**
+                 * @description A key the client makes for one intended operation (a UUID, say).
+                 *     A repeat with the same key and request gets the stored response
+                 *     (`Idempotent-Replayed: true`); the same key with another request is
+                 *     refused with 422 `idempotency-key-reused`. Keys belong to their
+                 *     caller.
+                 */
                 "Idempotency-Key": components["parameters"]["IdempotencyKey"];
             };
             path?: never;
@@ -411,6 +462,7 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeadTooLarge"];
             503: components["responses"]["Unavailable"];
         };
     };
@@ -439,6 +491,7 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeadTooLarge"];
             503: components["responses"]["Unavailable"];
         };
     };
@@ -473,6 +526,7 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["TooLarge"];
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeadTooLarge"];
             503: components["responses"]["Unavailable"];
         };
     };
@@ -505,6 +559,7 @@ export interface operations {
             403: components["responses"]["CrossSite"];
             413: components["responses"]["TooLarge"];
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeadTooLarge"];
             503: components["responses"]["Unavailable"];
         };
     };
@@ -534,6 +589,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["CrossSite"];
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeadTooLarge"];
             503: components["responses"]["Unavailable"];
         };
     };
@@ -557,8 +613,10 @@ export interface operations {
                 };
                 content?: never;
             };
+            401: components["responses"]["Unauthorized"];
             403: components["responses"]["CrossSite"];
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["RequestHeadTooLarge"];
             503: components["responses"]["Unavailable"];
         };
     };

@@ -67,7 +67,7 @@ export interface components {
         Sku: string;
         StockLevel: {
             sku: components["schemas"]["Sku"];
-            /** @description Units in the warehouse */
+            /** @description Units in the warehouse, reserved ones included */
             onHand: number;
             /** @description Units held by active reservations */
             reserved: number;
@@ -82,17 +82,24 @@ export interface components {
             limit: number;
             offset: number;
         };
+        /** @description Units of one SKU; a warehouse holds at most 1,000,000,000 of a SKU */
+        StockUnits: number;
         SetStockRequest: {
-            onHand: number;
+            onHand: components["schemas"]["StockUnits"];
         };
         StockAdjustmentRequest: {
-            /** @description Units to add (positive) or remove (negative) */
+            /**
+             * @description Units to add (positive) or remove (negative). On hand afterwards
+             *     must stay within `StockUnits`: past 1,000,000,000 the adjustment is
+             *     refused with 422 `stock-limit-exceeded`; below the reserved units,
+             *     with 409 `below-reserved`.
+             */
             delta: number;
             reason: string;
         };
         ReservationLine: {
             sku: components["schemas"]["Sku"];
-            quantity: number;
+            quantity: components["schemas"]["LineQuantity"];
         };
         ExtendReservationRequest: {
             /** @description Seconds from now until the reservation expires */
@@ -139,6 +146,10 @@ export interface components {
         } & {
             [key: string]: unknown;
         };
+        /** @description 1-255 printable ASCII characters, no spaces (as Stripe's keys). */
+        IdempotencyKey: string;
+        /** @description Units of one product in one order or reservation line */
+        LineQuantity: number;
     };
     responses: {
         /** @description No access token, or an invalid or expired one */
@@ -200,7 +211,9 @@ export interface components {
             };
         };
         /**
-         * @description Well-formed but cannot be processed: `unknown-sku` (with `skus`), or
+         * @description Well-formed but cannot be processed: `unknown-sku` (with `skus`),
+         *     `stock-limit-exceeded` (on hand would pass the most a SKU can hold;
+         *     `errors` names `body.delta`, `maxOnHand` says the limit), or
          *     `idempotency-key-reused` (the key was used for another request).
          */
         Unprocessable: {
@@ -211,16 +224,51 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
+        /**
+         * @description `request-head-too-large`: the request line and headers are over 16 KB
+         *     together (a URL too long, say), refused before the request is read.
+         *     Every operation can answer it; each service adds it to every operation
+         *     of the spec it serves.
+         */
+        RequestHeadTooLarge: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": {
+                    /** @constant */
+                    type: "request-head-too-large";
+                    title: string;
+                    /** @constant */
+                    status: 431;
+                    detail?: string;
+                };
+            };
+        };
     };
     parameters: {
         Sku: components["schemas"]["Sku"];
         ReservationId: string;
+        /** @description Items per page */
         Limit: number;
+        /** @description Items to skip */
         Offset: number;
-        /** @description A unique key per intended operation (printable ASCII, no spaces); repeats return the stored response. */
-        IdempotencyKey: string;
-        /** @description A unique key per intended operation (printable ASCII, no spaces); repeats return the stored response. */
-        IdempotencyKeyOptional: string;
+        /**
+         * @description Optional: a key the client makes for one intended operation (a UUID,
+         *     say). A repeat with the same key and request gets the stored response
+         *     (`Idempotent-Replayed: true`); the same key with another request is
+         *     refused with 422 `idempotency-key-reused`. Keys belong to their
+         *     caller.
+         */
+        IdempotencyKeyOptional: components["schemas"]["IdempotencyKey"];
+        /**
+         * @description A key the client makes for one intended operation (a UUID, say).
+         *     A repeat with the same key and request gets the stored response
+         *     (`Idempotent-Replayed: true`); the same key with another request is
+         *     refused with 422 `idempotency-key-reused`. Keys belong to their
+         *     caller.
+         */
+        IdempotencyKey: components["schemas"]["IdempotencyKey"];
     };
     requestBodies: never;
     headers: never;
@@ -233,7 +281,9 @@ export interface operations {
             query?: {
                 /** @description SKUs to look up, comma-separated (`?sku=A-1,B-2`; at most 100). */
                 sku?: components["schemas"]["Sku"][];
+                /** @description Items per page */
                 limit?: components["parameters"]["Limit"];
+                /** @description Items to skip */
                 offset?: components["parameters"]["Offset"];
             };
             header?: never;
@@ -252,6 +302,37 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            /** @description `rate-limited` at the gateway: too many requests from this client; try again after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until the limit resets */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            431: components["responses"]["RequestHeadTooLarge"];
+            /** @description `service-unavailable`: the service behind the gateway is not reachable; try again shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service-unavailable`: the service behind the gateway did not answer in time; try again shortly */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     getStock: {
@@ -275,14 +356,51 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
+            /** @description `rate-limited` at the gateway: too many requests from this client; try again after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until the limit resets */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            431: components["responses"]["RequestHeadTooLarge"];
+            /** @description `service-unavailable`: the service behind the gateway is not reachable; try again shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service-unavailable`: the service behind the gateway did not answer in time; try again shortly */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     setStock: {
         parameters: {
             query?: never;
             header?: {
-                /** @description A unique key per intended operation (printable ASCII, no spaces); repeats return the stored response. */
+                /**
+                 * @description Optional: a key the client makes for one intended operation (a UUID,
+                 *     say). A repeat with the same key and request gets the stored response
+                 *     (`Idempotent-Replayed: true`); the same key with another request is
+                 *     refused with 422 `idempotency-key-reused`. Keys belong to their
+                 *     caller.
+                 */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKeyOptional"];
             };
             path: {
@@ -311,13 +429,49 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["TooLarge"];
             422: components["responses"]["Unprocessable"];
+            /** @description `rate-limited` at the gateway: too many requests from this client; try again after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until the limit resets */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            431: components["responses"]["RequestHeadTooLarge"];
+            /** @description `service-unavailable`: the service behind the gateway is not reachable; try again shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service-unavailable`: the service behind the gateway did not answer in time; try again shortly */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     adjustStock: {
         parameters: {
             query?: never;
             header: {
-                /** @description A unique key per intended operation (printable ASCII, no spaces); repeats return the stored response. */
+                /**
+                 * @description A key the client makes for one intended operation (a UUID, say).
+                 *     A repeat with the same key and request gets the stored response
+                 *     (`Idempotent-Replayed: true`); the same key with another request is
+                 *     refused with 422 `idempotency-key-reused`. Keys belong to their
+                 *     caller.
+                 */
                 "Idempotency-Key": components["parameters"]["IdempotencyKey"];
             };
             path: {
@@ -347,6 +501,36 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["TooLarge"];
             422: components["responses"]["Unprocessable"];
+            /** @description `rate-limited` at the gateway: too many requests from this client; try again after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until the limit resets */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            431: components["responses"]["RequestHeadTooLarge"];
+            /** @description `service-unavailable`: the service behind the gateway is not reachable; try again shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service-unavailable`: the service behind the gateway did not answer in time; try again shortly */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
 }

@@ -143,15 +143,18 @@ export interface components {
         Country: string;
         /** @description E.164; when given, status changes are also sent by SMS */
         Phone: string;
-        /** @description An amount in the currency's minor units (cents) */
+        /**
+         * @description An amount in the currency's minor units (cents), at most what one order
+         *     may total (`OrderTotal`: what one charge may be)
+         */
         MinorUnits: number;
         /** @enum {string} */
         OrderStatus: "placed" | "paid" | "shipped" | "delivered" | "cancelled";
         OrderLine: {
             sku: components["schemas"]["Sku"];
             name: string;
-            quantity: number;
-            /** @description Price per unit in minor units */
+            quantity: components["schemas"]["LineQuantity"];
+            /** @description Price per unit in minor units (at most a catalog price, `UnitPrice`) */
             unitPrice: number;
         };
         ShippingAddress: {
@@ -223,6 +226,46 @@ export interface components {
             /** @description The cancelled order; absent when the id had no order (it is then refused if created later) */
             order?: components["schemas"]["Order"];
         };
+        /**
+         * @description `started`: recorded, not decided yet; `ordered`: its order exists (the purchase stands); `failed`: undone, with the reason.
+         * @enum {string}
+         */
+        CheckoutRecordStatus: "started" | "ordered" | "failed";
+        CheckoutFailure: {
+            /** @description The business failure (e.g. `PaymentDeclined`, `OutOfStock`) or why it was undone (`CancelledByCustomer`, `Unexpected`...) */
+            type: string;
+            message: string;
+            /** @description The checkout step that failed, e.g. `charging_payment` */
+            step: string;
+        };
+        RecordCheckoutRequest: {
+            customerId: components["schemas"]["CustomerId"];
+            /** @description The shopper's `Idempotency-Key` that named the checkout */
+            idempotencyKey?: string;
+            /** @description A hash of the request that started the checkout */
+            requestFingerprint?: string;
+        };
+        RecordCheckoutFailureRequest: {
+            customerId: components["schemas"]["CustomerId"];
+            failure: components["schemas"]["CheckoutFailure"];
+        };
+        CheckoutRecord: {
+            id: components["schemas"]["CheckoutId"];
+            customerId: components["schemas"]["CustomerId"];
+            status: components["schemas"]["CheckoutRecordStatus"];
+            idempotencyKey?: string;
+            requestFingerprint?: string;
+            /** @description Set once `ordered` */
+            orderId?: components["schemas"]["OrderId"];
+            /** @description The order's total, set once `ordered` */
+            total?: components["schemas"]["Money"];
+            /** @description Set once `failed` */
+            failure?: components["schemas"]["CheckoutFailure"];
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
         FieldError: {
             /** @example body.lines[0].quantity */
             field: string;
@@ -240,6 +283,10 @@ export interface components {
         } & {
             [key: string]: unknown;
         };
+        /** @description 1-255 printable ASCII characters, no spaces (as Stripe's keys). */
+        IdempotencyKey: string;
+        /** @description Units of one product in one order or reservation line */
+        LineQuantity: number;
     };
     responses: {
         /** @description No access token, or an invalid or expired one */
@@ -280,9 +327,11 @@ export interface components {
         };
         /**
          * @description The request conflicts with the current state. `type` says how:
-         *     `order-mismatch`, `checkout-already-ordered`, `order-cancelled`,
-         *     `order-not-cancellable`, `invalid-transition` (the last two
-         *     with the order's `orderStatus`).
+         *     `order-mismatch`, `checkout-already-ordered` (with the checkout's
+         *     `orderId`), `order-cancelled`, `order-not-cancellable`,
+         *     `invalid-transition` (the last two with the order's `orderStatus`),
+         *     `checkout-mismatch` (the checkout is another customer's),
+         *     `checkout-ordered` (a checkout with an order cannot fail).
          */
         Conflict: {
             headers: {
@@ -314,13 +363,43 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
+        /**
+         * @description `request-head-too-large`: the request line and headers are over 16 KB
+         *     together (a URL too long, say), refused before the request is read.
+         *     Every operation can answer it; each service adds it to every operation
+         *     of the spec it serves.
+         */
+        RequestHeadTooLarge: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": {
+                    /** @constant */
+                    type: "request-head-too-large";
+                    title: string;
+                    /** @constant */
+                    status: 431;
+                    detail?: string;
+                };
+            };
+        };
     };
     parameters: {
         OrderId: components["schemas"]["OrderId"];
+        CheckoutId: components["schemas"]["CheckoutId"];
+        /** @description Items per page */
         Limit: number;
+        /** @description Items to skip */
         Offset: number;
-        /** @description A unique key per intended operation (printable ASCII, no spaces); repeats return the stored response. */
-        IdempotencyKeyOptional: string;
+        /**
+         * @description Optional: a key the client makes for one intended operation (a UUID,
+         *     say). A repeat with the same key and request gets the stored response
+         *     (`Idempotent-Replayed: true`); the same key with another request is
+         *     refused with 422 `idempotency-key-reused`. Keys belong to their
+         *     caller.
+         */
+        IdempotencyKeyOptional: components["schemas"]["IdempotencyKey"];
     };
     requestBodies: never;
     headers: never;
@@ -333,7 +412,9 @@ export interface operations {
             query?: {
                 customerId?: components["schemas"]["CustomerId"];
                 status?: components["schemas"]["OrderStatus"];
+                /** @description Items per page */
                 limit?: components["parameters"]["Limit"];
+                /** @description Items to skip */
                 offset?: components["parameters"]["Offset"];
             };
             header?: never;
@@ -354,6 +435,36 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            /** @description `rate-limited` at the gateway: too many requests from this client; try again after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until the limit resets */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            431: components["responses"]["RequestHeadTooLarge"];
+            /** @description `service-unavailable`: the service behind the gateway is not reachable; try again shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service-unavailable`: the service behind the gateway did not answer in time; try again shortly */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     getOrder: {
@@ -380,13 +491,49 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            /** @description `rate-limited` at the gateway: too many requests from this client; try again after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until the limit resets */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            431: components["responses"]["RequestHeadTooLarge"];
+            /** @description `service-unavailable`: the service behind the gateway is not reachable; try again shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service-unavailable`: the service behind the gateway did not answer in time; try again shortly */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     cancelOrder: {
         parameters: {
             query?: never;
             header?: {
-                /** @description A unique key per intended operation (printable ASCII, no spaces); repeats return the stored response. */
+                /**
+                 * @description Optional: a key the client makes for one intended operation (a UUID,
+                 *     say). A repeat with the same key and request gets the stored response
+                 *     (`Idempotent-Replayed: true`); the same key with another request is
+                 *     refused with 422 `idempotency-key-reused`. Keys belong to their
+                 *     caller.
+                 */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKeyOptional"];
             };
             path: {
@@ -415,13 +562,49 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["TooLarge"];
             422: components["responses"]["Unprocessable"];
+            /** @description `rate-limited` at the gateway: too many requests from this client; try again after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until the limit resets */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            431: components["responses"]["RequestHeadTooLarge"];
+            /** @description `service-unavailable`: the service behind the gateway is not reachable; try again shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service-unavailable`: the service behind the gateway did not answer in time; try again shortly */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     shipOrder: {
         parameters: {
             query?: never;
             header?: {
-                /** @description A unique key per intended operation (printable ASCII, no spaces); repeats return the stored response. */
+                /**
+                 * @description Optional: a key the client makes for one intended operation (a UUID,
+                 *     say). A repeat with the same key and request gets the stored response
+                 *     (`Idempotent-Replayed: true`); the same key with another request is
+                 *     refused with 422 `idempotency-key-reused`. Keys belong to their
+                 *     caller.
+                 */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKeyOptional"];
             };
             path: {
@@ -451,13 +634,49 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["TooLarge"];
             422: components["responses"]["Unprocessable"];
+            /** @description `rate-limited` at the gateway: too many requests from this client; try again after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until the limit resets */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            431: components["responses"]["RequestHeadTooLarge"];
+            /** @description `service-unavailable`: the service behind the gateway is not reachable; try again shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service-unavailable`: the service behind the gateway did not answer in time; try again shortly */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     deliverOrder: {
         parameters: {
             query?: never;
             header?: {
-                /** @description A unique key per intended operation (printable ASCII, no spaces); repeats return the stored response. */
+                /**
+                 * @description Optional: a key the client makes for one intended operation (a UUID,
+                 *     say). A repeat with the same key and request gets the stored response
+                 *     (`Idempotent-Replayed: true`); the same key with another request is
+                 *     refused with 422 `idempotency-key-reused`. Keys belong to their
+                 *     caller.
+                 */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKeyOptional"];
             };
             path: {
@@ -487,6 +706,36 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["TooLarge"];
             422: components["responses"]["Unprocessable"];
+            /** @description `rate-limited` at the gateway: too many requests from this client; try again after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until the limit resets */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            431: components["responses"]["RequestHeadTooLarge"];
+            /** @description `service-unavailable`: the service behind the gateway is not reachable; try again shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service-unavailable`: the service behind the gateway did not answer in time; try again shortly */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
 }

@@ -119,7 +119,7 @@ export interface components {
         Currency: string;
         Money: {
             /** @description Minor units (cents) */
-            amount: number;
+            amount: components["schemas"]["OrderTotal"];
             currency: components["schemas"]["Currency"];
         };
         /** @enum {string} */
@@ -186,7 +186,7 @@ export interface components {
         CreateRefundRequest: {
             chargeId: components["schemas"]["ObjectId"];
             /** @description Minor units, in the charge's currency; omitted, whatever remains is refunded */
-            amount?: number;
+            amount?: components["schemas"]["OrderTotal"];
             reason?: string;
         };
         Refund: {
@@ -239,6 +239,14 @@ export interface components {
             /** @description The failed charge, which is kept */
             chargeId: string;
         };
+        /** @description 1-255 printable ASCII characters, no spaces (as Stripe's keys). */
+        IdempotencyKey: string;
+        /**
+         * @description What one order totals, and so what one charge or refund may be, in
+         *     the currency's minor units (at most 1,000,000.00 in a currency with
+         *     cents)
+         */
+        OrderTotal: number;
     };
     responses: {
         /** @description No access token, or an invalid or expired one */
@@ -315,7 +323,10 @@ export interface components {
         };
         /**
          * @description `provider-unavailable`: the payment provider failed transiently
-         *     (processing error or outage). Nothing was stored; retry with the same key.
+         *     (processing error, outage), or its answer did not arrive. No response
+         *     is stored under the key: retry with the same key. A payment whose
+         *     outcome is not known yet is asked for again under the same provider
+         *     key, never made a second time.
          */
         ProviderUnavailable: {
             headers: {
@@ -325,17 +336,52 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
+        /**
+         * @description `request-head-too-large`: the request line and headers are over 16 KB
+         *     together (a URL too long, say), refused before the request is read.
+         *     Every operation can answer it; each service adds it to every operation
+         *     of the spec it serves.
+         */
+        RequestHeadTooLarge: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": {
+                    /** @constant */
+                    type: "request-head-too-large";
+                    title: string;
+                    /** @constant */
+                    status: 431;
+                    detail?: string;
+                };
+            };
+        };
     };
     parameters: {
         PaymentMethodId: components["schemas"]["ObjectId"];
         ChargeId: components["schemas"]["ObjectId"];
         Reference: components["schemas"]["Reference"];
+        /** @description Items per page */
         Limit: number;
+        /** @description Items to skip */
         Offset: number;
-        /** @description A unique key per intended operation (printable ASCII, no spaces); repeats return the stored response. */
-        IdempotencyKey: string;
-        /** @description A unique key per intended operation (printable ASCII, no spaces); repeats return the stored response. */
-        IdempotencyKeyOptional: string;
+        /**
+         * @description A key the client makes for one intended operation (a UUID, say).
+         *     A repeat with the same key and request gets the stored response
+         *     (`Idempotent-Replayed: true`); the same key with another request is
+         *     refused with 422 `idempotency-key-reused`. Keys belong to their
+         *     caller.
+         */
+        IdempotencyKey: components["schemas"]["IdempotencyKey"];
+        /**
+         * @description Optional: a key the client makes for one intended operation (a UUID,
+         *     say). A repeat with the same key and request gets the stored response
+         *     (`Idempotent-Replayed: true`); the same key with another request is
+         *     refused with 422 `idempotency-key-reused`. Keys belong to their
+         *     caller.
+         */
+        IdempotencyKeyOptional: components["schemas"]["IdempotencyKey"];
     };
     requestBodies: never;
     headers: never;
@@ -369,7 +415,28 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             413: components["responses"]["TooLarge"];
+            /** @description `rate-limited` at the gateway: too many requests from this client; try again after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until the limit resets */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            431: components["responses"]["RequestHeadTooLarge"];
             503: components["responses"]["ProviderUnavailable"];
+            /** @description `service-unavailable`: the service behind the gateway did not answer in time; try again shortly */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     getPaymentMethod: {
@@ -396,6 +463,36 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            /** @description `rate-limited` at the gateway: too many requests from this client; try again after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until the limit resets */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            431: components["responses"]["RequestHeadTooLarge"];
+            /** @description `service-unavailable`: the service behind the gateway is not reachable; try again shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service-unavailable`: the service behind the gateway did not answer in time; try again shortly */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     listCharges: {
@@ -403,7 +500,9 @@ export interface operations {
             query?: {
                 reference?: components["schemas"]["Reference"];
                 customerId?: components["schemas"]["CustomerId"];
+                /** @description Items per page */
                 limit?: components["parameters"]["Limit"];
+                /** @description Items to skip */
                 offset?: components["parameters"]["Offset"];
             };
             header?: never;
@@ -424,6 +523,36 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            /** @description `rate-limited` at the gateway: too many requests from this client; try again after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until the limit resets */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            431: components["responses"]["RequestHeadTooLarge"];
+            /** @description `service-unavailable`: the service behind the gateway is not reachable; try again shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service-unavailable`: the service behind the gateway did not answer in time; try again shortly */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     getCharge: {
@@ -450,13 +579,49 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            /** @description `rate-limited` at the gateway: too many requests from this client; try again after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until the limit resets */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            431: components["responses"]["RequestHeadTooLarge"];
+            /** @description `service-unavailable`: the service behind the gateway is not reachable; try again shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service-unavailable`: the service behind the gateway did not answer in time; try again shortly */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     createRefund: {
         parameters: {
             query?: never;
             header: {
-                /** @description A unique key per intended operation (printable ASCII, no spaces); repeats return the stored response. */
+                /**
+                 * @description A key the client makes for one intended operation (a UUID, say).
+                 *     A repeat with the same key and request gets the stored response
+                 *     (`Idempotent-Replayed: true`); the same key with another request is
+                 *     refused with 422 `idempotency-key-reused`. Keys belong to their
+                 *     caller.
+                 */
                 "Idempotency-Key": components["parameters"]["IdempotencyKey"];
             };
             path?: never;
@@ -483,7 +648,28 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["TooLarge"];
             422: components["responses"]["Unprocessable"];
+            /** @description `rate-limited` at the gateway: too many requests from this client; try again after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until the limit resets */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            431: components["responses"]["RequestHeadTooLarge"];
             503: components["responses"]["ProviderUnavailable"];
+            /** @description `service-unavailable`: the service behind the gateway did not answer in time; try again shortly */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
 }

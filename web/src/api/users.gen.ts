@@ -303,6 +303,8 @@ export interface components {
             /** @enum {string} */
             error: "invalid_request" | "invalid_client" | "unsupported_grant_type";
         };
+        /** @description 1-255 printable ASCII characters, no spaces (as Stripe's keys). */
+        IdempotencyKey: string;
     };
     responses: {
         /**
@@ -394,13 +396,42 @@ export interface components {
                 "application/problem+json": components["schemas"]["OAuthProblem"];
             };
         };
+        /**
+         * @description `request-head-too-large`: the request line and headers are over 16 KB
+         *     together (a URL too long, say), refused before the request is read.
+         *     Every operation can answer it; each service adds it to every operation
+         *     of the spec it serves.
+         */
+        RequestHeadTooLarge: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": {
+                    /** @constant */
+                    type: "request-head-too-large";
+                    title: string;
+                    /** @constant */
+                    status: 431;
+                    detail?: string;
+                };
+            };
+        };
     };
     parameters: {
         UserId: components["schemas"]["UserId"];
+        /** @description Items per page */
         Limit: number;
+        /** @description Items to skip */
         Offset: number;
-        /** @description A unique key per intended operation; repeats return the stored response. */
-        IdempotencyKeyOptional: string;
+        /**
+         * @description Optional: a key the client makes for one intended operation (a UUID,
+         *     say). A repeat with the same key and request gets the stored response
+         *     (`Idempotent-Replayed: true`); the same key with another request is
+         *     refused with 422 `idempotency-key-reused`. Keys belong to their
+         *     caller.
+         */
+        IdempotencyKeyOptional: components["schemas"]["IdempotencyKey"];
     };
     requestBodies: never;
     headers: {
@@ -416,7 +447,9 @@ export interface operations {
             query?: {
                 /** @description Matched exactly after trimming and lower-casing */
                 email?: components["schemas"]["Email"];
+                /** @description Items per page */
                 limit?: components["parameters"]["Limit"];
+                /** @description Items to skip */
                 offset?: components["parameters"]["Offset"];
             };
             header?: never;
@@ -437,6 +470,36 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            /** @description `rate-limited` at the gateway: too many requests from this client; try again after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until the limit resets */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            431: components["responses"]["RequestHeadTooLarge"];
+            /** @description `service-unavailable`: the service behind the gateway is not reachable; try again shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service-unavailable`: the service behind the gateway did not answer in time; try again shortly */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     signUp: {
@@ -467,6 +530,36 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             409: components["responses"]["Conflict"];
             413: components["responses"]["TooLarge"];
+            /** @description `rate-limited` at the gateway: too many requests from this client; try again after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until the limit resets */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            431: components["responses"]["RequestHeadTooLarge"];
+            /** @description `service-unavailable`: the service behind the gateway is not reachable; try again shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service-unavailable`: the service behind the gateway did not answer in time; try again shortly */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     getUser: {
@@ -493,13 +586,49 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            /** @description `rate-limited` at the gateway: too many requests from this client; try again after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until the limit resets */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            431: components["responses"]["RequestHeadTooLarge"];
+            /** @description `service-unavailable`: the service behind the gateway is not reachable; try again shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service-unavailable`: the service behind the gateway did not answer in time; try again shortly */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     updateUser: {
         parameters: {
             query?: never;
             header?: {
-                /** @description A unique key per intended operation; repeats return the stored response. */
+                /**
+                 * @description Optional: a key the client makes for one intended operation (a UUID,
+                 *     say). A repeat with the same key and request gets the stored response
+                 *     (`Idempotent-Replayed: true`); the same key with another request is
+                 *     refused with 422 `idempotency-key-reused`. Keys belong to their
+                 *     caller.
+                 */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKeyOptional"];
             };
             path: {
@@ -528,13 +657,49 @@ export interface operations {
             404: components["responses"]["NotFound"];
             413: components["responses"]["TooLarge"];
             422: components["responses"]["Unprocessable"];
+            /** @description `rate-limited` at the gateway: too many requests from this client; try again after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until the limit resets */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            431: components["responses"]["RequestHeadTooLarge"];
+            /** @description `service-unavailable`: the service behind the gateway is not reachable; try again shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service-unavailable`: the service behind the gateway did not answer in time; try again shortly */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     setUserRoles: {
         parameters: {
             query?: never;
             header?: {
-                /** @description A unique key per intended operation; repeats return the stored response. */
+                /**
+                 * @description Optional: a key the client makes for one intended operation (a UUID,
+                 *     say). A repeat with the same key and request gets the stored response
+                 *     (`Idempotent-Replayed: true`); the same key with another request is
+                 *     refused with 422 `idempotency-key-reused`. Keys belong to their
+                 *     caller.
+                 */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKeyOptional"];
             };
             path: {
@@ -563,6 +728,36 @@ export interface operations {
             404: components["responses"]["NotFound"];
             413: components["responses"]["TooLarge"];
             422: components["responses"]["Unprocessable"];
+            /** @description `rate-limited` at the gateway: too many requests from this client; try again after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until the limit resets */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            431: components["responses"]["RequestHeadTooLarge"];
+            /** @description `service-unavailable`: the service behind the gateway is not reachable; try again shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service-unavailable`: the service behind the gateway did not answer in time; try again shortly */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     logIn: {
@@ -591,6 +786,36 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             413: components["responses"]["TooLarge"];
+            /** @description `rate-limited` at the gateway: too many requests from this client; try again after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until the limit resets */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            431: components["responses"]["RequestHeadTooLarge"];
+            /** @description `service-unavailable`: the service behind the gateway is not reachable; try again shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service-unavailable`: the service behind the gateway did not answer in time; try again shortly */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     refreshSession: {
@@ -619,6 +844,36 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             413: components["responses"]["TooLarge"];
+            /** @description `rate-limited` at the gateway: too many requests from this client; try again after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until the limit resets */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            431: components["responses"]["RequestHeadTooLarge"];
+            /** @description `service-unavailable`: the service behind the gateway is not reachable; try again shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service-unavailable`: the service behind the gateway did not answer in time; try again shortly */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     logOut: {
@@ -644,6 +899,36 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             413: components["responses"]["TooLarge"];
+            /** @description `rate-limited` at the gateway: too many requests from this client; try again after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until the limit resets */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            431: components["responses"]["RequestHeadTooLarge"];
+            /** @description `service-unavailable`: the service behind the gateway is not reachable; try again shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service-unavailable`: the service behind the gateway did not answer in time; try again shortly */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     getJwks: {
@@ -665,6 +950,36 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized"];
+            /** @description `rate-limited` at the gateway: too many requests from this client; try again after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until the limit resets */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            431: components["responses"]["RequestHeadTooLarge"];
+            /** @description `service-unavailable`: the service behind the gateway is not reachable; try again shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service-unavailable`: the service behind the gateway did not answer in time; try again shortly */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
 }
