@@ -34,6 +34,8 @@ export interface TemporalDevServerOptions {
   uiPort: number | false;
   namespace?: string;
   logLevel?: 'debug' | 'info' | 'warn' | 'error' | 'never';
+  /** Dynamic config values (`--dynamic-config-value KEY=JSON`), e.g. for tests that need a setting sooner. */
+  dynamicConfig?: Record<string, unknown>;
   /** The server's output, line by line, until stop() is called (its shutdown chatter is dropped). */
   onLog?: (line: string) => void;
   startTimeoutMs?: number;
@@ -66,6 +68,7 @@ export function devServerArgs(options: TemporalDevServerOptions): string[] {
     // against a crash of the server (only a power cut can lose the last commits) and much faster.
     args.push('--db-filename', options.dbFile, '--sqlite-pragma', 'journal_mode=WAL', '--sqlite-pragma', 'synchronous=NORMAL');
   }
+  for (const [key, value] of Object.entries(options.dynamicConfig ?? {})) args.push('--dynamic-config-value', `${key}=${JSON.stringify(value)}`);
   args.push('--log-level', options.logLevel ?? 'warn');
   return args;
 }

@@ -91,7 +91,7 @@ it('keeps records longer than a checkout can retry a keyed step through a week o
 
 // Every service whose routes store idempotency records runs the purge.
 const keepingRecords = SERVICE_NAMES.filter((name) =>
-  readFileSync(path.resolve(__dirname, `../../services/${name}/routes.ts`), 'utf8').includes('mutatingRoute('),
+  /(mutatingRoute|resumableRoute)\(/.test(readFileSync(path.resolve(__dirname, `../../services/${name}/routes.ts`), 'utf8')),
 );
 
 it.each(keepingRecords)('%s runs the purge as a background job', async (name) => {

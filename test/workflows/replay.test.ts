@@ -31,6 +31,10 @@ it('has recorded histories to replay', () => {
       'customer-cancelled-while-charging.json',
       'support-retried-by-signal.json',
       'support-deadline-passed.json',
+      // An update meeting an activity's result in one task, after a worker crash (record-update-races.ts).
+      'race-customer-cancel-with-charge-result.json',
+      'race-support-retry-with-extension-result.json',
+      'race-support-cancel-with-extension-result.json',
     ]),
   );
 });

@@ -1,0 +1,44 @@
+/**
+ * A checkout worker in its own process, for record-update-races.ts to kill with
+ * SIGKILL. One activity completes asynchronously (its task token is printed) so
+ * that the recorder completes it once this worker is dead:
+ *   charge     chargePayment
+ *   extension  extendReservation, after chargePayment failed for good (a
+ *              refusal that is not the customer's: the checkout waits for support)
+ *   node --import tsx race-worker.ts <temporal address> <task queue> <charge|extension>
+ */
+import { CompleteAsyncError, Context } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
+import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import type { CheckoutActivities } from '../../activities/types';
+
+const held = () => {
+  process.stdout.write(`TOKEN ${Buffer.from(Context.current().info.taskToken).toString('base64')}\n`);
+  throw new CompleteAsyncError();
+};
+
+async function main(): Promise<void> {
+  const [address, taskQueue, which] = process.argv.slice(2);
+  Runtime.install({ logger: new DefaultLogger('ERROR'), telemetryOptions: { logging: { filter: { core: 'ERROR' }, forward: {} } } });
+  const activities: Partial<CheckoutActivities> = {
+    lockCart: async () => ({ currency: 'USD', lines: [{ sku: 'POSTER', name: 'Poster', quantity: 1, unitPrice: 1000 }] }),
+    reserveInventory: async ({ checkoutId }) => ({ reservationId: checkoutId }),
+    chargePayment:
+      which === 'charge'
+        ? held
+        : async () => {
+            throw ApplicationFailure.create({ type: 'ProviderMisconfigured', message: 'payments: the provider refused our API key', nonRetryable: true });
+          },
+    extendReservation: which === 'extension' ? held : async () => undefined,
+  };
+  const worker = await Worker.create({
+    connection: await NativeConnection.connect({ address: address! }),
+    taskQueue: taskQueue!,
+    workflowsPath: require.resolve('../../workflows'),
+    activities,
+  });
+  process.stdout.write('READY\n');
+  await worker.run();
+}
+
+void main();
