@@ -54,7 +54,9 @@ export async function replayAll(client: Client, workflowIds: string[], outDir: s
     const historyFile = path.join(outDir, 'histories', `${result.workflowId}.json`);
     mkdirSync(path.dirname(historyFile), { recursive: true });
     writeFileSync(historyFile, historyToJSON(histories.get(result.workflowId)! as temporal.api.history.v1.History));
-    failures.push({ workflowId: result.workflowId, kind: result.error.name, message: result.error.message, historyFile });
+    // The SDK wraps core's message ("[TMPRL1100] Nondeterminism error: ...") in a debug dump of the failure.
+    const message = /\[TMPRL\d+\][^"]*/.exec(result.error.message)?.[0] ?? result.error.message;
+    failures.push({ workflowId: result.workflowId, kind: result.error.name, message, historyFile });
   }
   return { replayed, failures };
 }

@@ -207,7 +207,7 @@ export class ChaosStack {
       if (this.stopping || this.temporalKilling || this.temporal !== server) return;
       this.temporalState = 'down';
       this.crashes.push({ part: TEMPORAL, at: this.elapsed(), how: describeExit(exit), lastLines: server.recentOutput() });
-      this.say(`Temporal ended on its own (${describeExit(exit)}): restarting it`);
+      this.say(`Temporal ${describeExit(exit)}, not by the run: restarting it`);
       void server.stop().then(() => this.bringBackTemporal());
     });
   }
@@ -266,7 +266,7 @@ export class ChaosStack {
     if (this.stopping || member.process !== instance || member.killing || member.state !== 'up') return;
     member.state = 'down';
     this.crashes.push({ part: member.part.name, at: this.elapsed(), how: describeExit(exit), lastLines: instance.recentOutput() });
-    this.say(`${member.part.title} (pid ${instance.pid}) ${describeExit(exit)} on its own: restarting it`);
+    this.say(`${member.part.title} (pid ${instance.pid}) ${describeExit(exit)}, not by the run: restarting it`);
     setTimeout(() => void this.launch(member.part.name), RESTART_AFTER_CRASH_MS);
   }
 
