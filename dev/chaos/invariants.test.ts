@@ -10,7 +10,6 @@ import { PRODUCTS, type CheckoutRecord } from './shoppers';
 const PAID = 'c0000000-0000-8000-8000-000000000001';
 const REFUSED = 'c0000000-0000-8000-8000-000000000002';
 const ORDER = '0a000000-0000-4000-8000-000000000001';
-const DECOY = '0d000000-0000-4000-8000-000000000002';
 const LINES = [{ sku: PRODUCTS.plenty.sku, name: 'Mug', quantity: 2, unitPrice: 1250 }];
 const INITIAL = { [PRODUCTS.plenty.sku]: 100 };
 
@@ -38,7 +37,7 @@ function record(checkoutId: string, overrides: Partial<CheckoutRecord> = {}): Ch
 function world() {
   const checkouts = [
     record(PAID),
-    record(REFUSED, { scenario: 'order-refused', decoyOrderId: DECOY, hasPhone: false, told: [{ via: 'submit', httpStatus: 409, outcome: 'OrderRejected' }] }),
+    record(REFUSED, { scenario: 'order-refused', orderCancelledInAdvance: true, hasPhone: false, told: [{ via: 'submit', httpStatus: 409, outcome: 'AlreadyCompensated' }] }),
   ];
   const outcomes = new Map<string, Outcome>([
     [PAID, { workflowStatus: 'COMPLETED', result: { checkoutId: PAID, status: 'completed', orderId: ORDER, chargeId: 'ch-1', total: { amount: 2500, currency: 'USD' } } }],
@@ -46,7 +45,7 @@ function world() {
       REFUSED,
       {
         workflowStatus: 'COMPLETED',
-        result: { checkoutId: REFUSED, status: 'failed', total: { amount: 2500, currency: 'USD' }, failure: { type: 'OrderRejected', message: 'already ordered', step: 'creating_order' } },
+        result: { checkoutId: REFUSED, status: 'failed', total: { amount: 2500, currency: 'USD' }, failure: { type: 'AlreadyCompensated', message: 'order cancelled before it was created', step: 'creating_order' } },
       },
     ],
   ]);
@@ -54,7 +53,6 @@ function world() {
   const evidence: Evidence = {
     orders: [
       { id: ORDER, checkout_id: PAID, status: 'paid', total: 2500, lines: LINES, charge_id: 'ch-1' },
-      { id: DECOY, checkout_id: REFUSED, status: 'paid', total: 1, lines: [{ sku: PRODUCTS.plenty.sku, quantity: 1, unitPrice: 1 }], charge_id: 'chaos-decoy' },
     ],
     charges: [
       { id: 'ch-1', reference: PAID, amount: 2500, amount_refunded: 0, status: 'succeeded', provider_charge_id: 'py_1' },

@@ -141,7 +141,7 @@ export function checkInvariants(
     }
 
     const snapshot = cartCheckouts.get(id)?.snapshot ?? undefined;
-    const orders = (ordersByCheckout.get(id) ?? []).filter((order) => order.id !== record.decoyOrderId);
+    const orders = ordersByCheckout.get(id) ?? [];
     const charges = (chargesByReference.get(id) ?? []).filter((charge) => charge.status !== 'failed');
     const net = charges.reduce((sum, charge) => sum + charge.amount - charge.amount_refunded, 0);
     if (completed) {
@@ -165,11 +165,10 @@ export function checkInvariants(
       const reference = references.get(id);
       check('payment-reference-charged', reference?.status === 'charged' && reference.charge_id === charge?.id, () => ({ checkoutId: id, detail: 'the payment reference does not name the charge', rows: reference }));
     } else {
-      const decoys = (ordersByCheckout.get(id) ?? []).filter((order) => order.id === record.decoyOrderId);
-      check('no-order-for-failed-checkout', orders.length === 0 && decoys.every((decoy) => decoy.status === 'paid'), () => ({
+      check('no-order-for-failed-checkout', orders.every((order) => order.status === 'cancelled'), () => ({
         checkoutId: id,
-        detail: `the checkout failed (${ended}) but has ${orders.length} orders of its own`,
-        rows: [...orders, ...decoys],
+        detail: `the checkout failed (${ended}) but has ${orders.filter((order) => order.status !== 'cancelled').length} orders standing`,
+        rows: orders,
       }));
       check('no-net-money-for-failed-checkout', net === 0, () => ({ checkoutId: id, detail: `the checkout failed (${ended}) but ${net} is still charged`, rows: { charges, refunds: charges.flatMap((charge) => refundsByCharge.get(charge.id) ?? []) } }));
     }

@@ -55,7 +55,7 @@ export const SCENARIOS = {
    * for the checkout is already there (placed by the run, as another client of
    * the orders service might), so the orders service refuses the checkout's own.
    */
-  'order-refused': { weight: 10, card: TEST_CARDS.success, ends: ['OrderRejected'] },
+  'order-refused': { weight: 10, card: TEST_CARDS.success, ends: ['AlreadyCompensated'] },
   /** The provider keeps failing: the checkout waits for support, who retry once, then cancel. */
   'provider-error': { weight: 3, card: TEST_CARDS.processingError, ends: ['CancelledBySupport'] },
   /** The customer cancels soon after submitting: it ends cancelled, or completed when the cancel came too late. */
@@ -82,8 +82,8 @@ export interface CheckoutRecord {
   scenario: Scenario;
   /** What the cart held (the checkout takes it at the catalog's prices). */
   lines: { sku: string; quantity: number }[];
-  /** The order the run placed for the checkout before it started ('order-refused'). */
-  decoyOrderId?: string;
+  /** The run cancelled the checkout's order id before the checkout started ('order-refused'). */
+  orderCancelledInAdvance?: boolean;
   submits: number;
   cancelsSent: number;
   told: Told[];
@@ -242,22 +242,18 @@ export class Shopper {
     }
   }
 
-  /** An order for the checkout, placed before it starts: the orders service then refuses the checkout's own. */
-  private async placeDecoyOrder(checkoutId: string): Promise<string> {
+  /**
+   * The checkout's order id (the checkout id: ids come from the checkout) cancelled before the
+   * checkout starts: the orders service then refuses the order, after the card was charged, so
+   * the checkout refunds while parts are being killed.
+   */
+  private async cancelOrderInAdvance(checkoutId: string): Promise<void> {
     const orders = createOrdersClient(this.run.ordersUrl, this.admin.clientOptions());
-    const orderId = randomUUID();
-    const body = {
-      checkoutId,
-      customerId: this.customerId,
-      customerEmail: this.email,
-      currency: CURRENCY,
-      lines: [{ sku: PRODUCTS.plenty.sku, name: 'Placed by the chaos run', quantity: 1, unitPrice: 1 }],
-      total: 1,
-      shippingAddress: { ...SHIPPING_ADDRESS },
-      chargeId: `chaos-decoy-${orderId}`,
-    };
-    failIfNot('placing the decoy order', await persist(() => orders.PUT('/orders/{orderId}', { params: { path: { orderId } }, body }), { signal: this.signal, onUnauthorized: this.admin.renew }), 200, 201);
-    return orderId;
+    const cancelled = await persist(() => orders.POST('/orders/{orderId}/cancel', { params: { path: { orderId: checkoutId } }, body: { reason: 'the chaos run refuses this order' } }), {
+      signal: this.signal,
+      onUnauthorized: this.admin.renew,
+    });
+    failIfNot('cancelling the order id in advance', cancelled, 200);
   }
 
   private async checkOut(number: number): Promise<boolean> {
@@ -291,7 +287,10 @@ export class Shopper {
     this.checkouts.push(record);
     try {
       await this.fillCart(lines);
-      if (scenario === 'order-refused') record.decoyOrderId = await this.placeDecoyOrder(checkoutId);
+      if (scenario === 'order-refused') {
+        await this.cancelOrderInAdvance(checkoutId);
+        record.orderCancelledInAdvance = true;
+      }
       const paymentMethodId = await this.paymentMethod(SCENARIOS[scenario].card);
       const submit = () => this.submit(record, { paymentMethodId, shippingAddress: { ...SHIPPING_ADDRESS } });
       const submitting = Promise.all(Array.from({ length: plan.submitsAtOnce }, submit));
