@@ -43,6 +43,7 @@ export function createActivities(clients: ServiceClients): CheckoutActivities {
         'cart-empty': BUSINESS_FAILURES.CartEmpty,
         'product-unavailable': BUSINESS_FAILURES.ProductUnavailable,
         'cart-locked': BUSINESS_FAILURES.CartLocked,
+        'cart-total-too-large': BUSINESS_FAILURES.CartTooLarge,
         'checkout-released': BUSINESS_FAILURES.AlreadyCompensated,
       });
       return { currency: snapshot.currency, lines: snapshot.lines };

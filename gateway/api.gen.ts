@@ -431,7 +431,7 @@ export interface operations {
                 };
             };
             413: components["responses"]["TooLarge"];
-            /** @description `cart-empty`, `product-unavailable`, or `idempotency-key-reused` */
+            /** @description `cart-empty`, `product-unavailable`, `cart-total-too-large`, or `idempotency-key-reused` */
             422: {
                 headers: {
                     [name: string]: unknown;

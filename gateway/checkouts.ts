@@ -99,6 +99,8 @@ function failureProblem(view: CheckoutView): HttpProblem {
       return new HttpProblem(422, 'cart-empty', 'The cart is empty', failure.message, extensions);
     case BUSINESS_FAILURES.ProductUnavailable:
       return new HttpProblem(422, 'product-unavailable', 'An item in the cart is no longer available', failure.message, extensions);
+    case BUSINESS_FAILURES.CartTooLarge:
+      return new HttpProblem(422, 'cart-total-too-large', 'The cart totals more than one order may', failure.message, extensions);
     default:
       return new HttpProblem(409, 'checkout-failed', 'The checkout failed', failure.message, extensions);
   }

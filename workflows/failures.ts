@@ -18,6 +18,8 @@ export const BUSINESS_FAILURES = {
   CartLocked: 'CartLocked',
   /** An item in the cart is no longer sold (or is priced in another currency). */
   ProductUnavailable: 'ProductUnavailable',
+  /** The cart totals more than one order may (platform/limits.ts). */
+  CartTooLarge: 'CartTooLarge',
 } as const;
 
 export type BusinessFailureType = (typeof BUSINESS_FAILURES)[keyof typeof BUSINESS_FAILURES];

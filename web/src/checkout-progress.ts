@@ -60,11 +60,12 @@ const ACTIVE_STEP: Record<string, StepId | 'all-done'> = {
   done: 'all-done',
 };
 
-/** Where a failed checkout stopped, by its failure type (the view does not carry the failed step). */
+/** Where a failed checkout stopped, by its failure type, when the view does not carry the failed step. */
 const FAILED_AT: Record<string, StepId> = {
   CartEmpty: 'cart',
   CartLocked: 'cart',
   ProductUnavailable: 'cart',
+  CartTooLarge: 'cart',
   OutOfStock: 'stock',
   PaymentDeclined: 'payment',
   InsufficientFunds: 'payment',
@@ -72,7 +73,7 @@ const FAILED_AT: Record<string, StepId> = {
 };
 
 /** Failure types that mean the card was never charged. */
-const NOTHING_CHARGED = new Set(['CartEmpty', 'CartLocked', 'ProductUnavailable', 'OutOfStock', 'PaymentDeclined', 'InsufficientFunds']);
+const NOTHING_CHARGED = new Set(['CartEmpty', 'CartLocked', 'ProductUnavailable', 'CartTooLarge', 'OutOfStock', 'PaymentDeclined', 'InsufficientFunds']);
 
 const indexOf = (id: StepId) => STEPS.findIndex((step) => step.id === id);
 
@@ -85,7 +86,8 @@ function steps(stateAt: (index: number) => StepState, undoneLabels = false): Pro
 
 export function progressOf(view: Pick<Checkout, 'step' | 'status' | 'failure' | 'orderId' | 'waitingForSupport'>): Progress {
   if (view.status === 'failed' || view.status === 'compensating' || view.failure) {
-    const failedAt = view.failure ? FAILED_AT[view.failure.type] : undefined;
+    const failedStep = view.failure?.step ? ACTIVE_STEP[view.failure.step] : undefined;
+    const failedAt = failedStep && failedStep !== 'all-done' ? failedStep : view.failure ? FAILED_AT[view.failure.type] : undefined;
     const failedIndex = failedAt ? indexOf(failedAt) : -1;
     const undoing = view.status === 'compensating';
     return {
@@ -119,4 +121,5 @@ export const FAILURE_PROBLEM: Record<string, string> = {
   CartLocked: 'cart-locked',
   CartEmpty: 'cart-empty',
   ProductUnavailable: 'product-unavailable',
+  CartTooLarge: 'cart-total-too-large',
 };

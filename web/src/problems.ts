@@ -59,6 +59,8 @@ export function sentenceFor(status: number, problem: (Problem & Record<string, u
       return 'Your cart is empty. Add something before checking out.';
     case 'product-unavailable':
       return 'An item in your cart is no longer sold. Remove it from your cart and try again.';
+    case 'cart-total-too-large':
+      return 'Your cart adds up to more than one order can be. Lower a quantity or split it into two orders; nothing was charged.';
     case 'currency-mismatch':
       return 'That item is priced in another currency than your cart, so it cannot be added.';
     case 'cart-full':
