@@ -4,12 +4,11 @@
  * runs it; alone: `node --import tsx simulators/payment-provider/main.ts`.
  */
 import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { z } from 'zod';
-import { prepareServiceDatabase } from '../../platform/db';
-import { closeGracefully } from '../../platform/http/server';
-import { createLogger } from '../../platform/logger';
+import { prepareServiceDatabaseWhenReachable } from '../../platform/db';
+import { listenDraining, shutdownDrainMs, stopOnSignals } from '../../platform/http/server';
+import { createLogger, exitOnUnhandledErrors } from '../../platform/logger';
 import { redact } from '../../platform/postgres';
 import { simulatorDatabaseUrl, simulatorPort } from '../../platform/services';
 import { createPaymentProviderApp } from './app';
@@ -51,26 +50,29 @@ export interface RunningPaymentProvider {
 export async function startPaymentProvider(env: Record<string, string | undefined> = process.env): Promise<RunningPaymentProvider> {
   const logger = createLogger('payment-provider');
   const config = readPaymentProviderConfig(env);
-  const orm = await prepareServiceDatabase(config.databaseUrl, paymentProviderDatabase).catch((error: unknown) => {
+  // Like a service: waits for its database rather than exiting, and drains on shutdown.
+  const orm = await prepareServiceDatabaseWhenReachable(config.databaseUrl, paymentProviderDatabase, logger).catch((error: unknown) => {
     throw new Error(`payment-provider: cannot open its database at ${redact(config.databaseUrl)}: ${error instanceof Error ? error.message : String(error)}`, {
       cause: error,
     });
   });
   const outage = outageSwitch(env);
   const app = createPaymentProviderApp({ orm, logger, apiKey: config.apiKey, outage });
-  const server = await new Promise<Server>((resolve, reject) => {
-    const listening = app.listen(config.port, config.host, (error?: Error) => (error ? reject(error) : resolve(listening)));
-  });
-  const url = `http://${config.host}:${(server.address() as AddressInfo).port}`;
-  logger.info({ url }, 'payment provider simulator listening');
+  const http = await listenDraining({ app, port: config.port, host: config.host, name: 'the payment provider simulator', drainMs: shutdownDrainMs(env) });
+  logger.info({ url: http.url }, 'payment provider simulator listening');
   let stopping: Promise<void> | undefined;
   return {
-    url,
+    url: http.url,
     orm,
-    server,
+    server: http.server,
     outage,
     stop: () => {
-      stopping ??= closeGracefully(server)
+      if (stopping) {
+        void http.shutdown();
+        return stopping;
+      }
+      stopping = http
+        .shutdown()
         .then(() => orm.close())
         .then(() => logger.info('payment provider simulator stopped'));
       return stopping;
@@ -79,22 +81,12 @@ export async function startPaymentProvider(env: Record<string, string | undefine
 }
 
 if (require.main === module) {
+  const logger = createLogger('payment-provider');
+  exitOnUnhandledErrors(logger);
   startPaymentProvider().then(
-    (running) => {
-      for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-        process.once(signal, () => {
-          running.stop().then(
-            () => process.exit(0),
-            (error: unknown) => {
-              console.error(error);
-              process.exit(1);
-            },
-          );
-        });
-      }
-    },
+    (running) => stopOnSignals(running.stop, logger),
     (error: unknown) => {
-      console.error(error instanceof Error ? error.message : error);
+      logger.fatal({ err: error }, 'the payment provider simulator could not start');
       process.exit(1);
     },
   );
