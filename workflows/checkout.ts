@@ -243,12 +243,16 @@ function publishStart(input: CheckoutInput, state: CheckoutState): void {
     { key: SEARCH_ATTRIBUTES.OrderId, value: state.orderId },
     { key: SEARCH_ATTRIBUTES.CheckoutStatus, value: CHECKOUT_STATUS_VALUES[state.status] },
   ]);
-  publishPurchase(input, state);
+  publishPurchase(state);
 }
 
-/** The memo support sees in the UI's list: who, how much, how many lines. */
-function publishPurchase(input: CheckoutInput, state: CheckoutState): void {
-  upsertMemo({ customerEmail: input.customerEmail, total: state.total, lineCount: state.lines.length });
+/**
+ * The memo support sees in the UI's list: how much, how many lines. Ids and amounts only: the
+ * memo is stored in plain text (the payload codec does not cover it), so no personal data goes
+ * there; support finds the customer by the CustomerId search attribute.
+ */
+function publishPurchase(state: CheckoutState): void {
+  upsertMemo({ total: state.total, lineCount: state.lines.length });
 }
 
 function publishStatus(state: CheckoutState, status: CheckoutStatus): void {
@@ -271,7 +275,7 @@ async function placeOrder(input: CheckoutInput, state: CheckoutState, saga: Saga
     const cart = await desk.untilDone(state.step, () => activities(FORWARD_STEP, 'Lock the cart').lockCart({ checkoutId, customerId }));
     state.lines = cart.lines;
     state.total = { amount: orderTotal(cart.lines), currency: cart.currency };
-    publishPurchase(input, state);
+    publishPurchase(state);
   }
   const { lines } = state;
   const currency = state.total.currency;
