@@ -48,8 +48,14 @@ export async function recordCheckout(
   id: string,
   input: Schemas['RecordCheckoutRequest'],
 ): Promise<{ record: CheckoutRecord; created: boolean }> {
+  // Every submit of a checkout records it, often many at once: a repeat reads, and only a first one waits for the lock.
+  const known = await em.findOne(CheckoutRecord, { id });
+  if (known) {
+    assertSameCustomer(known, input.customerId);
+    return { record: known, created: false };
+  }
   await lockCheckout(em, id);
-  const existing = await em.findOne(CheckoutRecord, { id });
+  const existing = await em.findOne(CheckoutRecord, { id }, { refresh: true });
   if (existing) {
     assertSameCustomer(existing, input.customerId);
     return { record: existing, created: false };
