@@ -107,7 +107,8 @@ function bearerToken(req: Request): string | undefined {
   return match[1];
 }
 
-async function principalFromToken(verifier: TokenVerifier, token: string): Promise<Principal> {
+/** The token's principal, or the HttpProblem to answer: 401 for a bad or expired token, 503 when the keys cannot be fetched. */
+export async function principalFromToken(verifier: TokenVerifier, token: string): Promise<Principal> {
   try {
     return await verifier.verify(token);
   } catch (error) {
