@@ -11,7 +11,7 @@ import { createProxyMiddleware } from 'http-proxy-middleware';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { authenticate, requirePrincipal, type TokenVerifier } from '../platform/auth';
-import { methodNotAllowed, problemErrorHandler, requestLogging, routeNotFound, sendProblem } from '../platform/http/app';
+import { methodNotAllowed, noStoreForPersonalData, problemErrorHandler, requestLogging, routeNotFound, sendProblem } from '../platform/http/app';
 import { HttpProblem } from '../platform/http/problem';
 import type { Logger } from '../platform/logger';
 import type { OpenApiDocument } from '../platform/openapi';
@@ -89,6 +89,7 @@ export function createGatewayApp(options: GatewayOptions): express.Express {
   app.set('trust proxy', options.trustProxy ?? false);
 
   app.use(requestLogging(logger));
+  app.use(noStoreForPersonalData);
   // Swagger UI runs its own scripts and styles from this origin; everything else keeps helmet's defaults.
   app.use(helmet({ contentSecurityPolicy: { directives: { 'img-src': ["'self'", 'data:'] } } }));
   app.get('/health', (_req, res) => {

@@ -15,7 +15,9 @@ import { createGatewayApp } from './app';
 import { rateLimitConfig } from './rate-limits';
 import type { Router } from 'express';
 import type { Client } from '@temporalio/client';
+import type { DataConverter } from '@temporalio/common';
 import { connectClient } from '../platform/temporal-connection';
+import { temporalDataConverter } from '../platform/temporal-codec';
 import { temporalConnectionConfig } from '../temporal.config';
 import { createOrdersClient } from '../services/orders/client';
 import { createUsersClient } from '../services/users/client';
@@ -34,11 +36,11 @@ export interface RunningGateway {
 }
 
 /** Connects on first use and again after a failure, so the gateway starts (and proxies) while Temporal is away. */
-function lazyTemporalClient(env: Record<string, string | undefined>): { get: () => Promise<Client>; close: () => Promise<void> } {
+function lazyTemporalClient(env: Record<string, string | undefined>, dataConverter: DataConverter): { get: () => Promise<Client>; close: () => Promise<void> } {
   let connecting: Promise<Client> | undefined;
   return {
     get: () => {
-      connecting ??= connectClient(temporalConnectionConfig(env)).catch((error: unknown) => {
+      connecting ??= connectClient(temporalConnectionConfig(env), dataConverter).catch((error: unknown) => {
         connecting = undefined;
         throw error;
       });
@@ -63,7 +65,8 @@ export async function startGateway(env: Record<string, string | undefined> = pro
   const host = env.HOST || '127.0.0.1';
   const drainMs = shutdownDrainMs(env);
   const serviceUrls = Object.fromEntries(SERVICE_NAMES.map((name) => [name, serviceUrl(name, env)])) as Record<ServiceName, string>;
-  const temporal = lazyTemporalClient(env);
+  // Read now, so that bad codec keys stop the gateway at start rather than fail its first checkout.
+  const temporal = lazyTemporalClient(env, temporalDataConverter(env));
   const ownRoutes =
     dependencies.ownRoutes ??
     checkoutsRouter({

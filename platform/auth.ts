@@ -24,6 +24,15 @@ export const TOKEN_AUDIENCE = 'shop';
 export const JWKS_PATH = '/.well-known/jwks.json';
 /** ES256: small signatures, supported by every JWT library a client might use. */
 export const TOKEN_ALGORITHM = 'ES256';
+/**
+ * No access token is honoured longer than this after it was issued (`iat`),
+ * whatever its `exp` says, and none may claim a longer life: a token minted
+ * with a far-future expiry (a leaked signing key, a bug) is refused. The
+ * users service issues tokens for exactly this long (ACCESS_TOKEN_TTL).
+ */
+export const MAX_TOKEN_AGE_SECONDS = 15 * 60;
+/** Clocks of different hosts disagree a little; a token issued "a second from now" elsewhere is still good. */
+export const CLOCK_TOLERANCE_SECONDS = 5;
 
 /** Who is calling: the token's subject (a user id, or `service:<name>`) and roles. */
 export interface Principal {
@@ -56,8 +65,14 @@ export function createTokenVerifier(keys: VerificationKeys): TokenVerifier {
         issuer: TOKEN_ISSUER,
         audience: TOKEN_AUDIENCE,
         algorithms: [TOKEN_ALGORITHM],
-        requiredClaims: ['exp', 'sub'],
+        requiredClaims: ['exp', 'iat', 'sub'],
+        maxTokenAge: MAX_TOKEN_AGE_SECONDS,
+        clockTolerance: CLOCK_TOLERANCE_SECONDS,
       });
+      // maxTokenAge refuses an old token; this refuses a new one that claims to live too long.
+      if (payload.exp! - payload.iat! > MAX_TOKEN_AGE_SECONDS) {
+        throw new joseErrors.JWTClaimValidationFailed(`the token claims a life longer than ${MAX_TOKEN_AGE_SECONDS} s`, payload, 'exp', 'check_failed');
+      }
       const claims = TokenClaims.safeParse(payload);
       if (!claims.success) throw new joseErrors.JWTClaimValidationFailed('the token has no valid roles', payload, 'roles');
       return { subject: claims.data.sub, roles: claims.data.roles };
@@ -92,7 +107,8 @@ function bearerToken(req: Request): string | undefined {
   return match[1];
 }
 
-async function principalFromToken(verifier: TokenVerifier, token: string): Promise<Principal> {
+/** The token's principal, or the HttpProblem to answer: 401 for a bad or expired token, 503 when the keys cannot be fetched. */
+export async function principalFromToken(verifier: TokenVerifier, token: string): Promise<Principal> {
   try {
     return await verifier.verify(token);
   } catch (error) {

@@ -10,9 +10,9 @@
  * NODE_ENV=production refuses to run without the variable.
  */
 import { randomBytes } from 'node:crypto';
-import { linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { LOCAL_SECRETS_DIR, localSecretFile } from './secrets';
 import { SERVICE_NAMES } from './services';
 
 export type AccessTokenSource = () => Promise<string>;
@@ -20,34 +20,15 @@ export type AccessTokenSource = () => Promise<string>;
 export const TOKEN_PATH = '/oauth/token';
 /** Who may ask for a service token: every service, the worker and the gateway. */
 export const SERVICE_CLIENT_IDS: readonly string[] = [...SERVICE_NAMES, 'worker', 'gateway'];
-const LOCAL_SECRET_FILE = path.resolve(__dirname, '..', '.data', 'service-client-secret');
+const LOCAL_SECRET_FILE = path.join(LOCAL_SECRETS_DIR, 'service-client-secret');
 const RENEW_BEFORE_EXPIRY_MS = 60_000;
 const TOKEN_REQUEST_TIMEOUT_MS = 5_000;
-
-function localSecret(file: string): string {
-  try {
-    return readFileSync(file, 'utf8').trim();
-  } catch {
-    mkdirSync(path.dirname(file), { recursive: true });
-    // Written aside, then linked into place: link fails when another process won the race, and nobody reads a half-written file.
-    const draft = `${file}.${process.pid}.${randomBytes(4).toString('hex')}`;
-    writeFileSync(draft, randomBytes(32).toString('base64url'), { mode: 0o600 });
-    try {
-      linkSync(draft, file);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-    } finally {
-      unlinkSync(draft);
-    }
-    return readFileSync(file, 'utf8').trim();
-  }
-}
 
 export function serviceClientSecret(env: Record<string, string | undefined> = process.env, file: string = LOCAL_SECRET_FILE): string {
   const secret = env.SERVICE_CLIENT_SECRET;
   if (secret) return secret;
   if (env.NODE_ENV === 'production') throw new Error('SERVICE_CLIENT_SECRET must be set when NODE_ENV=production');
-  return localSecret(file);
+  return localSecretFile(file, () => randomBytes(32).toString('base64url'));
 }
 
 const TokenResponse = z.object({

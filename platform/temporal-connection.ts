@@ -1,11 +1,15 @@
 /**
  * Connections to Temporal for the worker (NativeConnection) and for clients
- * (scripts, the orders/checkout API), both configured from temporal.config.ts.
+ * (scripts, the gateway's checkout API), both configured from temporal.config.ts.
+ * Clients encrypt what they send and decrypt what they read with the shop's
+ * codec (platform/temporal-codec.ts) unless told otherwise.
  */
 import { readFileSync } from 'node:fs';
 import { Client, Connection } from '@temporalio/client';
+import type { DataConverter } from '@temporalio/common';
 import { NativeConnection } from '@temporalio/worker';
 import { temporalConnectionConfig, type TemporalConnectionConfig } from '../temporal.config';
+import { temporalDataConverter } from './temporal-codec';
 
 function tlsOptions(config: TemporalConnectionConfig) {
   if (!config.tls) return undefined;
@@ -20,7 +24,8 @@ export async function connectWorkerConnection(config = temporalConnectionConfig(
   return NativeConnection.connect({ address: config.address, tls: tlsOptions(config), apiKey: config.apiKey });
 }
 
-export async function connectClient(config = temporalConnectionConfig()): Promise<Client> {
+/** `dataConverter`: the codec from the environment (TEMPORAL_CODEC_KEYS, or the local keys) unless given. */
+export async function connectClient(config = temporalConnectionConfig(), dataConverter: DataConverter = temporalDataConverter()): Promise<Client> {
   const connection = await Connection.connect({ address: config.address, tls: tlsOptions(config), apiKey: config.apiKey });
-  return new Client({ connection, namespace: config.namespace });
+  return new Client({ connection, namespace: config.namespace, dataConverter });
 }

@@ -32,6 +32,8 @@ export interface TemporalDevServerOptions {
   port: number;
   /** Web UI port, or false for none (tests). */
   uiPort: number | false;
+  /** The codec server the UI asks to decode payloads (`--ui-codec-endpoint`). */
+  uiCodecEndpoint?: string;
   namespace?: string;
   logLevel?: 'debug' | 'info' | 'warn' | 'error' | 'never';
   /** Dynamic config values (`--dynamic-config-value KEY=JSON`), e.g. for tests that need a setting sooner. */
@@ -60,6 +62,7 @@ export function devServerArgs(options: TemporalDevServerOptions): string[] {
   const args = ['server', 'start-dev', '--ip', options.ip ?? '127.0.0.1', '--port', String(options.port)];
   // The UI's news feed is fetched from the internet; this project runs offline too.
   args.push(...(options.uiPort === false ? ['--headless'] : ['--ui-port', String(options.uiPort), '--ui-disable-news-fetch']));
+  if (options.uiPort !== false && options.uiCodecEndpoint) args.push('--ui-codec-endpoint', options.uiCodecEndpoint);
   // "default" always exists; naming it again is allowed but pointless.
   if (namespace !== DEFAULT_NAMESPACE) args.push('--namespace', namespace);
   for (const [name, type] of Object.entries(SEARCH_ATTRIBUTE_REGISTRATIONS)) args.push('--search-attribute', `${name}=${type}`);

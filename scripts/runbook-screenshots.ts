@@ -4,14 +4,17 @@
  * a checkout that needs support, as the demo customer through the gateway,
  * with the test card whose charges always fail transiently (the provider
  * "is down"); once the charge's retries run out (about a minute) the
- * checkout waits for support, and the script walks the runbook: find it,
- * read its state, cancel it with a reason.
+ * checkout waits for support, and the script walks the runbook as the demo
+ * support account: sign in at the codec server, point the UI at it, find the
+ * checkout, read its state and its decoded input, cancel it with a reason;
+ * and, in a browser that did not sign in, the same checkout as ciphertext.
  *   npx tsx scripts/runbook-screenshots.ts
  * Chromium: CHROMIUM_PATH, else /usr/bin/chromium (Debian's `chromium` package).
  */
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
-import { chromium, type Locator, type Page } from 'playwright-core';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import { codecEndpoint, codecServerConfig } from '../codec-server/config';
 import { createServiceClient } from '../platform/http-client';
 import { createCartClient } from '../services/cart/client';
 import { createPaymentsClient } from '../services/payments/client';
@@ -19,7 +22,8 @@ import type { paths as GatewayPaths } from '../gateway/api.gen';
 import { temporalConnectionConfig } from '../temporal.config';
 import { checkoutWorkflowId } from '../workflows/messages';
 import { ensureAccount } from './accounts';
-import { TEST_CARDS } from './demo-data';
+import { chromiumPath, CHROMIUM_ARGS } from './chromium';
+import { DEMO_ACCOUNTS, TEST_CARDS } from './demo-data';
 
 const OUT = path.resolve(__dirname, '../docs/runbook');
 const gatewayUrl = process.env.GATEWAY_URL || 'http://127.0.0.1:8080';
@@ -57,16 +61,46 @@ async function shot(page: Page, name: string, waitFor: string | RegExp | Locator
   console.log(`docs/runbook/${name}.png`);
 }
 
+/** Support signs in at the codec server, then tells the UI (once per browser) to call it with credentials. */
+async function signInForDecodedPayloads(page: Page, base: string, endpoint: string): Promise<void> {
+  await page.goto(`${endpoint}/`);
+  await page.getByLabel('E-mail').fill(DEMO_ACCOUNTS.support.email);
+  await page.getByLabel('Password').fill(DEMO_ACCOUNTS.support.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await shot(page, '0-codec-sign-in', /^Signed in as/);
+
+  await page.goto(`${base}/workflows`, { waitUntil: 'domcontentloaded' });
+  await page.locator('[data-testid^="data-encoder-status"]').first().click();
+  const dialog = page.locator('dialog[open]');
+  await dialog.getByText('Use my browser setting').click();
+  await dialog.locator('#data-encoder-endpoint-input').fill(endpoint);
+  await dialog.getByTestId('data-encoder-include-credentials').click();
+  await shot(page, '0-ui-codec-settings', dialog.getByText('Include cross-origin credentials'));
+  await dialog.getByRole('button', { name: 'Apply' }).click();
+  await dialog.waitFor({ state: 'hidden' });
+}
+
+/** A browser of its own, as anyone who did not sign in at the codec server. */
+async function withoutSignIn(browser: Browser, url: string): Promise<void> {
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+  try {
+    const page = await context.newPage();
+    await page.goto(url, { waitUntil: 'domcontentloaded' });
+    await shot(page, '8-without-sign-in', page.locator('#content').getByText('Codec Server could not connect'));
+  } finally {
+    await context.close();
+  }
+}
+
 async function main(): Promise<void> {
   const { workflowId, customerId } = await checkoutNeedingSupport();
   const config = temporalConnectionConfig();
   const base = `${process.env.TEMPORAL_UI_URL || `http://127.0.0.1:${config.uiPort}`}/namespaces/${config.namespace}`;
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  const endpoint = codecEndpoint(codecServerConfig());
+  const browser = await chromium.launch({ executablePath: chromiumPath(), headless: true, args: CHROMIUM_ARGS });
   try {
     const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    await signInForDecodedPayloads(page, base, endpoint);
     const list = (query: string) => page.goto(`${base}/workflows?query=${encodeURIComponent(query)}`, { waitUntil: 'networkidle' });
 
     await list(`CheckoutStatus="WaitingForSupport"`);
@@ -79,6 +113,11 @@ async function main(): Promise<void> {
     await page.setViewportSize({ width: 1440, height: 1300 });
     await page.goto(`${base}/workflows/${encodeURIComponent(workflowId)}`, { waitUntil: 'domcontentloaded' });
     await shot(page, '3-checkout-timeline', /^Waiting for support: /);
+
+    // What support needs to talk to the customer, decoded for them alone.
+    await page.setViewportSize({ width: 1440, height: 900 });
+    await shot(page, '7-decoded-input', page.getByText('"customerEmail"').first());
+    await page.setViewportSize({ width: 1440, height: 1300 });
 
     await page.getByText('Queries', { exact: true }).click();
     await page.getByRole('button', { name: 'Run Query' }).click();
@@ -102,6 +141,8 @@ async function main(): Promise<void> {
 
     await list(`CustomerId="${customerId}" AND FailureReason="CancelledBySupport"`);
     await shot(page, '6-cancelled-by-support', workflowId);
+
+    await withoutSignIn(browser, `${base}/workflows/${encodeURIComponent(workflowId)}`);
   } finally {
     await browser.close();
   }

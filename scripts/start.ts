@@ -6,6 +6,7 @@
  *               the simulators of outside parties (the payment provider), each with its own too
  *   gateway     the shoppers' single entry point, on 8080
  *   worker      the checkout worker
+ *   codec       the codec server, which decodes payloads for staff in the Temporal UI
  *   demo data   scripts/seed.ts (idempotent: a restart keeps what changed)
  * It starts them a stage at a time (processParts lists them), waits for each
  * to be ready, and prints where everything is. Then it supervises them
@@ -27,6 +28,7 @@ import { startTemporalDevServer, type TemporalDevServer, type TemporalDevServerO
 import { registerSearchAttributes } from '../platform/temporal-search-attributes';
 import { DEFAULT_ADDRESS, temporalConnectionConfig, type TemporalConnectionConfig } from '../temporal.config';
 import { DEFAULT_WORKER_HEALTH_PORT, WORKER_STOP_GRACE_MS } from '../worker/config';
+import { codecEndpoint, codecServerConfig } from '../codec-server/config';
 import { setupTemporalBinaries } from './setup-temporal';
 import { DEMO_ACCOUNTS } from './demo-data';
 import { buildStorefrontIfStale } from './build-web';
@@ -56,6 +58,8 @@ export interface StartPlan {
   simulators: { name: SimulatorName; port: number; url: string }[];
   workerHealthPort: number;
   gatewayPort: number;
+  /** The codec server; `endpoint` is what the Temporal UI calls. */
+  codecServer: { port: number; endpoint: string };
   restartPolicy: RestartPolicy;
 }
 
@@ -99,6 +103,10 @@ export function planStart(env: Env = process.env): StartPlan {
     }),
     workerHealthPort: Number(env.WORKER_HEALTH_PORT || DEFAULT_WORKER_HEALTH_PORT),
     gatewayPort: Number(env.GATEWAY_PORT || DEFAULT_GATEWAY_PORT),
+    codecServer: (() => {
+      const config = codecServerConfig(withoutPort);
+      return { port: config.port, endpoint: codecEndpoint(config) };
+    })(),
     restartPolicy: restartPolicyFromEnv(env),
   };
 }
@@ -119,6 +127,7 @@ export function portClaims(plan: StartPlan): PortClaim[] {
   }
   claims.push({ port: plan.workerHealthPort, what: "the worker's /health", envVar: 'WORKER_HEALTH_PORT' });
   claims.push({ port: plan.gatewayPort, what: 'the gateway', envVar: 'GATEWAY_PORT' });
+  claims.push({ port: plan.codecServer.port, what: 'the codec server', envVar: 'CODEC_SERVER_PORT' });
   return claims;
 }
 
@@ -211,6 +220,17 @@ export function processParts(plan: StartPlan): ProcessPart[] {
       readyTimeoutMs: SERVICE_READY_TIMEOUT_MS,
       stopGraceMs: SERVICE_STOP_GRACE_MS,
     },
+    {
+      name: 'codec-server',
+      title: 'the codec server',
+      entry: 'codec-server/main.ts',
+      stage: 'edge',
+      kind: 'supervised',
+      env: { CODEC_SERVER_PORT: String(plan.codecServer.port) },
+      readyUrl: `http://127.0.0.1:${plan.codecServer.port}/ready`,
+      readyTimeoutMs: SERVICE_READY_TIMEOUT_MS,
+      stopGraceMs: SERVICE_STOP_GRACE_MS,
+    },
     // It needs only the services, so it loads while the worker bundles its workflows.
     { name: 'seed', title: 'loading the demo data (scripts/seed.ts)', entry: 'scripts/seed.ts', stage: 'edge', kind: 'task', stopGraceMs: TASK_STOP_GRACE_MS },
   ];
@@ -262,7 +282,7 @@ export function temporalDevServerPart(options: TemporalDevServerOptions, onStart
   };
 }
 
-const names = ['start', 'postgres', 'temporal', ...IMPLEMENTED_SERVICES, ...SIMULATOR_NAMES, 'gateway', 'worker', 'seed'];
+const names = ['start', 'postgres', 'temporal', ...IMPLEMENTED_SERVICES, ...SIMULATOR_NAMES, 'gateway', 'worker', 'codec-server', 'seed'];
 const prefix = createPrefixer(names);
 
 function print(name: string, text: string, stream: NodeJS.WriteStream = process.stdout): void {
@@ -369,7 +389,9 @@ class Launcher {
     }
     const { port, uiPort, dbFile } = this.plan.devServer;
     say(`Temporal: starting the dev server on port ${port}, UI on ${uiPort} (data in ${path.relative(PROJECT_ROOT, dbFile)})`);
-    const options = { cliPath, dbFile, port, uiPort, namespace: config.namespace, onLog: (line: string) => print('temporal', line) };
+    // The UI asks the codec server to decode what Temporal stores encrypted.
+    const uiCodecEndpoint = this.plan.codecServer.endpoint;
+    const options = { cliPath, dbFile, port, uiPort, uiCodecEndpoint, namespace: config.namespace, onLog: (line: string) => print('temporal', line) };
     await this.supervisor.startStage([temporalDevServerPart(options, (server) => (this.temporal = server))]);
     say(`Temporal: ready in ${seconds(started)}`);
     return this.temporal!.address;
@@ -410,6 +432,7 @@ class Launcher {
       row('storefront', `http://127.0.0.1:${this.plan.gatewayPort}/  (the shop in your browser)`),
       row('Temporal UI', uiUrl ? `${uiUrl}/namespaces/${config.namespace}/workflows` : '(your Temporal server\'s UI; set TEMPORAL_UI_URL to show it here)'),
       row('Temporal', `${temporalAddress}  (namespace ${config.namespace}, task queue ${config.taskQueue})`),
+      row('codec server', `${this.plan.codecServer.endpoint}  (payloads are stored encrypted: staff sign in at ${this.plan.codecServer.endpoint}/ to read them in the UI)`),
       ...this.plan.services.map((service) =>
         row(service.name, `${service.url}  (docs: ${service.url}/docs)`),
       ),

@@ -12,6 +12,7 @@ import { serviceClientsFromEnv } from '../activities/clients';
 import { retryWhileUnreachable } from '../platform/backoff';
 import { createLogger, exitOnUnhandledErrors, type Logger } from '../platform/logger';
 import { connectWorkerConnection } from '../platform/temporal-connection';
+import { temporalDataConverter } from '../platform/temporal-codec';
 import { temporalConnectionConfig } from '../temporal.config';
 import { DEFAULT_WORKER_HEALTH_PORT, WORKER_SHUTDOWN_FORCE_MS, WORKER_SHUTDOWN_GRACE_MS } from './config';
 
@@ -30,6 +31,8 @@ export async function createCheckoutWorker(config = temporalConnectionConfig(), 
     taskQueue: config.taskQueue,
     workflowsPath: require.resolve('../workflows'),
     activities: createActivities(serviceClientsFromEnv()),
+    // Encrypts what the worker hands Temporal, decrypts what it reads (platform/temporal-codec.ts).
+    dataConverter: temporalDataConverter(),
     shutdownGraceTime: WORKER_SHUTDOWN_GRACE_MS,
     shutdownForceTime: WORKER_SHUTDOWN_FORCE_MS,
   });

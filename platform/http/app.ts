@@ -51,15 +51,37 @@ function clientErrorFromMiddleware(error: unknown): HttpProblem | undefined {
   }
 }
 
+export const REDACTED = '[redacted]';
+
+/** `/mailbox/messages?to=ada@shop.example` → `/mailbox/messages?to=[redacted]`: the names stay, to read the log by; the values go. */
+export function redactQueryString(url: string): string {
+  const mark = url.indexOf('?');
+  if (mark < 0) return url;
+  const names = [...new URLSearchParams(url.slice(mark + 1)).keys()];
+  return `${url.slice(0, mark)}?${names.map((name) => `${encodeURIComponent(name)}=${REDACTED}`).join('&')}`;
+}
+
+/** pino's serialised request, with the query string's values gone (e-mail addresses, phone numbers travel in queries). */
+function withoutQueryValues(req: { url?: string; query?: unknown }) {
+  return {
+    ...req,
+    url: req.url === undefined ? undefined : redactQueryString(req.url),
+    query: req.query && typeof req.query === 'object' ? Object.fromEntries(Object.keys(req.query).map((name) => [name, REDACTED])) : req.query,
+  };
+}
+
 /**
  * Request logs with a request id: the caller's `x-request-id` when it is sane,
  * else a new one; answered in the response and set on the request, so a proxy
- * passes it on and one id follows a request through every service.
+ * passes it on and one id follows a request through every service. Nothing
+ * personal is logged: credentials (headers, cookies) and query values are
+ * redacted, bodies are never logged.
  */
 export function requestLogging(logger: Logger): express.RequestHandler {
   return pinoHttp({
     // A bearer token or cookie in a log is a credential in a log.
-    logger: logger.child({}, { redact: { paths: REDACTED_LOG_PATHS, censor: '[redacted]' } }),
+    logger: logger.child({}, { redact: { paths: REDACTED_LOG_PATHS, censor: REDACTED } }),
+    serializers: { req: withoutQueryValues },
     genReqId: (req: IncomingMessage, res: ServerResponse) => {
       const incoming = req.headers[REQUEST_ID_HEADER];
       const id = typeof incoming === 'string' && /^[\w.:-]{1,128}$/.test(incoming) ? incoming : randomUUID();
@@ -122,6 +144,19 @@ export const problemErrorHandler: ErrorRequestHandler = (error, req: Request, re
   });
 };
 
+/**
+ * `Cache-Control: no-store` on every response that can carry personal data:
+ * whatever answers a caller who sent credentials, and whatever answers a
+ * request that changes something (sign-up, login). An anonymous GET (the
+ * catalog, stock, docs, static files) keeps its own caching, or none.
+ * Routes may still set their own header after this one.
+ */
+export const noStoreForPersonalData: express.RequestHandler = (req, res, next) => {
+  const safe = req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS';
+  if (!safe || req.headers.authorization !== undefined) res.setHeader('Cache-Control', 'no-store');
+  next();
+};
+
 export function createServiceApp(options: ServiceAppOptions): express.Express {
   const { orm, logger } = options;
   const app = express();
@@ -129,6 +164,7 @@ export function createServiceApp(options: ServiceAppOptions): express.Express {
   app.set('etag', false);
 
   app.use(requestLogging(logger));
+  app.use(noStoreForPersonalData);
   app.use(express.json({ limit: options.bodyLimit ?? DEFAULT_BODY_LIMIT, type: ['application/json', 'application/*+json'] }));
   app.use((_req, _res, next) => RequestContext.create(orm.em, next));
 

@@ -5,7 +5,7 @@ import type { Logger } from '../../platform/logger';
 import type { ServiceContext } from '../../platform/service-main';
 import { serviceClientSecret } from '../../platform/service-token';
 import { ensureBootstrapAdmin, type BootstrapAdmin } from './domain';
-import { signingKeyRing } from './keys';
+import { keyEncryptionKeys, signingKeyRing } from './keys';
 import { warmUpDummyHash } from './passwords';
 import { usersRoutes } from './routes';
 import { Email, NewPassword } from './schemas';
@@ -46,7 +46,8 @@ function onceUntilDone(work: () => Promise<void>): () => Promise<void> {
 export function createUsersApp(context: ServiceContext) {
   const { orm, logger } = context;
   const bootstrapAdmin = readBootstrapAdmin(context.env);
-  const keys = signingKeyRing(orm);
+  // Read now: missing or bad key-encryption keys stop the service at start.
+  const keys = signingKeyRing(orm, Date.now, keyEncryptionKeys(context.env));
 
   // Everything a request relies on, done before any request is served: keys exist, the admin exists.
   const startup = onceUntilDone(async () => {

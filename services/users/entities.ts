@@ -51,7 +51,10 @@ export const SigningKey = defineEntity({
   tableName: 'signing_keys',
   properties: {
     kid: p.string().length(64).primary(),
-    privateJwk: p.json<JWK>(),
+    /** Only in rows from before keys were encrypted at rest; the users service encrypts them at start (keys.ts). */
+    privateJwk: p.json<JWK>().nullable(),
+    /** The private JWK as a JWE under a key-encryption key (keys.ts). */
+    privateKeyJwe: p.text().nullable(),
     publicJwk: p.json<JWK>(),
     createdAt: p.datetime(),
   },

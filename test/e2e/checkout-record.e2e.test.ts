@@ -16,7 +16,7 @@ import { checkoutWorkflowId, type CheckoutResult } from '../../workflows/message
 import { TEST_CARDS } from '../../scripts/demo-data';
 import { startGateway } from '../../gateway/main';
 import { api, SHIPPING_ADDRESS, signUpAndLogIn, startShop, stockProduct, tokeniseCard, type Shop } from './support';
-import { eventually } from '../support/eventually';
+import { testDataConverter } from '../support/temporal-codec';
 
 jest.setTimeout(180_000);
 
@@ -33,6 +33,7 @@ beforeAll(async () => {
     TestWorkflowEnvironment.createLocal({
       // "forgotten": a namespace where no checkout ever ran, as one looks once Temporal's retention has passed.
       server: { executable: devServerExecutable(), searchAttributes: Object.values(SEARCH_ATTRIBUTES), extraArgs: ['--namespace', FORGOTTEN] },
+      client: { dataConverter: testDataConverter() },
     }),
     bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), logger: { trace() {}, debug() {}, info() {}, warn() {}, error: console.error, log() {} } as never }),
   ]);

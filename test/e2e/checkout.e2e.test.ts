@@ -28,6 +28,7 @@ import { TEST_CARDS } from '../../scripts/demo-data';
 import { createTestDatabase } from '../support/database';
 import { eventually } from '../support/eventually';
 import { startTestPaymentProvider, type TestPaymentProvider } from '../support/payment-provider';
+import { testDataConverter } from '../support/temporal-codec';
 
 jest.setTimeout(180_000);
 
@@ -70,6 +71,7 @@ beforeAll(async () => {
   const [temporal, bundle, running] = await Promise.all([
     TestWorkflowEnvironment.createLocal({
       server: { executable: devServerExecutable(), searchAttributes: Object.values(SEARCH_ATTRIBUTES) },
+      client: { dataConverter: testDataConverter() },
     }),
     bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), logger: quietBundlerLogger() }),
     others,
@@ -126,6 +128,7 @@ async function runCheckout(input: CheckoutInput): Promise<{ result: CheckoutResu
     taskQueue,
     workflowBundle,
     activities: createActivities(clients),
+    dataConverter: testDataConverter(),
   });
   const workflowId = checkoutWorkflowId(input.checkoutId);
   const result = await worker.runUntil(

@@ -13,6 +13,7 @@ import { checkoutWorkflowId } from '../../workflows/messages';
 import { TEST_CARDS } from '../../scripts/demo-data';
 import { api, SHIPPING_ADDRESS, signUpAndLogIn, startShop, stockProduct, tokeniseCard, type Shop, ADMIN } from './support';
 import { eventually } from '../support/eventually';
+import { testDataConverter } from '../support/temporal-codec';
 
 jest.setTimeout(180_000);
 
@@ -23,7 +24,10 @@ let gateway: string;
 beforeAll(async () => {
   let bundle: WorkflowBundleWithSourceMap;
   [temporal, bundle] = await Promise.all([
-    TestWorkflowEnvironment.createLocal({ server: { executable: devServerExecutable(), searchAttributes: Object.values(SEARCH_ATTRIBUTES) } }),
+    TestWorkflowEnvironment.createLocal({
+      server: { executable: devServerExecutable(), searchAttributes: Object.values(SEARCH_ATTRIBUTES) },
+      client: { dataConverter: testDataConverter() },
+    }),
     bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), logger: { trace() {}, debug() {}, info() {}, warn() {}, error: console.error, log() {} } as never }),
   ]);
   shop = await startShop({ temporalAddress: temporal.address, connection: temporal.nativeConnection, workflowBundle: bundle });

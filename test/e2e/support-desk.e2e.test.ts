@@ -12,6 +12,7 @@ import { cancelCheckoutUpdate, checkoutWorkflowId, getCheckoutStateQuery, retryC
 import { TEST_CARDS } from '../../scripts/demo-data';
 import { bundleWorkflows, startTestEnvironment } from '../workflows/support';
 import { eventually } from '../support/eventually';
+import { testDataConverter } from '../support/temporal-codec';
 import { api, SHIPPING_ADDRESS, signUpAndLogIn, startShop, stockProduct, tokeniseCard, type Shop } from './support';
 
 jest.setTimeout(180_000);
@@ -24,7 +25,7 @@ const providerDown = (active: boolean) => shop.paymentProvider.setOutage(active)
 
 beforeAll(async () => {
   let bundle: WorkflowBundleWithSourceMap;
-  [env, bundle] = await Promise.all([startTestEnvironment(), bundleWorkflows()]);
+  [env, bundle] = await Promise.all([startTestEnvironment({ dataConverter: testDataConverter() }), bundleWorkflows()]);
   shop = await startShop({
     temporalAddress: env.connection.options.address,
     connection: env.nativeConnection,

@@ -22,6 +22,7 @@ import { paymentsService } from '../../services/payments/main';
 import { usersService } from '../../services/users/main';
 import { createTestDatabase } from '../support/database';
 import { startTestPaymentProvider, type TestPaymentProvider } from '../support/payment-provider';
+import { testCodecEnv, testDataConverter } from '../support/temporal-codec';
 
 export const ADMIN = { email: 'admin@shop.test', password: 'admin password for tests' };
 
@@ -49,6 +50,8 @@ export async function startShop(options: {
   const paymentProvider = await startTestPaymentProvider();
   const env: Record<string, string> = {
     ...paymentProvider.env,
+    // The gateway encrypts with it as the worker below does, and as the test's own client must (testDataConverter).
+    ...testCodecEnv,
     SERVICE_CLIENT_SECRET: `shop-${randomUUID()}`,
     BOOTSTRAP_ADMIN_EMAIL: ADMIN.email,
     BOOTSTRAP_ADMIN_PASSWORD: ADMIN.password,
@@ -79,6 +82,7 @@ export async function startShop(options: {
       taskQueue,
       workflowBundle: options.workflowBundle,
       activities: createActivities(serviceClientsFromEnv(env)),
+      dataConverter: testDataConverter(),
     });
   let worker: Worker | undefined = await newWorker();
   let running: Promise<void> | undefined = worker.run();

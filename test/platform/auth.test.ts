@@ -3,7 +3,11 @@ import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { SignJWT, UnsecuredJWT } from 'jose';
-import { mayAccessCustomer, TOKEN_ALGORITHM, TOKEN_AUDIENCE, TOKEN_ISSUER, type Principal } from '../../platform/auth';
+import express from 'express';
+import request from 'supertest';
+import { authenticate, mayAccessCustomer, MAX_TOKEN_AGE_SECONDS, requirePrincipal, TOKEN_ALGORITHM, TOKEN_AUDIENCE, TOKEN_ISSUER, type Principal } from '../../platform/auth';
+import { problemErrorHandler } from '../../platform/http/app';
+import { ACCESS_TOKEN_TTL } from '../../services/users/tokens';
 import { serviceClientSecret } from '../../platform/service-token';
 import { signTestToken, testSigningKey, testTokenVerifier } from '../support/auth';
 
@@ -20,6 +24,42 @@ describe('access tokens', () => {
     ['unsigned (alg none)', async () => new UnsecuredJWT({ roles: ['admin'] }).setSubject('user-1').setIssuer(TOKEN_ISSUER).setAudience(TOKEN_AUDIENCE).setExpirationTime('5m').encode()],
   ])('refuses a token %s', async (_what, make) => {
     await expect(testTokenVerifier.verify(await make())).rejects.toThrow();
+  });
+
+  describe('a maximum token age, whatever the token claims', () => {
+    const now = () => Math.floor(Date.now() / 1000);
+    const farFuture = () => now() + 10 * 365 * 24 * 3600;
+
+    it('refuses a token issued longer ago than the maximum age, though it says it expires in ten years', async () => {
+      const token = await signTestToken('user-1', ['admin'], { issuedAt: now() - MAX_TOKEN_AGE_SECONDS - 60, expiresIn: farFuture() });
+      await expect(testTokenVerifier.verify(token)).rejects.toThrow(/too far in the past/);
+    });
+
+    it('refuses a token issued just now that claims to live for ten years', async () => {
+      const token = await signTestToken('user-1', ['admin'], { expiresIn: farFuture() });
+      await expect(testTokenVerifier.verify(token)).rejects.toThrow(/claims a life longer than/);
+    });
+
+    it('refuses a token that does not say when it was issued', async () => {
+      const token = await new SignJWT({ roles: ['admin'] }).setProtectedHeader({ alg: TOKEN_ALGORITHM }).setSubject('user-1').setIssuer(TOKEN_ISSUER).setAudience(TOKEN_AUDIENCE).setExpirationTime('5m').sign(testSigningKey);
+      await expect(testTokenVerifier.verify(token)).rejects.toThrow(/iat/);
+    });
+
+    it('still takes a token as the users service issues them, to the end of its life', async () => {
+      const token = await signTestToken('user-1', ['admin'], { issuedAt: now() - ACCESS_TOKEN_TTL + 60, expiresIn: now() + 60 });
+      await expect(testTokenVerifier.verify(token)).resolves.toEqual({ subject: 'user-1', roles: ['admin'] });
+      expect(ACCESS_TOKEN_TTL).toBeLessThanOrEqual(MAX_TOKEN_AGE_SECONDS);
+    });
+
+    it('answers a token past its maximum age with 401 token-expired', async () => {
+      const app = express();
+      app.use(authenticate(testTokenVerifier), (req, res) => res.json(requirePrincipal(req)));
+      app.use(problemErrorHandler);
+      const token = await signTestToken('user-1', ['admin'], { issuedAt: now() - 3600, expiresIn: farFuture() });
+      const res = await request(app).get('/').set('authorization', `Bearer ${token}`);
+      expect(res.status).toBe(401);
+      expect(res.body.type).toBe('token-expired');
+    });
   });
 
   it('refuses a token for another audience or issuer, or without valid roles', async () => {

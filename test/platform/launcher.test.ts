@@ -20,6 +20,8 @@ describe('planStart', () => {
     expect(plan.services.map((service) => service.name)).toEqual(IMPLEMENTED_SERVICES);
     for (const service of plan.services) expect(service.port).toBe(SERVICES[service.name].port);
     expect(plan.workerHealthPort).toBe(3099);
+    // The dev server's UI is started with this as its codec endpoint.
+    expect(plan.codecServer).toEqual({ port: 8234, endpoint: 'http://127.0.0.1:8234/codec' });
   });
 
   it('follows the environment, but never puts every service on a shell PORT', () => {
@@ -33,7 +35,7 @@ describe('planStart', () => {
 
   it('claims only the ports it will listen on, each with the variable that moves it', () => {
     const embedded = portClaims(planStart({}));
-    expect(embedded.map((claim) => claim.port)).toEqual(expect.arrayContaining([54320, 7233, 8233, 3099]));
+    expect(embedded.map((claim) => claim.port)).toEqual(expect.arrayContaining([54320, 7233, 8233, 3099, 8234]));
     const external = portClaims(planStart({ DATABASE_URL: 'postgres://u:p@db:5432/postgres', TEMPORAL_ADDRESS: 'temporal:7233' }));
     expect(external.map((claim) => claim.port)).not.toEqual(expect.arrayContaining([54320]));
     expect(external.map((claim) => claim.port)).not.toContain(7233);
@@ -59,7 +61,7 @@ describe('the parts npm start runs', () => {
   const parts = processParts(planStart({}));
 
   it('lists every process after PostgreSQL and Temporal, one entry each, by stage', () => {
-    expect(parts.map((part) => part.name)).toEqual([...SIMULATOR_NAMES, ...IMPLEMENTED_SERVICES, 'worker', 'gateway', 'seed']);
+    expect(parts.map((part) => part.name)).toEqual([...SIMULATOR_NAMES, ...IMPLEMENTED_SERVICES, 'worker', 'gateway', 'codec-server', 'seed']);
     for (const part of parts) {
       expect(existsSync(path.resolve(__dirname, '../..', part.entry))).toBe(true);
       expect(PROCESS_STAGES).toContain(part.stage);
@@ -68,6 +70,7 @@ describe('the parts npm start runs', () => {
     expect(inventory).toMatchObject({ stage: 'services', kind: 'supervised', entry: 'services/inventory/main.ts', readyUrl: 'http://127.0.0.1:3006/ready', env: { PORT: '3006' } });
     expect(parts.find((part) => part.name === 'payment-provider')).toMatchObject({ stage: 'services', kind: 'supervised', entry: 'simulators/payment-provider/main.ts', env: { PORT: '3090' } });
     expect(parts.find((part) => part.name === 'gateway')).toMatchObject({ stage: 'edge', kind: 'supervised', readyUrl: 'http://127.0.0.1:8080/ready' });
+    expect(parts.find((part) => part.name === 'codec-server')).toMatchObject({ stage: 'edge', kind: 'supervised', readyUrl: 'http://127.0.0.1:8234/ready', env: { CODEC_SERVER_PORT: '8234' } });
     // The demo data loads once; it is not restarted.
     expect(parts.find((part) => part.name === 'seed')).toMatchObject({ stage: 'edge', kind: 'task' });
   });

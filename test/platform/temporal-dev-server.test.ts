@@ -17,6 +17,11 @@ describe('devServerArgs', () => {
     for (const [name, type] of Object.entries(SEARCH_ATTRIBUTE_REGISTRATIONS)) expect(args).toContain(`--search-attribute ${name}=${type}`);
     expect(devServerArgs({ cliPath: 'temporal', port: 1, uiPort: false })).toContain('--headless');
   });
+
+  it('points the UI at the codec server when given one', () => {
+    expect(devServerArgs({ cliPath: 'temporal', port: 1, uiPort: 2, uiCodecEndpoint: 'http://127.0.0.1:8234/codec' }).join(' ')).toContain('--ui-codec-endpoint http://127.0.0.1:8234/codec');
+    expect(devServerArgs({ cliPath: 'temporal', port: 1, uiPort: 2 }).join(' ')).not.toContain('--ui-codec-endpoint');
+  });
 });
 
 it('says so when the CLI cannot be run', async () => {

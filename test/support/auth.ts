@@ -13,13 +13,17 @@ export const testSigningKey = privateKey;
 
 export const testTokenVerifier: TokenVerifier = createTokenVerifier(publicKey);
 
-export async function signTestToken(subject: string, roles: Role[], options: { expiresIn?: string | number; key?: typeof privateKey } = {}): Promise<string> {
+export async function signTestToken(
+  subject: string,
+  roles: Role[],
+  options: { expiresIn?: string | number; key?: typeof privateKey; issuedAt?: number } = {},
+): Promise<string> {
   return new SignJWT({ roles })
     .setProtectedHeader({ alg: TOKEN_ALGORITHM, kid: 'test-key' })
     .setSubject(subject)
     .setIssuer(TOKEN_ISSUER)
     .setAudience(TOKEN_AUDIENCE)
-    .setIssuedAt()
+    .setIssuedAt(options.issuedAt)
     .setJti(randomUUID())
     .setExpirationTime(options.expiresIn ?? '15m')
     .sign(options.key ?? privateKey);

@@ -15,6 +15,7 @@ import { api, ADMIN, startShop, stockProduct, type Shop } from '../e2e/support';
 import { buildStorefrontIfStale } from '../../scripts/build-web';
 import { launchChromium } from '../../scripts/chromium';
 import { quietTemporalRuntime } from '../support/quiet-temporal';
+import { testDataConverter } from '../support/temporal-codec';
 
 jest.setTimeout(240_000);
 
@@ -30,7 +31,10 @@ beforeAll(async () => {
   await buildStorefrontIfStale(() => undefined);
   let bundle: WorkflowBundleWithSourceMap;
   [temporal, bundle, browser] = await Promise.all([
-    TestWorkflowEnvironment.createLocal({ server: { executable: devServerExecutable(), searchAttributes: Object.values(SEARCH_ATTRIBUTES) } }),
+    TestWorkflowEnvironment.createLocal({
+      server: { executable: devServerExecutable(), searchAttributes: Object.values(SEARCH_ATTRIBUTES) },
+      client: { dataConverter: testDataConverter() },
+    }),
     bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), logger: { trace() {}, debug() {}, info() {}, warn() {}, error: console.error, log() {} } as never }),
     launchChromium(),
   ]);

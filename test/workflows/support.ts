@@ -10,7 +10,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { WorkflowHandle } from '@temporalio/client';
 import { historyFromJSON, historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { temporal } from '@temporalio/proto';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { TestWorkflowEnvironment, type ClientOptionsForTestEnv } from '@temporalio/testing';
 import { bundleWorkflowCode, DefaultLogger, Runtime, type LogLevel, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { CheckoutActivities } from '../../activities/types';
 import { testServerExecutable } from '../../platform/temporal-binaries';
@@ -23,9 +23,9 @@ import type { CheckoutInput } from '../../workflows/messages';
  * task), and has no option to register them at start: they are added through
  * the operator service, as on a real server.
  */
-export async function startTestEnvironment(): Promise<TestWorkflowEnvironment> {
+export async function startTestEnvironment(client?: ClientOptionsForTestEnv): Promise<TestWorkflowEnvironment> {
   quietRuntime();
-  const env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: testServerExecutable() } });
+  const env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: testServerExecutable() }, client });
   await registerSearchAttributes(env.connection, env.namespace ?? 'default');
   return env;
 }
