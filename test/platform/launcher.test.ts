@@ -2,9 +2,9 @@ import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import path from 'node:path';
 import { DEFAULT_RESTART_POLICY } from '../../dev/supervisor';
-import { assertPortsFree, describeExit, formatLogLine, startProcess, waitForHttp } from '../../platform/processes';
+import { assertPortsFree, describeExit, formatLogLine, startProcess, waitForHttp } from '../../dev/processes';
 import { IMPLEMENTED_SERVICES, SERVICES, SIMULATOR_NAMES } from '../../platform/services';
-import { childEnvironment, planStart, portClaims, PROCESS_STAGES, processParts, restartPolicyFromEnv } from '../../scripts/start';
+import { childEnvironment, planStart, portClaims, PROCESS_STAGES, processParts, restartPolicyFromEnv } from '../../dev/start';
 import { WORKER_SHUTDOWN_FORCE_MS, WORKER_SHUTDOWN_GRACE_MS } from '../../worker/config';
 import { getFreePort } from '../support/ports';
 

@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { devServerExecutable } from '../../platform/temporal-binaries';
+import { devServerExecutable } from '../../dev/temporal-binaries';
 import { SEARCH_ATTRIBUTES } from '../../temporal.config';
 import { api, ADMIN, startShop, stockProduct, type Shop } from '../e2e/support';
 import { buildStorefrontIfStale } from '../../scripts/build-web';

@@ -12,7 +12,7 @@ import { temporal } from '@temporalio/proto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, DefaultLogger, Runtime, type LogLevel, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { CheckoutActivities } from '../../activities/types';
-import { testServerExecutable } from '../../platform/temporal-binaries';
+import { testServerExecutable } from '../../dev/temporal-binaries';
 import { registerSearchAttributes } from '../../platform/temporal-search-attributes';
 import type { CheckoutInput } from '../../workflows/messages';
 

@@ -18,7 +18,7 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { waitForPostgres } from './postgres';
+import { waitForPostgres } from '../platform/postgres';
 import { assertPortsFree } from './processes';
 
 export const EMBEDDED_POSTGRES_USER = 'postgres';

@@ -15,21 +15,21 @@
  */
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { duration, Supervisor, type Part, type PartProcess, type RestartPolicy, type SupervisorEvent, DEFAULT_RESTART_POLICY } from '../dev/supervisor';
-import { embeddedPostgresDefaults, startEmbeddedPostgres, type EmbeddedPostgresHandle, type EmbeddedPostgresOptions } from '../platform/embedded-postgres';
+import { duration, Supervisor, type Part, type PartProcess, type RestartPolicy, type SupervisorEvent, DEFAULT_RESTART_POLICY } from './supervisor';
+import { embeddedPostgresDefaults, startEmbeddedPostgres, type EmbeddedPostgresHandle, type EmbeddedPostgresOptions } from './embedded-postgres';
 import { createLogger, exitOnUnhandledErrors } from '../platform/logger';
 import { redact, waitForPostgres } from '../platform/postgres';
-import { assertPortsFree, createPrefixer, formatLogLine, startProcess, tsxCommand, type PortClaim } from '../platform/processes';
+import { assertPortsFree, createPrefixer, formatLogLine, startProcess, tsxCommand, type PortClaim } from './processes';
 import { IMPLEMENTED_SERVICES, servicePort, SIMULATOR_NAMES, SIMULATORS, simulatorPort, type ServiceName, type SimulatorName } from '../platform/services';
-import { PROJECT_ROOT, temporalCliPath } from '../platform/temporal-binaries';
+import { PROJECT_ROOT, temporalCliPath } from './temporal-binaries';
 import { connectClient } from '../platform/temporal-connection';
-import { startTemporalDevServer, type TemporalDevServer, type TemporalDevServerOptions } from '../platform/temporal-dev-server';
+import { startTemporalDevServer, type TemporalDevServer, type TemporalDevServerOptions } from './temporal-dev-server';
 import { registerSearchAttributes } from '../platform/temporal-search-attributes';
 import { DEFAULT_ADDRESS, temporalConnectionConfig, type TemporalConnectionConfig } from '../temporal.config';
 import { DEFAULT_WORKER_HEALTH_PORT, WORKER_STOP_GRACE_MS } from '../worker/config';
 import { setupTemporalBinaries } from './setup-temporal';
-import { DEMO_ACCOUNTS } from './demo-data';
-import { buildStorefrontIfStale } from './build-web';
+import { DEMO_ACCOUNTS } from '../scripts/demo-data';
+import { buildStorefrontIfStale } from '../scripts/build-web';
 
 type Env = NodeJS.ProcessEnv;
 
@@ -306,7 +306,7 @@ class Launcher {
     mkdirSync(DATA_DIR, { recursive: true });
     const parts = processParts(this.plan);
     for (const part of parts) {
-      if (!existsSync(path.join(PROJECT_ROOT, part.entry))) throw new Error(`${part.entry} is missing, but npm start runs it (processParts in scripts/start.ts)`);
+      if (!existsSync(path.join(PROJECT_ROOT, part.entry))) throw new Error(`${part.entry} is missing, but npm start runs it (processParts in dev/start.ts)`);
     }
     await assertPortsFree(portClaims(this.plan));
     await buildStorefrontIfStale(say);

@@ -11,7 +11,7 @@
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { createInterface } from 'node:readline';
-import { UNHANDLED_ERROR_EXIT_CODE } from './logger';
+import { UNHANDLED_ERROR_EXIT_CODE } from '../platform/logger';
 
 const LINES_KEPT = 40;
 
