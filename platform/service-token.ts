@@ -13,6 +13,7 @@ import { randomBytes } from 'node:crypto';
 import { linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { PROJECT_ROOT } from './project-root';
 import { SERVICE_NAMES } from './services';
 
 export type AccessTokenSource = () => Promise<string>;
@@ -20,7 +21,7 @@ export type AccessTokenSource = () => Promise<string>;
 export const TOKEN_PATH = '/oauth/token';
 /** Who may ask for a service token: every service, the worker and the gateway. */
 export const SERVICE_CLIENT_IDS: readonly string[] = [...SERVICE_NAMES, 'worker', 'gateway'];
-const LOCAL_SECRET_FILE = path.resolve(__dirname, '..', '.data', 'service-client-secret');
+const LOCAL_SECRET_FILE = path.join(PROJECT_ROOT, '.data', 'service-client-secret');
 const RENEW_BEFORE_EXPIRY_MS = 60_000;
 const TOKEN_REQUEST_TIMEOUT_MS = 5_000;
 

@@ -13,7 +13,7 @@ import { retryWhileUnreachable } from '../platform/backoff';
 import { createLogger, exitOnUnhandledErrors, type Logger } from '../platform/logger';
 import { connectWorkerConnection } from '../platform/temporal-connection';
 import { temporalConnectionConfig } from '../temporal.config';
-import { DEFAULT_WORKER_HEALTH_PORT, WORKER_SHUTDOWN_FORCE_MS, WORKER_SHUTDOWN_GRACE_MS } from './config';
+import { DEFAULT_WORKER_HEALTH_PORT, WORKER_SHUTDOWN_FORCE_MS, WORKER_SHUTDOWN_GRACE_MS, workflowCodeSource } from './config';
 
 export { DEFAULT_WORKER_HEALTH_PORT } from './config';
 
@@ -28,7 +28,7 @@ export async function createCheckoutWorker(config = temporalConnectionConfig(), 
     connection,
     namespace: config.namespace,
     taskQueue: config.taskQueue,
-    workflowsPath: require.resolve('../workflows'),
+    ...workflowCodeSource(),
     activities: createActivities(serviceClientsFromEnv()),
     shutdownGraceTime: WORKER_SHUTDOWN_GRACE_MS,
     shutdownForceTime: WORKER_SHUTDOWN_FORCE_MS,

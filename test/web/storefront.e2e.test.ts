@@ -12,7 +12,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { devServerExecutable } from '../../dev/temporal-binaries';
 import { SEARCH_ATTRIBUTES } from '../../temporal.config';
 import { api, ADMIN, startShop, stockProduct, type Shop } from '../e2e/support';
-import { buildStorefrontIfStale } from '../../scripts/build-web';
+import { buildStorefrontIfStale } from '../../scripts/build';
 import { launchChromium } from '../../scripts/chromium';
 import { quietTemporalRuntime } from '../support/quiet-temporal';
 
