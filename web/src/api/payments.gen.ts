@@ -315,7 +315,10 @@ export interface components {
         };
         /**
          * @description `provider-unavailable`: the payment provider failed transiently
-         *     (processing error or outage). Nothing was stored; retry with the same key.
+         *     (processing error, outage), or its answer did not arrive. No response
+         *     is stored under the key: retry with the same key. A payment whose
+         *     outcome is not known yet is asked for again under the same provider
+         *     key, never made a second time.
          */
         ProviderUnavailable: {
             headers: {
