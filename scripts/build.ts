@@ -202,9 +202,10 @@ function viteCli(): string {
   return path.join(path.dirname(manifest), (JSON.parse(readFileSync(manifest, 'utf8')) as { bin: { vite: string } }).bin.vite);
 }
 
-export function storefrontTarget(outDir = DIST): BuildTarget {
+/** `webOut`: where Vite builds (web/dist, which the gateway serves when run from the sources); a test builds elsewhere. */
+export function storefrontTarget(outDir = DIST, webOut = WEB_OUT): BuildTarget {
   const copy = path.join(outDir, 'web', 'dist');
-  const webStamp = path.join(WEB_OUT, '.source-hash');
+  const webStamp = path.join(webOut, '.source-hash');
   const inputs = async () => [...filesUnder(WEB_ROOT, () => true), ...sharedInputs()];
   return {
     name: 'storefront',
@@ -215,26 +216,27 @@ export function storefrontTarget(outDir = DIST): BuildTarget {
       if (readStamp(webStamp) !== hash) {
         const aside = path.join(WEB_ROOT, `.dist-${process.pid}-${Date.now()}`);
         try {
-          // No config file: web/tsconfig.json sets the JSX runtime, and the defaults do the rest.
-          await promisify(execFile)(process.execPath, [viteCli(), 'build', WEB_ROOT, '--outDir', aside, '--emptyOutDir', '--sourcemap', '--logLevel', 'warn'], {
+          // No config file: web/tsconfig.json sets the JSX runtime, and the defaults do the rest. Each build writes
+          // a folder of its own, so Vite's lock against a second build of the project at once is not needed.
+          await promisify(execFile)(process.execPath, [viteCli(), 'build', WEB_ROOT, '--outDir', aside, '--emptyOutDir', '--sourcemap', '--logLevel', 'warn', '--bypass-lock'], {
             cwd: WEB_ROOT,
             maxBuffer: 16 * 1024 * 1024,
           });
           // Another build of the same sources may swap its output in at the same moment: either serves.
-          replaceWith(WEB_OUT, (next) => renameSync(aside, next));
+          replaceWith(webOut, (next) => renameSync(aside, next));
         } finally {
           rmSync(aside, { recursive: true, force: true });
         }
         writeFileSync(webStamp, `${hash}\n`);
       }
       mkdirSync(path.dirname(copy), { recursive: true });
-      replaceWith(copy, (next) => cpSync(WEB_OUT, next, { recursive: true }));
+      replaceWith(copy, (next) => cpSync(webOut, next, { recursive: true }));
     },
   };
 }
 
-export function buildTargets(outDir = DIST): BuildTarget[] {
-  return [codeTarget(outDir), workflowBundleTarget(outDir), storefrontTarget(outDir)];
+export function buildTargets(outDir = DIST, webOut = WEB_OUT): BuildTarget[] {
+  return [codeTarget(outDir), workflowBundleTarget(outDir), storefrontTarget(outDir, webOut)];
 }
 
 export interface BuildOptions {

@@ -14,10 +14,10 @@ import { buildIfStale, buildTargets } from '../../scripts/build';
 
 export const root = PROJECT_ROOT;
 
-/** A fresh build of everything into `.data/test-builds/<id>`; `remove()` when done. */
+/** A fresh build of everything into `.data/test-builds/<id>` (the storefront too: web/dist is left alone); `remove()` when done. */
 export async function buildIntoTestFolder(): Promise<{ outDir: string; remove(): void }> {
   const outDir = path.join(root, '.data', 'test-builds', randomBytes(6).toString('hex'));
-  await buildIfStale(buildTargets(outDir), { force: true, say: () => undefined });
+  await buildIfStale(buildTargets(outDir, path.join(outDir, '.web-build')), { force: true, say: () => undefined });
   return { outDir, remove: () => rmSync(outDir, { recursive: true, force: true }) };
 }
 
