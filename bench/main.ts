@@ -17,6 +17,8 @@
  * It prints each target with PASS/FAIL, or the whole result as JSON (--json).
  * --profile DIR runs the shop's processes with --cpu-prof and writes a summary of
  * where their CPU went during the direct checkouts (bench/profile.ts).
+ * --baseline COMMIT measures that commit's shop instead of the working tree's (with
+ * this benchmark), to see what a change did.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -26,6 +28,7 @@ import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { Client, Connection } from '@temporalio/client';
+import { PROJECT_ROOT } from '../platform/project-root';
 import { getFreePort } from '../test/support/ports';
 import { directCheckout, floorRun, gatewayCheckout, prepareShop, runPhase, type PhaseResult } from './load';
 import { cpuMs, loadAverage, MemorySampler, peakRssBytes } from './proc';
@@ -38,7 +41,7 @@ const CONCURRENCY = 10;
 /** For the bench's shop only: the load comes from one address and a few customers. */
 const LOAD_ENV = { GATEWAY_REQUESTS_PER_MINUTE: '10000000', GATEWAY_CHECKOUT_PER_MINUTE: '10000000', GATEWAY_LOGIN_PER_MINUTE: '10000000' };
 
-const { values: args } = parseArgs({
+const { values: options } = parseArgs({
   options: {
     checkouts: { type: 'string', default: '200' },
     sequential: { type: 'string', default: '30' },
@@ -46,11 +49,12 @@ const { values: args } = parseArgs({
     json: { type: 'boolean', default: false },
     profile: { type: 'string' },
     keep: { type: 'boolean', default: false },
+    baseline: { type: 'string' },
   },
 });
-const total = Number(args.checkouts);
-const sequential = Number(args.sequential);
-const catalogSeconds = Number(args['catalog-seconds']);
+const total = Number(options.checkouts);
+const sequential = Number(options.sequential);
+const catalogSeconds = Number(options['catalog-seconds']);
 
 function say(message: string): void {
   process.stderr.write(`bench | ${message}\n`);
@@ -61,9 +65,14 @@ function loadNow(): [number, number, number] {
   return [one, five, fifteen];
 }
 
-/** A process of the bench's own (the floor worker, the bare catalog), ready once it prints `readyLine`. */
-async function startHelper(dir: string, file: string, env: Record<string, string>, readyLine: RegExp): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [path.join(dir, file)], { cwd: dir, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+/**
+ * A process of the bench's own (the floor worker, the bare catalog), ready once it prints `readyLine`:
+ * built in the copy like the shop, or (measuring a baseline commit, which has none) this tree's source with tsx.
+ */
+async function startHelper(dir: string, source: string, env: Record<string, string>, readyLine: RegExp): Promise<ChildProcess> {
+  const file = source.replace(/\.ts$/, '.js');
+  const args = options.baseline ? ['--import', 'tsx', path.join(PROJECT_ROOT, source)] : [path.join(dir, 'dist', file)];
+  const child = spawn(process.execPath, args, { cwd: options.baseline ? PROJECT_ROOT : dir, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   const output: string[] = [];
   await new Promise<void>((resolve, reject) => {
     for (const stream of [child.stdout!, child.stderr!]) {
@@ -125,9 +134,10 @@ async function main(): Promise<void> {
   const startedAt = new Date().toISOString();
   const loadStart = loadNow();
   say(`load average ${loadStart.join(' ')} on ${os.availableParallelism()} cores`);
-  const dir = freshCopy();
+  const dir = freshCopy(options.baseline);
+  if (options.baseline) say(`measuring the shop of ${options.baseline}`);
   const ports = await freeShopPorts();
-  const profileDir = args.profile ? path.resolve(args.profile) : undefined;
+  const profileDir = options.profile ? path.resolve(options.profile) : undefined;
   let shop: RunningShop | undefined;
   const helpers: ChildProcess[] = [];
   try {
@@ -143,11 +153,11 @@ async function main(): Promise<void> {
     const running = shop;
 
     const temporalAddress = ports.urls.TEMPORAL_ADDRESS!;
-    const floorWorker = await startHelper(dir, 'dist/bench/floor/worker.js', { TEMPORAL_ADDRESS: temporalAddress }, /floor worker polling/);
+    const floorWorker = await startHelper(dir, 'bench/floor/worker.ts', { TEMPORAL_ADDRESS: temporalAddress }, /floor worker polling/);
     helpers.push(floorWorker);
     const barePort = await getFreePort();
     const catalogDb = `postgres://postgres:postgres@127.0.0.1:${ports.env.EMBEDDED_POSTGRES_PORT}/shop_catalog`;
-    const bare = await startHelper(dir, 'dist/bench/bare-catalog.js', { DATABASE_URL: catalogDb, PORT: String(barePort) }, /bare catalog listening/);
+    const bare = await startHelper(dir, 'bench/bare-catalog.ts', { DATABASE_URL: catalogDb, PORT: String(barePort) }, /bare catalog listening/);
     helpers.push(bare);
     const which = (): Measured => ({ shop: running.processes(), helpers: new Map([['floor-worker', floorWorker.pid!], ['bare-catalog', bare.pid!]]) });
 
@@ -225,12 +235,12 @@ async function main(): Promise<void> {
       writeFileSync(path.join(profileDir, 'summary.txt'), summary);
       say(`CPU profiles in ${profileDir}; where the CPU went during the direct checkouts:\n${summary}`);
     }
-    if (args.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+    if (options.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
     else process.stdout.write(`\n${formatReport(result)}\n`);
   } finally {
     await Promise.all(helpers.map(stopHelper));
     await shop?.stop();
-    if (args.keep) say(`the copy stays in ${dir}`);
+    if (options.keep) say(`the copy stays in ${dir}`);
     else removeCopy(dir);
   }
 }

@@ -44,12 +44,22 @@ export async function freeShopPorts(): Promise<ShopPorts> {
   return { env, urls };
 }
 
-/** A fresh copy of the working tree, as `git clone` + `npm install` + `npm run setup` would leave it. */
-export function freshCopy(): string {
+/**
+ * A fresh copy of the working tree, as `git clone` + `npm install` + `npm run setup` would leave it;
+ * or of an earlier commit (`--baseline`), to measure what a change did.
+ */
+export function freshCopy(commit?: string): string {
   const parent = mkdtempSync(path.join(os.tmpdir(), 'shop-bench-'));
   // Run as root, the embedded PostgreSQL runs as its own user, which must reach its data directory.
   chmodSync(parent, 0o755);
   const dir = path.join(parent, 'shop');
+  if (commit) {
+    mkdirSync(dir);
+    execFileSync('bash', ['-c', `git archive ${JSON.stringify(commit)} | tar -x -C ${JSON.stringify(dir)}`], { cwd: PROJECT_ROOT });
+    symlinkSync(path.join(PROJECT_ROOT, 'node_modules'), path.join(dir, 'node_modules'));
+    symlinkSync(path.join(PROJECT_ROOT, '.tools'), path.join(dir, '.tools'));
+    return dir;
+  }
   const files = execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard', '-z'], { cwd: PROJECT_ROOT, encoding: 'utf8' })
     .split('\0')
     .filter(Boolean);
@@ -94,9 +104,9 @@ export interface ShopProcesses {
   launcher: number[];
 }
 
-/** `.../dist/services/orders/main.js` → orders; `.../dist/gateway/main.js` → gateway. */
+/** `.../dist/services/orders/main.js` → orders; `.../dist/gateway/main.js` → gateway (or their sources, run by tsx). */
 export function partOf(cmdline: string, dir: string): string | undefined {
-  const match = new RegExp(`${dir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/dist/(?:services/|simulators/)?([\\w-]+)/[\\w-]+\\.js`).exec(cmdline);
+  const match = new RegExp(`${dir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/(?:dist/)?(?:services/|simulators/)?([\\w-]+)/main\\.[jt]s`).exec(cmdline);
   return match?.[1];
 }
 
@@ -152,7 +162,7 @@ export async function startShop(dir: string, ports: ShopPorts, extraEnv: Record<
     });
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const launcherPid = () => descendants(child.pid!).find((proc) => /^\S*node\S* .*dev\/start\.ts/.test(proc.cmdline))?.pid;
+  const launcherPid = () => descendants(child.pid!).find((proc) => /^\S*node\S* .*(dev|scripts)\/start\.ts/.test(proc.cmdline))?.pid;
   const stop = async () => {
     // Ctrl-C reaches the launcher, which stops every part in order; npm then ends.
     const pid = launcherPid();
