@@ -29,7 +29,7 @@ import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { Client, Connection } from '@temporalio/client';
 import { PROJECT_ROOT } from '../platform/project-root';
-import { getFreePort } from '../test/support/ports';
+import { getFreePort } from '../dev/processes';
 import { directCheckout, floorRun, gatewayCheckout, prepareShop, runPhase, type PhaseResult } from './load';
 import { cpuMs, loadAverage, MemorySampler, peakRssBytes } from './proc';
 import { summariseProfiles } from './profile';

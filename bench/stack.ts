@@ -13,7 +13,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { PROJECT_ROOT } from '../platform/project-root';
 import { IMPLEMENTED_SERVICES, SIMULATORS, SIMULATOR_NAMES } from '../platform/services';
-import { getFreePort } from '../test/support/ports';
+import { getFreePort } from '../dev/processes';
 import { descendants, listProcesses, type ProcInfo } from './proc';
 
 export interface ShopPorts {

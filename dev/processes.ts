@@ -158,6 +158,19 @@ export async function waitForHttp(
   }
 }
 
+/** A port that was free a moment ago on loopback. */
+export function getFreePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
 export interface PortClaim {
   port: number;
   /** What wants the port, e.g. "the inventory service". */

@@ -10,7 +10,7 @@ import { Worker } from '@temporalio/worker';
 import { startProcess, waitForHttp, type ManagedProcess } from '../../dev/processes';
 import { builtPath, buildIfStale, codeSources, inputsHash, isStale, shopEntryPoints, type BuildTarget } from '../../scripts/build';
 import { WORKFLOW_BUNDLE_FILE, workflowCodeSource } from '../../worker/config';
-import { buildIntoTestFolder, root } from '../support/build';
+import { buildIntoTestFolder, requiredClosure, root } from '../support/build';
 import { createTestDatabase } from '../support/database';
 import { getFreePort } from '../support/ports';
 import { HISTORIES_DIR, historyFromText, quietRuntime } from '../workflows/support';
@@ -33,6 +33,11 @@ describe('npm run build', () => {
     }
     expect(readdirSync(path.join(build.outDir, 'openapi')).sort()).toEqual(readdirSync(path.join(root, 'openapi')).filter((file) => file.endsWith('.yaml')).sort());
     expect(existsSync(path.join(build.outDir, 'web', 'dist', 'index.html'))).toBe(true);
+  });
+
+  it('makes every module runnable from dist/: nothing compiled requires a module that is not (tests, say)', () => {
+    const all = codeSources().map((file) => path.relative(build.outDir, builtPath(path.relative(root, file), build.outDir)));
+    expect(requiredClosure(build.outDir, all).missing).toEqual([]);
   });
 
   it('leaves the dependencies in node_modules: the output requires them, it does not contain them', () => {
