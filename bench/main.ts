@@ -145,7 +145,7 @@ async function main(): Promise<void> {
     const first = await startShop(dir, ports, LOAD_ENV);
     say(`  ready in ${(first.readyMs / 1000).toFixed(1)} s; stopping it`);
     await first.stop();
-    const profileEnv: Record<string, string> = profileDir ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${profileDir}` } : {};
+    const profileEnv: Record<string, string> = profileDir ? { SHOP_NODE_ARGS: `--cpu-prof --cpu-prof-dir=${profileDir}` } : {};
     if (profileDir) mkdirSync(profileDir, { recursive: true });
     say('npm start again (second start)...');
     shop = await startShop(dir, ports, { ...LOAD_ENV, ...profileEnv });

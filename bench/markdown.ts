@@ -39,7 +39,7 @@ export function markdown(runs: BenchResult[], baseline?: BenchResult): string {
   const targets = judge(runs[0]!).map((target, index): Row => {
     const unit = target.unit === 'GB' ? 2 : target.unit === 'req/s' ? 0 : 1;
     return {
-      label: `${target.name} (${target.kind === 'min' ? '≥' : '≤'} ${target.detail})`,
+      label: `${target.name}, ${target.unit} (${target.rule})`,
       values: runs.map((run) => judge(run)[index]!.measured),
       digits: unit,
       baseline: baseline ? judge(baseline)[index]!.measured : undefined,

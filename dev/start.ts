@@ -225,16 +225,21 @@ export function processParts(plan: StartPlan): ProcessPart[] {
   ];
 }
 
-/** How a part's entry point runs: its built JavaScript with node, or its source with tsx under node --watch. */
-export function partCommand(entry: string, mode: RunMode): { command: string; args: string[]; file: string } {
+/**
+ * How a part's entry point runs: its built JavaScript with node, or its source with tsx under
+ * node --watch. SHOP_NODE_ARGS gives node more arguments for every part, e.g. `--cpu-prof`
+ * (which NODE_OPTIONS does not take) or `--enable-source-maps`.
+ */
+export function partCommand(entry: string, mode: RunMode, env: Env = process.env): { command: string; args: string[]; file: string } {
+  const nodeArgs = (env.SHOP_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
   if (mode === 'built') {
     const file = builtPath(entry);
-    return { command: process.execPath, args: [file], file };
+    return { command: process.execPath, args: [...nodeArgs, file], file };
   }
   const file = path.join(PROJECT_ROOT, entry);
   const { command, args } = tsxCommand(file);
   // --watch restarts the part when a file it loaded changes; a part that crashes waits for a fix instead of exiting.
-  return { command, args: ['--watch', '--watch-preserve-output', ...args], file };
+  return { command, args: ['--watch', '--watch-preserve-output', ...nodeArgs, ...args], file };
 }
 
 /** The pid in postmaster.pid, for messages (and for tests that kill it). */
