@@ -230,7 +230,7 @@ export function processParts(plan: StartPlan): ProcessPart[] {
  * node --watch. SHOP_NODE_ARGS gives node more arguments for every part, e.g. `--cpu-prof`
  * (which NODE_OPTIONS does not take) or `--enable-source-maps`.
  */
-export function partCommand(entry: string, mode: RunMode, env: Env = process.env): { command: string; args: string[]; file: string } {
+export function partCommand(entry: string, mode: RunMode, env: Env = process.env, kind: ProcessPart['kind'] = 'supervised'): { command: string; args: string[]; file: string } {
   const nodeArgs = (env.SHOP_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
   if (mode === 'built') {
     const file = builtPath(entry);
@@ -239,7 +239,9 @@ export function partCommand(entry: string, mode: RunMode, env: Env = process.env
   const file = path.join(PROJECT_ROOT, entry);
   const { command, args } = tsxCommand(file);
   // --watch restarts the part when a file it loaded changes; a part that crashes waits for a fix instead of exiting.
-  return { command, args: ['--watch', '--watch-preserve-output', ...nodeArgs, ...args], file };
+  // A task runs once: under --watch it would wait for changes instead of ending.
+  const watch = kind === 'supervised' ? ['--watch', '--watch-preserve-output'] : [];
+  return { command, args: [...watch, ...nodeArgs, ...args], file };
 }
 
 /** The pid in postmaster.pid, for messages (and for tests that kill it). */
@@ -371,7 +373,7 @@ class Launcher {
       readyTimeoutMs: part.readyTimeoutMs,
       stopGraceMs: part.stopGraceMs,
       start: () => {
-        const { command, args } = partCommand(part.entry, this.plan.mode);
+        const { command, args } = partCommand(part.entry, this.plan.mode, process.env, part.kind);
         const env = { ...childEnv, ...part.env };
         return startProcess({ name: part.name, command, args, env, cwd: PROJECT_ROOT, format: formatLogLine, onLine: (line) => print(part.name, line) });
       },

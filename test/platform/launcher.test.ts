@@ -176,5 +176,7 @@ describe('partCommand', () => {
     expect(built.args).toEqual(['--cpu-prof', '--cpu-prof-dir=/tmp/p', path.resolve(__dirname, '../../dist/services/orders/main.js')]);
     const sources = partCommand('services/orders/main.ts', 'sources', {});
     expect(sources.args).toEqual(['--watch', '--watch-preserve-output', '--import', 'tsx', path.resolve(__dirname, '../../services/orders/main.ts')]);
+    // A task (the demo data) runs once: --watch would keep it waiting for changes.
+    expect(partCommand('scripts/seed.ts', 'sources', {}, 'task').args).toEqual(['--import', 'tsx', path.resolve(__dirname, '../../scripts/seed.ts')]);
   });
 });
