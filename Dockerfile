@@ -1,16 +1,58 @@
-# One image for every service and the worker; the command picks which runs:
-#   docker run IMAGE services/inventory/main.ts     (docker-compose.yml sets it per container)
-FROM node:20-bookworm-slim
+# syntax=docker/dockerfile:1
+# The shop's image: one for every process of the shop; the command picks which runs
+# (docker-compose.yml and deploy/kubernetes/ set it per container):
+#   docker build -t temporal-shop .
+#   docker run temporal-shop dist/services/inventory/main.js
+# The `simulators` target adds the payment provider simulator, for compose only:
+#   docker build --target simulators -t temporal-shop-simulators .
+ARG NODE_IMAGE=node:24-bookworm-slim
+
+# 1. Build: every dependency, the type check, then `npm run build` (scripts/build.ts):
+#    dist/ with the compiled code, the OpenAPI specs, the prebuilt workflow bundle and the storefront.
+FROM ${NODE_IMAGE} AS build
 WORKDIR /app
-ENV NODE_ENV=production HOST=0.0.0.0
 COPY package.json package-lock.json ./
-# Production dependencies only (tsx runs the TypeScript, as in development: no build step to drift).
-# Install scripts are off, then run for the packages the worker's bundler needs; the embedded
-# PostgreSQL's binaries stay unused here (containers use the compose PostgreSQL).
-RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund \
- && npm rebuild @swc/core protobufjs esbuild \
- && npm cache clean --force
+RUN npm ci --no-audit --no-fund
 COPY . .
-USER node
-ENTRYPOINT ["node", "--import", "tsx"]
-CMD ["worker/main.ts"]
+RUN npm run typecheck && npm run build -- --force
+
+# 2. Production dependencies only. No install scripts run: none of these needs one (their native
+#    parts, argon2 and Temporal's core, come prebuilt in their packages).
+FROM ${NODE_IMAGE} AS dependencies
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
+
+# 3. What runs: the built code the shop's processes need, and nothing of dev/ (the embedded
+#    PostgreSQL, the dev server, the supervisor), bench/, tests, or the TypeScript sources.
+FROM ${NODE_IMAGE} AS base
+ENV NODE_ENV=production HOST=0.0.0.0
+WORKDIR /app
+COPY --from=dependencies /app/node_modules ./node_modules
+COPY package.json ./
+COPY --from=build /app/dist/activities ./dist/activities
+COPY --from=build /app/dist/gateway ./dist/gateway
+COPY --from=build /app/dist/platform ./dist/platform
+COPY --from=build /app/dist/services ./dist/services
+COPY --from=build /app/dist/worker ./dist/worker
+COPY --from=build /app/dist/workflows ./dist/workflows
+COPY --from=build /app/dist/openapi ./dist/openapi
+COPY --from=build /app/dist/web ./dist/web
+COPY --from=build /app/dist/temporal.config.js /app/dist/workflow-bundle.js ./dist/
+COPY --from=build /app/dist/scripts/seed.js /app/dist/scripts/accounts.js /app/dist/scripts/demo-data.js ./dist/scripts/
+# Payments calls the card provider through the provider's client, as it would through its SDK.
+COPY --from=build /app/dist/simulators/payment-provider/client.js ./dist/simulators/payment-provider/
+# The image's own `node` user, by number: Kubernetes' runAsNonRoot can only verify a numeric user.
+USER 1000:1000
+# Each process's own port and /health (platform/healthcheck.ts); compose and Kubernetes probe /ready as well.
+HEALTHCHECK --interval=10s --timeout=5s --start-period=60s --retries=3 CMD ["node", "dist/platform/healthcheck.js"]
+ENTRYPOINT ["node"]
+CMD ["dist/worker/main.js"]
+
+# The simulators of outside parties: never part of the shop's image, only of compose's.
+FROM base AS simulators
+COPY --from=build /app/dist/simulators ./dist/simulators
+CMD ["dist/simulators/payment-provider/main.js"]
+
+# The default target: the shop.
+FROM base AS shop

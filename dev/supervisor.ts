@@ -20,7 +20,7 @@
  * Development tooling: in production, Kubernetes or compose restart processes.
  * (Erlang/OTP's restart intensity and Kubernetes' CrashLoopBackOff are the models.)
  */
-import { describeExit, waitForHttp, type ExitInfo } from '../platform/processes';
+import { describeExit, waitForHttp, type ExitInfo } from './processes';
 
 export type PartKind = 'foundation' | 'supervised' | 'task';
 

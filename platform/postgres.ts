@@ -1,6 +1,6 @@
 /**
  * Database creation on whichever PostgreSQL server is used: each service owns
- * one database on it. (The embedded server for local runs is in embedded-postgres.ts.)
+ * one database on it. (The embedded server for local runs is in dev/embedded-postgres.ts.)
  */
 import { Client } from 'pg';
 

@@ -10,8 +10,9 @@
 import { randomBytes } from 'node:crypto';
 import { linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { PROJECT_ROOT } from './project-root';
 
-export const LOCAL_SECRETS_DIR = path.resolve(__dirname, '..', '.data');
+export const LOCAL_SECRETS_DIR = path.join(PROJECT_ROOT, '.data');
 
 /** The file's content, trimmed; made with `make()` first if the file does not exist yet. Safe with many processes at once. */
 export function localSecretFile(file: string, make: () => string): string {

@@ -31,14 +31,14 @@
  * Reports: .schemathesis/fuzz/<run>.
  *
  * Schemathesis is installed on first use into .tools/fuzz-venv (python3 -m venv
- * + pip, pinned), like scripts/setup-temporal.ts does for the Temporal binaries.
+ * + pip, pinned), like dev/setup-temporal.ts does for the Temporal binaries.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { decodeJwt } from 'jose';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { IMPLEMENTED_SERVICES, isServiceName, SERVICE_NAMES, serviceUrl, type ServiceName } from '../platform/services';
-import { PROJECT_ROOT } from '../platform/temporal-binaries';
+import { PROJECT_ROOT } from '../dev/temporal-binaries';
 
 type Env = Record<string, string | undefined>;
 

@@ -8,7 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
-import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from '../platform/embedded-postgres';
+import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from '../dev/embedded-postgres';
 import { redact, waitForPostgres } from '../platform/postgres';
 import { getFreePort } from './support/ports';
 

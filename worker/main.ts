@@ -14,7 +14,7 @@ import { createLogger, exitOnUnhandledErrors, type Logger } from '../platform/lo
 import { connectWorkerConnection } from '../platform/temporal-connection';
 import { temporalDataConverter } from '../platform/temporal-codec';
 import { temporalConnectionConfig } from '../temporal.config';
-import { DEFAULT_WORKER_HEALTH_PORT, WORKER_SHUTDOWN_FORCE_MS, WORKER_SHUTDOWN_GRACE_MS } from './config';
+import { DEFAULT_WORKER_HEALTH_PORT, WORKER_SHUTDOWN_FORCE_MS, WORKER_SHUTDOWN_GRACE_MS, workflowCodeSource } from './config';
 
 export { DEFAULT_WORKER_HEALTH_PORT } from './config';
 
@@ -29,7 +29,7 @@ export async function createCheckoutWorker(config = temporalConnectionConfig(), 
     connection,
     namespace: config.namespace,
     taskQueue: config.taskQueue,
-    workflowsPath: require.resolve('../workflows'),
+    ...workflowCodeSource(),
     activities: createActivities(serviceClientsFromEnv()),
     // Encrypts what the worker hands Temporal, decrypts what it reads (platform/temporal-codec.ts).
     dataConverter: temporalDataConverter(),

@@ -17,7 +17,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Client, Connection, WorkflowNotFoundError } from '@temporalio/client';
 import { backOff } from 'exponential-backoff';
-import { PROJECT_ROOT } from '../../platform/temporal-binaries';
+import { PROJECT_ROOT } from '../temporal-binaries';
 import type { CheckoutResult } from '../../workflows/messages';
 import { sleep } from './calls';
 import { runFaults } from './faults';

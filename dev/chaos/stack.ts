@@ -13,12 +13,12 @@
 import { randomUUID } from 'node:crypto';
 import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
 import path from 'node:path';
-import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from '../../platform/embedded-postgres';
-import { describeExit, formatLogLine, startProcess, tsxCommand, waitForHttp, type ManagedProcess } from '../../platform/processes';
-import { PROJECT_ROOT, temporalCliPath } from '../../platform/temporal-binaries';
-import { startTemporalDevServer, type TemporalDevServer, type TemporalDevServerOptions } from '../../platform/temporal-dev-server';
-import { childEnvironment, planStart, portClaims, postmasterPid, processParts, type ProcessPart, type StartPlan } from '../../scripts/start';
-import { setupTemporalBinaries } from '../../scripts/setup-temporal';
+import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from '../embedded-postgres';
+import { describeExit, formatLogLine, startProcess, tsxCommand, waitForHttp, type ManagedProcess } from '../processes';
+import { PROJECT_ROOT, temporalCliPath } from '../temporal-binaries';
+import { startTemporalDevServer, type TemporalDevServer, type TemporalDevServerOptions } from '../temporal-dev-server';
+import { childEnvironment, planStart, portClaims, postmasterPid, processParts, type ProcessPart, type StartPlan } from '../start';
+import { setupTemporalBinaries } from '../setup-temporal';
 import { getFreePort } from '../../test/support/ports';
 
 type Env = NodeJS.ProcessEnv;

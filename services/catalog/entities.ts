@@ -22,7 +22,8 @@ export const Product = defineEntity({
     category: p.string().length(64),
     active: p.boolean(),
     createdAt: p.datetime().onCreate(() => new Date()),
-    updatedAt: p.datetime().onCreate(() => new Date()).onUpdate(() => new Date()),
+    // The same instant as createdAt on creation: a second clock reading could fall a millisecond later.
+    updatedAt: p.datetime().onCreate((product: { createdAt?: Date }) => product.createdAt ?? new Date()).onUpdate(() => new Date()),
     // Kept by PostgreSQL itself, so it can never disagree with the text; never loaded into entities.
     searchVector: p
       .string()

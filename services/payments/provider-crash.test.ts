@@ -16,7 +16,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { Client } from 'pg';
 import { JWKS_PATH } from '../../platform/auth';
-import { startProcess, tsxCommand, waitForHttp, type ManagedProcess } from '../../platform/processes';
+import { startProcess, tsxCommand, waitForHttp, type ManagedProcess } from '../../dev/processes';
 import { asService, testSigningKey } from '../../test/support/auth';
 import { createTestDatabase } from '../../test/support/database';
 import { holdTableLock, until, untilWaitingForLock } from '../../test/support/locks';

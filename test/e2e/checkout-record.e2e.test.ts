@@ -10,7 +10,7 @@ import { Client, WorkflowNotFoundError } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { temporal as proto } from '@temporalio/proto';
 import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import { devServerExecutable } from '../../platform/temporal-binaries';
+import { devServerExecutable } from '../../dev/temporal-binaries';
 import { SEARCH_ATTRIBUTES } from '../../temporal.config';
 import { checkoutWorkflowId, type CheckoutResult } from '../../workflows/messages';
 import { TEST_CARDS } from '../../scripts/demo-data';

@@ -7,7 +7,7 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { WorkflowIdReusePolicy } from '@temporalio/client';
 import { createActivities, type ServiceClients } from '../../activities';
-import { devServerExecutable } from '../../platform/temporal-binaries';
+import { devServerExecutable } from '../../dev/temporal-binaries';
 import { startService, type RunningService, type ServiceDefinition } from '../../platform/service-main';
 import { inventoryService } from '../../services/inventory/main';
 import { paymentsService } from '../../services/payments/main';

@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import { devServerExecutable } from '../../platform/temporal-binaries';
+import { devServerExecutable } from '../../dev/temporal-binaries';
 import { SEARCH_ATTRIBUTES } from '../../temporal.config';
 import { checkoutWorkflowId } from '../../workflows/messages';
 import { TEST_CARDS } from '../../scripts/demo-data';

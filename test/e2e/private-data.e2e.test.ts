@@ -12,7 +12,7 @@ import { METADATA_ENCODING_KEY, type Payload } from '@temporalio/common';
 import type { temporal as proto } from '@temporalio/proto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import { devServerExecutable } from '../../platform/temporal-binaries';
+import { devServerExecutable } from '../../dev/temporal-binaries';
 import { ENCRYPTED_ENCODING, FAILURE_CONVERTER_PATH } from '../../platform/temporal-codec';
 import { SEARCH_ATTRIBUTES } from '../../temporal.config';
 import { checkoutWorkflowId } from '../../workflows/messages';

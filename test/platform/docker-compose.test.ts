@@ -51,7 +51,7 @@ describe('docker-compose.yml', () => {
   it.each(IMPLEMENTED_SERVICES)('runs the %s service on its port, with a readiness healthcheck', (name) => {
     const service = compose.services[name];
     expect(service).toBeDefined();
-    expect(service!.command).toEqual([`services/${name}/main.ts`]);
+    expect(service!.command).toEqual([`dist/services/${name}/main.js`]);
     expect(Number(service!.environment?.PORT)).toBe(SERVICES[name].port);
     expect(service!.environment?.DATABASE_URL).toMatch(/^postgres:\/\//);
     // Reachable from the other containers, not only from inside its own.
@@ -62,7 +62,7 @@ describe('docker-compose.yml', () => {
 
   it('runs the payment provider simulator on its port, and tells payments and the worker where it is, with its key', () => {
     const simulator = compose.services['payment-provider'];
-    expect(simulator?.command).toEqual(['simulators/payment-provider/main.ts']);
+    expect(simulator?.command).toEqual(['dist/simulators/payment-provider/main.js']);
     expect(Number(simulator?.environment?.PORT)).toBe(SIMULATORS['payment-provider'].port);
     expect(simulator?.healthcheck?.test.join(' ')).toContain('/ready');
     // The image runs with NODE_ENV=production, where payments has no default for either.
@@ -84,7 +84,7 @@ describe('docker-compose.yml', () => {
 
   it('starts the worker after the services and the search attributes', () => {
     const worker = compose.services.worker!;
-    expect(worker.command).toEqual(['worker/main.ts']);
+    expect(worker.command).toEqual(['dist/worker/main.js']);
     expect(worker.healthcheck?.test.join(' ')).toContain('/health');
     for (const name of IMPLEMENTED_SERVICES) expect(worker.depends_on?.[name]?.condition).toBe('service_healthy');
     // Compose kills after 10 s unless told otherwise; the worker's activities get longer to finish.
@@ -94,7 +94,7 @@ describe('docker-compose.yml', () => {
 
   it('runs the gateway on 8080 once users (its token keys) is up', () => {
     const gateway = compose.services.gateway!;
-    expect(gateway.command).toEqual(['gateway/main.ts']);
+    expect(gateway.command).toEqual(['dist/gateway/main.js']);
     expect(Number(gateway.environment?.GATEWAY_PORT)).toBe(8080);
     expect(gateway.environment?.HOST).toBe('0.0.0.0');
     expect(gateway.depends_on?.users?.condition).toBe('service_healthy');

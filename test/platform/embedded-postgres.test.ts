@@ -3,7 +3,7 @@ import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync,
 import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
-import { startEmbeddedPostgres } from '../../platform/embedded-postgres';
+import { startEmbeddedPostgres } from '../../dev/embedded-postgres';
 import { getFreePort } from '../support/ports';
 
 // The suite's own server (test/global-setup.ts) covers the non-persistent path; this covers reuse and crash recovery.

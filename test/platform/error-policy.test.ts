@@ -6,7 +6,7 @@
  */
 import path from 'node:path';
 import { UNHANDLED_ERROR_EXIT_CODE } from '../../platform/logger';
-import { startProcess, waitForHttp, type ManagedProcess } from '../../platform/processes';
+import { startProcess, waitForHttp, type ManagedProcess } from '../../dev/processes';
 import { createTestDatabase } from '../support/database';
 import { getFreePort } from '../support/ports';
 

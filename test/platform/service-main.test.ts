@@ -2,7 +2,7 @@ import http from 'node:http';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import path from 'node:path';
 import { readServiceConfig, startService } from '../../platform/service-main';
-import { startProcess, tsxCommand, waitForHttp } from '../../platform/processes';
+import { startProcess, tsxCommand, waitForHttp } from '../../dev/processes';
 import { inventoryService } from '../../services/inventory/main';
 import { getFreePort } from '../support/ports';
 import { asAdmin, testTokenVerifier } from '../support/auth';

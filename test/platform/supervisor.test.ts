@@ -7,8 +7,8 @@ import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
 import { Supervisor, type Part, type RestartPolicy, type SupervisorEvent } from '../../dev/supervisor';
-import { startProcess, type ManagedProcess } from '../../platform/processes';
-import { embeddedPostgresPart, postmasterPid } from '../../scripts/start';
+import { startProcess, type ManagedProcess } from '../../dev/processes';
+import { embeddedPostgresPart, postmasterPid } from '../../dev/start';
 import { getFreePort } from '../support/ports';
 
 jest.setTimeout(120_000);

@@ -9,8 +9,8 @@ import {
   testServerPath,
   VENV_TEMPORAL_CLI,
   VENV_TEST_SERVER,
-} from '../../platform/temporal-binaries';
-import { setupTemporalBinaries } from '../../scripts/setup-temporal';
+} from '../../dev/temporal-binaries';
+import { setupTemporalBinaries } from '../../dev/setup-temporal';
 
 describe('temporal binaries', () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'shop-bin-test-'));

@@ -2,8 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
-import { temporalCliPath } from '../../platform/temporal-binaries';
-import { devServerArgs, startTemporalDevServer } from '../../platform/temporal-dev-server';
+import { temporalCliPath } from '../../dev/temporal-binaries';
+import { devServerArgs, startTemporalDevServer } from '../../dev/temporal-dev-server';
 import { SEARCH_ATTRIBUTE_REGISTRATIONS } from '../../temporal.config';
 import { getFreePort } from '../support/ports';
 

@@ -1,14 +1,2 @@
-import { createServer } from 'node:net';
-
-/** A port that was free a moment ago on loopback. */
-export function getFreePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
+/** The tests take free ports the way the dev tooling does. */
+export { getFreePort } from '../../dev/processes';

@@ -13,7 +13,7 @@ import { temporal } from '@temporalio/proto';
 import { TestWorkflowEnvironment, type ClientOptionsForTestEnv } from '@temporalio/testing';
 import { bundleWorkflowCode, DefaultLogger, Runtime, type LogLevel, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { CheckoutActivities } from '../../activities/types';
-import { testServerExecutable } from '../../platform/temporal-binaries';
+import { testServerExecutable } from '../../dev/temporal-binaries';
 import { registerSearchAttributes } from '../../platform/temporal-search-attributes';
 import type { CheckoutInput } from '../../workflows/messages';
 

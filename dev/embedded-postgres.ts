@@ -18,7 +18,7 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { waitForPostgres } from './postgres';
+import { waitForPostgres } from '../platform/postgres';
 import { assertPortsFree } from './processes';
 
 export const EMBEDDED_POSTGRES_USER = 'postgres';
@@ -281,7 +281,11 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   process.on('exit', killOnExit);
 
   const adminUrl = adminUrlFor(options.port);
-  const failedEarly = exited.then(() => {
+  const outputRead = Promise.all([child.stdout, child.stderr].map((stream) => stream && new Promise((resolve) => stream.once('close', resolve)))).then(() => undefined);
+  const failedEarly = exited.then(async () => {
+    // 'exit' can come before the last lines were read from the pipes; a backend that outlived the
+    // postmaster may hold them open, so the reason is waited for a moment, not for ever.
+    await within(outputRead, 2000);
     throw new Error(`PostgreSQL exited while starting (port ${options.port}, data ${dataDir}):\n${log.text()}${rootHint(owner, log)}`);
   });
   failedEarly.catch(() => undefined);

@@ -9,7 +9,7 @@
  * Never fails for want of Python or the network: the Temporal SDK can still
  * download the binaries itself, so this only says that it will have to.
  *
- *   npm run setup            npx tsx scripts/setup-temporal.ts --quiet
+ *   npm run setup            npx tsx dev/setup-temporal.ts --quiet
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -21,7 +21,7 @@ import {
   venvBinaryPath,
   VENV_TEMPORAL_CLI,
   type TemporalBinary,
-} from '../platform/temporal-binaries';
+} from './temporal-binaries';
 
 type Env = Record<string, string | undefined>;
 

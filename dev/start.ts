@@ -1,5 +1,8 @@
 /**
- * npm start: the whole shop on this machine, each part its own process.
+ * npm start: the whole shop on this machine, each part its own process, run
+ * with node from the build (dist/, scripts/build.ts), which it brings up to date first.
+ * npm run dev: the same from the TypeScript sources with tsx, each part
+ * restarted by node --watch when a file it loads changes.
  *   PostgreSQL  DATABASE_URL, or an embedded server with its data in .data/postgres
  *   Temporal    TEMPORAL_ADDRESS, or the dev server + Web UI with its data in .data/temporal.db
  *   services    every implemented service, each creating and migrating its own database, and
@@ -16,29 +19,28 @@
  */
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { duration, Supervisor, type Part, type PartProcess, type RestartPolicy, type SupervisorEvent, DEFAULT_RESTART_POLICY } from '../dev/supervisor';
-import { embeddedPostgresDefaults, startEmbeddedPostgres, type EmbeddedPostgresHandle, type EmbeddedPostgresOptions } from '../platform/embedded-postgres';
+import { duration, Supervisor, type Part, type PartProcess, type RestartPolicy, type SupervisorEvent, DEFAULT_RESTART_POLICY } from './supervisor';
+import { embeddedPostgresDefaults, startEmbeddedPostgres, type EmbeddedPostgresHandle, type EmbeddedPostgresOptions } from './embedded-postgres';
 import { createLogger, exitOnUnhandledErrors } from '../platform/logger';
 import { redact, waitForPostgres } from '../platform/postgres';
-import { assertPortsFree, createPrefixer, formatLogLine, startProcess, tsxCommand, type PortClaim } from '../platform/processes';
+import { assertPortsFree, createPrefixer, formatLogLine, startProcess, tsxCommand, type PortClaim } from './processes';
 import { IMPLEMENTED_SERVICES, servicePort, SIMULATOR_NAMES, SIMULATORS, simulatorPort, type ServiceName, type SimulatorName } from '../platform/services';
-import { PROJECT_ROOT, temporalCliPath } from '../platform/temporal-binaries';
-import { connectClient } from '../platform/temporal-connection';
-import { startTemporalDevServer, type TemporalDevServer, type TemporalDevServerOptions } from '../platform/temporal-dev-server';
+import { PROJECT_ROOT, temporalCliPath } from './temporal-binaries';
+import { startTemporalDevServer, type TemporalDevServer, type TemporalDevServerOptions } from './temporal-dev-server';
 import { registerSearchAttributes } from '../platform/temporal-search-attributes';
 import { DEFAULT_ADDRESS, temporalConnectionConfig, type TemporalConnectionConfig } from '../temporal.config';
 import { DEFAULT_WORKER_HEALTH_PORT, WORKER_STOP_GRACE_MS } from '../worker/config';
 import { codecEndpoint, codecServerConfig } from '../codec-server/config';
 import { setupTemporalBinaries } from './setup-temporal';
-import { DEMO_ACCOUNTS } from './demo-data';
-import { buildStorefrontIfStale } from './build-web';
+import { DEMO_ACCOUNTS } from '../scripts/demo-data';
+import { builtPath, buildIfStale, buildTargets, storefrontTarget } from '../scripts/build';
 
 type Env = NodeJS.ProcessEnv;
 
 const DATA_DIR = path.join(PROJECT_ROOT, '.data');
 /** gateway/main.ts's default, not imported: that would load the whole gateway into the launcher (and its tests). */
 const DEFAULT_GATEWAY_PORT = 8080;
-// Migrations on two cores, and the worker bundles the workflows with webpack before it polls.
+// Migrations on two cores, and from the sources (npm run dev) the worker bundles the workflows with webpack before it polls.
 const SERVICE_READY_TIMEOUT_MS = 90_000;
 const WORKER_READY_TIMEOUT_MS = 180_000;
 const SERVICE_STOP_GRACE_MS = 15_000;
@@ -48,7 +50,11 @@ const FOUNDATION_STOP_GRACE_MS = 15_000;
 /** A second Ctrl-C this long after the first stops waiting and kills everything. */
 const FORCE_AFTER_MS = 1_000;
 
+/** `built`: node runs dist/ (npm start); `sources`: tsx runs the TypeScript, reloading on changes (npm run dev). */
+export type RunMode = 'built' | 'sources';
+
 export interface StartPlan {
+  mode: RunMode;
   /** Undefined: the embedded server. */
   databaseUrl?: string;
   postgres: { dataDir: string; port: number };
@@ -81,10 +87,11 @@ export function restartPolicyFromEnv(env: Env = process.env): RestartPolicy {
 }
 
 /** What `npm start` will run where, from the environment; no side effects. */
-export function planStart(env: Env = process.env): StartPlan {
+export function planStart(env: Env = process.env, mode: RunMode = 'built'): StartPlan {
   // A PORT in the shell must not put every service on one port.
   const withoutPort = { ...env, PORT: undefined };
   return {
+    mode,
     databaseUrl: env.DATABASE_URL || undefined,
     postgres: embeddedPostgresDefaults(PROJECT_ROOT, env),
     temporal: temporalConnectionConfig(env),
@@ -143,6 +150,8 @@ export function childEnvironment(plan: StartPlan, databaseUrl: string, temporalA
     WORKER_HEALTH_PORT: String(plan.workerHealthPort),
     GATEWAY_PORT: String(plan.gatewayPort),
     GATEWAY_URL: `http://127.0.0.1:${plan.gatewayPort}`,
+    // Node 22.1+ keeps the code it compiled here and starts faster the next time (Node 20 ignores it).
+    NODE_COMPILE_CACHE: env.NODE_COMPILE_CACHE ?? path.join(DATA_DIR, 'node-compile-cache'),
   };
   delete childEnv.PORT;
   for (const service of plan.services) childEnv[`${service.name.toUpperCase()}_URL`] = service.url;
@@ -153,10 +162,10 @@ export function childEnvironment(plan: StartPlan, databaseUrl: string, temporalA
 /** The stages after PostgreSQL and Temporal, in starting order; stopped in the reverse order. */
 export const PROCESS_STAGES = ['services', 'edge'] as const;
 
-/** A part of the shop that is a Node process of ours, run with tsx. */
+/** A part of the shop that is a Node process of ours. */
 export interface ProcessPart {
   name: string;
-  /** Its entry point, from the project root. */
+  /** Its entry point's source, from the project root (run from dist/ or with tsx: partCommand). */
   entry: string;
   stage: (typeof PROCESS_STAGES)[number];
   /** `task`: runs once and must exit 0 (the stage waits for it); `supervised`: restarted when it crashes. */
@@ -231,9 +240,28 @@ export function processParts(plan: StartPlan): ProcessPart[] {
       readyTimeoutMs: SERVICE_READY_TIMEOUT_MS,
       stopGraceMs: SERVICE_STOP_GRACE_MS,
     },
-    // It needs only the services, so it loads while the worker bundles its workflows.
+    // It needs only the services, so it loads while the worker starts.
     { name: 'seed', title: 'loading the demo data (scripts/seed.ts)', entry: 'scripts/seed.ts', stage: 'edge', kind: 'task', stopGraceMs: TASK_STOP_GRACE_MS },
   ];
+}
+
+/**
+ * How a part's entry point runs: its built JavaScript with node, or its source with tsx under
+ * node --watch. SHOP_NODE_ARGS gives node more arguments for every part, e.g. `--cpu-prof`
+ * (which NODE_OPTIONS does not take) or `--enable-source-maps`.
+ */
+export function partCommand(entry: string, mode: RunMode, env: Env = process.env, kind: ProcessPart['kind'] = 'supervised'): { command: string; args: string[]; file: string } {
+  const nodeArgs = (env.SHOP_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
+  if (mode === 'built') {
+    const file = builtPath(entry);
+    return { command: process.execPath, args: [...nodeArgs, file], file };
+  }
+  const file = path.join(PROJECT_ROOT, entry);
+  const { command, args } = tsxCommand(file);
+  // --watch restarts the part when a file it loaded changes; a part that crashes waits for a fix instead of exiting.
+  // A task runs once: under --watch it would wait for changes instead of ending.
+  const watch = kind === 'supervised' ? ['--watch', '--watch-preserve-output'] : [];
+  return { command, args: [...watch, ...nodeArgs, ...args], file };
 }
 
 /** The pid in postmaster.pid, for messages (and for tests that kill it). */
@@ -325,22 +353,34 @@ class Launcher {
     const began = Date.now();
     mkdirSync(DATA_DIR, { recursive: true });
     const parts = processParts(this.plan);
-    for (const part of parts) {
-      if (!existsSync(path.join(PROJECT_ROOT, part.entry))) throw new Error(`${part.entry} is missing, but npm start runs it (processParts in scripts/start.ts)`);
-    }
     await assertPortsFree(portClaims(this.plan));
-    await buildStorefrontIfStale(say);
+    await buildIfStale(this.plan.mode === 'built' ? buildTargets() : [storefrontTarget()], { say });
+    for (const part of parts) {
+      const { file } = partCommand(part.entry, this.plan.mode);
+      if (!existsSync(file)) throw new Error(`${path.relative(PROJECT_ROOT, file)} is missing, but npm start runs it (processParts in dev/start.ts)`);
+    }
 
     // Independent of each other: started side by side.
     const [databaseUrl, temporalAddress] = await Promise.all([this.startPostgres(), this.startTemporal()]);
     const childEnv = childEnvironment(this.plan, databaseUrl, temporalAddress);
-    for (const stage of PROCESS_STAGES) {
-      const members = parts.filter((part) => part.stage === stage);
-      const started = Date.now();
-      say(`${stage}: starting ${members.map((part) => part.name).join(', ')}`);
-      await this.supervisor.startStage(members.map((part) => this.toPart(part, childEnv)));
-      say(`${stage}: ready in ${seconds(started)}`);
-    }
+    // The edge's supervised parts need no service to start (the worker waits only for Temporal, and
+    // both call the services on first use), so they start beside the services; the edge's tasks (the
+    // demo data) once the services are ready. Stopping still goes stage by stage: the edge first.
+    const started = Date.now();
+    const inStage = (stage: (typeof PROCESS_STAGES)[number]) => parts.filter((part) => part.stage === stage);
+    const [services, edge] = [inStage('services'), inStage('edge')];
+    const early = edge.filter((part) => part.kind === 'supervised');
+    say(`starting ${[...services, ...early].map((part) => part.name).join(', ')}`);
+    const servicesReady = this.supervisor.startStage(services.map((part) => this.toPart(part, childEnv)));
+    const earlyReady = this.supervisor.startStage(early.map((part) => this.toPart(part, childEnv)));
+    // Whichever fails first is the one reported; the other's failure is then a consequence.
+    earlyReady.catch(() => undefined);
+    await servicesReady;
+    say(`services: ready in ${seconds(started)}`);
+    const tasks = edge.filter((part) => part.kind === 'task');
+    say(`edge: starting ${tasks.map((part) => part.name).join(', ')}`);
+    await Promise.all([earlyReady, this.supervisor.startStage(tasks.map((part) => this.toPart(part, childEnv)))]);
+    say(`edge: ready in ${seconds(started)}`);
     this.printSummary(databaseUrl, temporalAddress, began);
   }
 
@@ -353,7 +393,7 @@ class Launcher {
       readyTimeoutMs: part.readyTimeoutMs,
       stopGraceMs: part.stopGraceMs,
       start: () => {
-        const { command, args } = tsxCommand(path.join(PROJECT_ROOT, part.entry));
+        const { command, args } = partCommand(part.entry, this.plan.mode, process.env, part.kind);
         const env = { ...childEnv, ...part.env };
         return startProcess({ name: part.name, command, args, env, cwd: PROJECT_ROOT, format: formatLogLine, onLine: (line) => print(part.name, line) });
       },
@@ -399,6 +439,8 @@ class Launcher {
 
   /** An external server may refuse (e.g. Temporal Cloud registers attributes in its own UI): warn, carry on. */
   private async registerSearchAttributesOn(config: TemporalConnectionConfig): Promise<void> {
+    // Loaded only here: the SDK's worker package (with its native bridge) is not needed for the dev server.
+    const { connectClient } = await import('../platform/temporal-connection');
     let client;
     try {
       client = await connectClient(config);
@@ -427,7 +469,7 @@ class Launcher {
     const { maxCrashes, windowMs } = this.plan.restartPolicy;
     const lines = [
       '',
-      `The shop is running (started in ${seconds(began)}).`,
+      `The shop is running ${this.plan.mode === 'built' ? 'from the build in dist/' : 'from the sources, each part reloading when its files change'} (started in ${seconds(began)}).`,
       '',
       row('storefront', `http://127.0.0.1:${this.plan.gatewayPort}/  (the shop in your browser)`),
       row('Temporal UI', uiUrl ? `${uiUrl}/namespaces/${config.namespace}/workflows` : '(your Temporal server\'s UI; set TEMPORAL_UI_URL to show it here)'),
@@ -485,7 +527,7 @@ class Launcher {
 async function main(): Promise<void> {
   // The launcher's own unexpected errors end it too (its exit hooks kill the children), in its own words.
   exitOnUnhandledErrors(createLogger('start', { write: (line: string) => print('start', formatLogLine(line.trimEnd()), process.stderr) }));
-  const launcher = new Launcher(planStart());
+  const launcher = new Launcher(planStart(process.env, process.argv.includes('--dev') ? 'sources' : 'built'));
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => launcher.onSignal(signal));
   try {
     await launcher.run();

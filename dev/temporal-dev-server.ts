@@ -17,7 +17,7 @@ import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { DEFAULT_NAMESPACE, SEARCH_ATTRIBUTE_REGISTRATIONS } from '../temporal.config';
 import { assertPortsFree } from './processes';
-import { registerSearchAttributes } from './temporal-search-attributes';
+import { registerSearchAttributes } from '../platform/temporal-search-attributes';
 
 const LOG_LINES_KEPT = 40;
 const STOP_TIMEOUT_MS = 10_000;

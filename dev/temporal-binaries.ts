@@ -7,6 +7,7 @@
  */
 import { accessSync, constants } from 'node:fs';
 import path from 'node:path';
+import { PROJECT_ROOT } from '../platform/project-root';
 
 type Env = Record<string, string | undefined>;
 
@@ -20,7 +21,7 @@ export const TEMPORAL_WHEELS = {
 
 export type TemporalBinary = keyof typeof TEMPORAL_WHEELS;
 
-export const PROJECT_ROOT = path.resolve(__dirname, '..');
+export { PROJECT_ROOT };
 export const TOOLS_VENV = path.join(PROJECT_ROOT, '.tools', 'venv');
 export const VENV_TEMPORAL_CLI = path.join(TOOLS_VENV, 'bin', TEMPORAL_WHEELS.cli.binary);
 export const VENV_TEST_SERVER = path.join(TOOLS_VENV, 'bin', TEMPORAL_WHEELS.testServer.binary);

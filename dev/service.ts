@@ -9,12 +9,12 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { adminUrlFor, embeddedPostgresDefaults, startEmbeddedPostgres, type EmbeddedPostgresHandle } from '../platform/embedded-postgres';
+import { adminUrlFor, embeddedPostgresDefaults, startEmbeddedPostgres, type EmbeddedPostgresHandle } from './embedded-postgres';
 import { postgresAnswers, redact } from '../platform/postgres';
 import { createLogger, exitOnUnhandledErrors } from '../platform/logger';
-import { assertPortsFree, describeExit, formatLogLine, startProcess, tsxCommand } from '../platform/processes';
+import { assertPortsFree, describeExit, formatLogLine, startProcess, tsxCommand } from './processes';
 import { IMPLEMENTED_SERVICES, isServiceName, SERVICE_NAMES, servicePort, type ServiceName } from '../platform/services';
-import { PROJECT_ROOT } from '../platform/temporal-binaries';
+import { PROJECT_ROOT } from './temporal-binaries';
 
 function say(message: string): void {
   console.log(`service | ${message}`);

@@ -11,7 +11,7 @@
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { createInterface } from 'node:readline';
-import { UNHANDLED_ERROR_EXIT_CODE } from './logger';
+import { UNHANDLED_ERROR_EXIT_CODE } from '../platform/logger';
 
 const LINES_KEPT = 40;
 
@@ -156,6 +156,19 @@ export async function waitForHttp(
     }
     await sleep(200);
   }
+}
+
+/** A port that was free a moment ago on loopback. */
+export function getFreePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
 }
 
 export interface PortClaim {
