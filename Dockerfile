@@ -31,6 +31,7 @@ WORKDIR /app
 COPY --from=dependencies /app/node_modules ./node_modules
 COPY package.json ./
 COPY --from=build /app/dist/activities ./dist/activities
+COPY --from=build /app/dist/codec-server ./dist/codec-server
 COPY --from=build /app/dist/gateway ./dist/gateway
 COPY --from=build /app/dist/platform ./dist/platform
 COPY --from=build /app/dist/services ./dist/services

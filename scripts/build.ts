@@ -35,7 +35,7 @@ export const WEB_ROOT = path.join(root, 'web');
 export const WEB_OUT = path.join(WEB_ROOT, 'dist');
 
 /** The folders (and root files) whose modules are compiled; tests and the storefront are not. */
-export const CODE_FOLDERS = ['activities', 'bench', 'dev', 'gateway', 'platform', 'scripts', 'services', 'simulators', 'worker', 'workflows'] as const;
+export const CODE_FOLDERS = ['activities', 'bench', 'codec-server', 'dev', 'gateway', 'platform', 'scripts', 'services', 'simulators', 'worker', 'workflows'] as const;
 const ROOT_MODULES = ['temporal.config.ts'];
 /** Node 20 is the oldest Node the project runs on (package.json's engines). */
 const NODE_TARGET = 'node20';
@@ -45,7 +45,7 @@ export function shopEntryPoints(): string[] {
   const services = readdirSync(path.join(root, 'services'), { withFileTypes: true })
     .filter((entry) => entry.isDirectory() && existsSync(path.join(root, 'services', entry.name, 'main.ts')))
     .map((entry) => `services/${entry.name}/main.ts`);
-  return [...services, 'gateway/main.ts', 'worker/main.ts', 'scripts/seed.ts'];
+  return [...services, 'gateway/main.ts', 'worker/main.ts', 'codec-server/main.ts', 'scripts/seed.ts'];
 }
 
 /** `services/orders/main.ts` → `<outDir>/services/orders/main.js`. */

@@ -19,7 +19,7 @@ import { PROJECT_ROOT, temporalCliPath } from '../temporal-binaries';
 import { startTemporalDevServer, type TemporalDevServer, type TemporalDevServerOptions } from '../temporal-dev-server';
 import { childEnvironment, planStart, portClaims, postmasterPid, processParts, type ProcessPart, type StartPlan } from '../start';
 import { setupTemporalBinaries } from '../setup-temporal';
-import { getFreePort } from '../../test/support/ports';
+import { getFreePort } from '../processes';
 
 type Env = NodeJS.ProcessEnv;
 

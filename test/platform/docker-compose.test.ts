@@ -175,7 +175,7 @@ describe('docker-compose.yml', () => {
     it('points the UI at the codec server, which answers the UI alone, and sends the sign-in cookie', () => {
       const ui = compose.services['temporal-ui']!.environment!;
       const codec = compose.services['codec-server']!;
-      expect(codec.command).toEqual(['codec-server/main.ts']);
+      expect(codec.command).toEqual(['dist/codec-server/main.js']);
       expect(ui.TEMPORAL_CODEC_ENDPOINT).toBe(`${codec.environment?.CODEC_SERVER_PUBLIC_URL}/codec`);
       expect(ui.TEMPORAL_CODEC_INCLUDE_CREDENTIALS).toBe('true');
       expect(codec.environment?.CODEC_SERVER_UI_ORIGINS).toBe('http://127.0.0.1:8233');

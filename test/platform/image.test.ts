@@ -89,6 +89,7 @@ describe("the image's healthcheck", () => {
     expect(healthPort(['node', 'dist/services/orders/main.js'], { PORT: '9000' })).toBe(9000);
     expect(healthPort(['/sbin/docker-init', '--', 'node', '/app/dist/gateway/main.js'], { GATEWAY_PORT: '8081' })).toBe(8081);
     expect(healthPort(['node', 'dist/worker/main.js'], {})).toBe(3099);
+    expect(healthPort(['node', 'dist/codec-server/main.js'], {})).toBe(8234);
     expect(healthPort(['node', 'dist/simulators/payment-provider/main.js'], {})).toBe(SIMULATORS['payment-provider'].port);
     expect(() => healthPort(['node', 'dist/scripts/seed.js'], {})).toThrow(/no dist\/<part>\/main\.js/);
   });
@@ -106,7 +107,7 @@ describe('docker-compose.yml', () => {
   const ours = Object.entries(compose.services).filter(([, service]) => service.image?.startsWith('temporal-shop'));
 
   it('runs each part of the shop from the built image, with an entry point the image ships', () => {
-    expect(ours.map(([name]) => name).sort()).toEqual([...IMPLEMENTED_SERVICES, 'gateway', 'worker', 'seed', 'payment-provider'].sort());
+    expect(ours.map(([name]) => name).sort()).toEqual([...IMPLEMENTED_SERVICES, 'gateway', 'worker', 'codec-server', 'seed', 'payment-provider'].sort());
     for (const [name, service] of ours) {
       const target = typeof service.build === 'object' ? (service.build.target ?? 'shop') : 'shop';
       const entry = service.command?.[0] ?? '';

@@ -88,6 +88,8 @@ function variablesTheCodeReads(): Set<string> {
     const source = readFileSync(file, 'utf8');
     for (const [, name] of source.matchAll(/\benv(?:\.|\[['"`])([A-Z][A-Z0-9_]+)/g)) names.add(name!);
     for (const [, name] of source.matchAll(/perMinute\('([A-Z_]+)'/g)) names.add(`GATEWAY_${name}_PER_MINUTE`);
+    // A variable named once in a constant (the key lists: CODEC_KEYS_VARIABLE, KEY_ENCRYPTION_KEYS_VARIABLE).
+    for (const [, name] of source.matchAll(/_VARIABLE = '([A-Z][A-Z0-9_]+)'/g)) names.add(name!);
   }
   for (const prefix of [...IMPLEMENTED_SERVICES.map((name) => name.toUpperCase()), ...Object.values(SIMULATORS).map((simulator) => simulator.env)]) {
     for (const suffix of ['URL', 'PORT', 'DATABASE_URL']) names.add(`${prefix}_${suffix}`);
