@@ -43,7 +43,7 @@ import { liveCheckout, viewFromRecord, viewFromState, type CheckoutRecord, type 
 type Schemas = components['schemas'];
 type OrdersSchemas = OrdersComponents['schemas'];
 
-/** How long POST /checkouts holds the request for the outcome before answering 202. */
+/** How long POST /checkouts holds the request for the outcome before answering 202 (GATEWAY_CHECKOUT_WAIT_MS sets another). */
 export const OUTCOME_WAIT_MS = 5_000;
 
 // The address is handed on to the orders service as it is: its rules are the orders service's, and the spec types agree.
@@ -176,9 +176,82 @@ function answer(res: Response, view: CheckoutView): void {
   res.status(202).json(view);
 }
 
+/** What one submit of a checkout comes to: recorded, started (or joined), and its outcome or how it stands. */
+async function submitCheckout(
+  options: CheckoutsOptions,
+  submit: { checkoutId: string; customerId: string; key: string; requestFingerprint: string; body: Schemas['StartCheckoutRequest']; authorization: string },
+): Promise<CheckoutView> {
+  const { checkoutId, customerId, key, requestFingerprint, body, authorization } = submit;
+  const record = await recordCheckout(options.orders, checkoutId, { customerId, idempotencyKey: key, requestFingerprint });
+  if (record.requestFingerprint && record.requestFingerprint !== requestFingerprint) {
+    throw new HttpProblem(422, 'idempotency-key-reused', 'Idempotency key already used for a different request', `The key '${key}' started checkout ${checkoutId} with another body; use a new key for a new checkout.`);
+  }
+  // Settled long ago, perhaps: the record answers, and Temporal is not asked to start anything.
+  if (record.status !== 'started') return viewFromRecord(checkoutId, record, undefined)!;
+  const contact = await contactOf(options.users, customerId, authorization);
+  const input: CheckoutInput = {
+    checkoutId,
+    customerId,
+    customerEmail: contact.email,
+    ...(contact.phone ? { customerPhone: contact.phone } : {}),
+    paymentMethodId: body.paymentMethodId,
+    shippingAddress: body.shippingAddress,
+    requestFingerprint,
+  };
+
+  const outcome = await withTemporal(options, async (client) => {
+    const startOptions = {
+      workflowId: checkoutWorkflowId(checkoutId),
+      taskQueue: options.taskQueue,
+      args: [input] as [CheckoutInput],
+      // A running checkout with this id is joined; a finished one is never started again.
+      workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
+      workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+    };
+    try {
+      // Every submit of this checkout shares one update (one id), however many arrive at once. The
+      // deadline bounds the whole wait, the update's acceptance included: with no worker running, an
+      // update is never accepted, and the answer is then a 202 to follow.
+      const settled = await client.withDeadline(Date.now() + (options.outcomeWaitMs ?? OUTCOME_WAIT_MS), async () => {
+        const update = await client.workflow.startUpdateWithStart(awaitOutcomeUpdate, {
+          updateId: OUTCOME_UPDATE_ID,
+          waitForStage: WorkflowUpdateStage.ACCEPTED,
+          startWorkflowOperation: new WithStartWorkflowOperation('checkoutWorkflow', startOptions),
+        });
+        return update.result();
+      });
+      // A checkout started before its record existed carries the fingerprint itself.
+      if (settled.requestFingerprint && settled.requestFingerprint !== requestFingerprint) {
+        throw new HttpProblem(422, 'idempotency-key-reused', 'Idempotency key already used for a different request', `The key '${key}' started checkout ${checkoutId} with another body; use a new key for a new checkout.`);
+      }
+      const view = viewFromState(settled);
+      // Waiting for support when the update answered may be over by now: say how it stands.
+      if (isSettled(view)) return view;
+    } catch (error) {
+      if (error instanceof HttpProblem) throw error;
+      if (isGrpcDeadlineError(error) || error instanceof WorkflowUpdateRPCTimeoutOrCancelledError) {
+        // Not settled in time. The checkout must exist though, worker or not (a start needs none).
+        await client.workflow.start('checkoutWorkflow', startOptions).catch((startError: unknown) => {
+          if (!(startError instanceof WorkflowExecutionAlreadyStartedError)) throw unavailable('Temporal', startError);
+        });
+      } else if (!(error instanceof WorkflowExecutionAlreadyStartedError || error instanceof WorkflowUpdateFailedError)) {
+        // Otherwise it already ended (a key used before), or the update was refused: the checkout as it stands is the answer.
+        throw unavailable('Temporal', error);
+      }
+    }
+    return readCheckout(options, checkoutId);
+  });
+  if (!outcome) throw unavailable('Temporal', new Error(`checkout ${checkoutId} was recorded but cannot be read`));
+  return outcome;
+}
+
 export function checkoutsRouter(options: CheckoutsOptions): Router {
   const router = Router();
   router.use('/checkouts', express.json({ limit: '16kb', type: ['application/json', 'application/*+json'] }));
+
+  // Submits of one checkout with one body that arrive together (a double click, a client's retries)
+  // share one submission: one record write, one profile read, one update-with-start, one answer.
+  const submitting = new Map<string, Promise<CheckoutView>>();
 
   router.post('/checkouts', async (req, res) => {
     const principal = requireRole(req, 'customer');
@@ -186,70 +259,15 @@ export function checkoutsRouter(options: CheckoutsOptions): Router {
     const key = readIdempotencyKey(req.headers[IDEMPOTENCY_HEADER], true)!;
     const checkoutId = checkoutIdFor(principal.subject, key);
     const requestFingerprint = fingerprintOf(body);
-    const record = await recordCheckout(options.orders, checkoutId, { customerId: principal.subject, idempotencyKey: key, requestFingerprint });
-    if (record.requestFingerprint && record.requestFingerprint !== requestFingerprint) {
-      throw new HttpProblem(422, 'idempotency-key-reused', 'Idempotency key already used for a different request', `The key '${key}' started checkout ${checkoutId} with another body; use a new key for a new checkout.`);
+    const together = `${checkoutId} ${requestFingerprint}`;
+    let submission = submitting.get(together);
+    if (!submission) {
+      submission = submitCheckout(options, { checkoutId, customerId: principal.subject, key, requestFingerprint, body, authorization: req.headers.authorization! }).finally(() =>
+        submitting.delete(together),
+      );
+      submitting.set(together, submission);
     }
-    if (record.status !== 'started') {
-      // Settled long ago, perhaps: the record answers, and Temporal is not asked to start anything.
-      answer(res, viewFromRecord(checkoutId, record, undefined)!);
-      return;
-    }
-    const contact = await contactOf(options.users, principal.subject, req.headers.authorization!);
-    const input: CheckoutInput = {
-      checkoutId,
-      customerId: principal.subject,
-      customerEmail: contact.email,
-      ...(contact.phone ? { customerPhone: contact.phone } : {}),
-      paymentMethodId: body.paymentMethodId,
-      shippingAddress: body.shippingAddress,
-      requestFingerprint,
-    };
-
-    const outcome = await withTemporal(options, async (client) => {
-      const startOptions = {
-        workflowId: checkoutWorkflowId(checkoutId),
-        taskQueue: options.taskQueue,
-        args: [input] as [CheckoutInput],
-        // A running checkout with this id is joined; a finished one is never started again.
-        workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
-        workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
-      };
-      try {
-        // Every submit of this checkout shares one update (one id), however many arrive at once. The
-        // deadline bounds the whole wait, the update's acceptance included: with no worker running, an
-        // update is never accepted, and the answer is then a 202 to follow.
-        const settled = await client.withDeadline(Date.now() + (options.outcomeWaitMs ?? OUTCOME_WAIT_MS), async () => {
-          const update = await client.workflow.startUpdateWithStart(awaitOutcomeUpdate, {
-            updateId: OUTCOME_UPDATE_ID,
-            waitForStage: WorkflowUpdateStage.ACCEPTED,
-            startWorkflowOperation: new WithStartWorkflowOperation('checkoutWorkflow', startOptions),
-          });
-          return update.result();
-        });
-        // A checkout started before its record existed carries the fingerprint itself.
-        if (settled.requestFingerprint && settled.requestFingerprint !== requestFingerprint) {
-          throw new HttpProblem(422, 'idempotency-key-reused', 'Idempotency key already used for a different request', `The key '${key}' started checkout ${checkoutId} with another body; use a new key for a new checkout.`);
-        }
-        const view = viewFromState(settled);
-        // Waiting for support when the update answered may be over by now: say how it stands.
-        if (isSettled(view)) return view;
-      } catch (error) {
-        if (error instanceof HttpProblem) throw error;
-        if (isGrpcDeadlineError(error) || error instanceof WorkflowUpdateRPCTimeoutOrCancelledError) {
-          // Not settled in time. The checkout must exist though, worker or not (a start needs none).
-          await client.workflow.start('checkoutWorkflow', startOptions).catch((startError: unknown) => {
-            if (!(startError instanceof WorkflowExecutionAlreadyStartedError)) throw unavailable('Temporal', startError);
-          });
-        } else if (!(error instanceof WorkflowExecutionAlreadyStartedError || error instanceof WorkflowUpdateFailedError)) {
-          // Otherwise it already ended (a key used before), or the update was refused: the checkout as it stands is the answer.
-          throw unavailable('Temporal', error);
-        }
-      }
-      return readCheckout(options, checkoutId);
-    });
-    if (!outcome) throw unavailable('Temporal', new Error(`checkout ${checkoutId} was recorded but cannot be read`));
-    answer(res, outcome);
+    answer(res, await submission);
   });
 
   router.get('/checkouts/:checkoutId', async (req, res) => {

@@ -22,7 +22,7 @@ import { temporalConnectionConfig } from '../temporal.config';
 import { createOrdersClient } from '../services/orders/client';
 import { createUsersClient } from '../services/users/client';
 import { clientCredentialsTokenSource, serviceClientSecret } from '../platform/service-token';
-import { checkoutsRouter } from './checkouts';
+import { checkoutsRouter, OUTCOME_WAIT_MS } from './checkouts';
 
 export const DEFAULT_GATEWAY_PORT = 8080;
 
@@ -59,6 +59,15 @@ export interface GatewayDependencies {
   logger?: Logger;
 }
 
+/** GATEWAY_CHECKOUT_WAIT_MS: how long POST /checkouts holds the request for the outcome before answering 202 to follow. */
+export function checkoutWaitMs(env: Record<string, string | undefined>): number {
+  const value = env.GATEWAY_CHECKOUT_WAIT_MS;
+  if (!value) return OUTCOME_WAIT_MS;
+  const ms = Number(value);
+  if (!Number.isInteger(ms) || ms < 1 || ms > 60_000) throw new Error(`GATEWAY_CHECKOUT_WAIT_MS must be a whole number of milliseconds from 1 to 60000, not '${value}'`);
+  return ms;
+}
+
 export async function startGateway(env: Record<string, string | undefined> = process.env, dependencies: GatewayDependencies = {}): Promise<RunningGateway> {
   const logger = dependencies.logger ?? createLogger('gateway');
   const port = Number(env.GATEWAY_PORT ?? DEFAULT_GATEWAY_PORT);
@@ -72,10 +81,10 @@ export async function startGateway(env: Record<string, string | undefined> = pro
     checkoutsRouter({
       temporal: temporal.get,
       taskQueue: temporalConnectionConfig(env).taskQueue,
-      users: createUsersClient(serviceUrls.users, { timeoutMs: 5_000 }),
+      outcomeWaitMs: checkoutWaitMs(env),
+      users: createUsersClient(serviceUrls.users),
       // The checkout records are the gateway's to write, as a service of its own.
       orders: createOrdersClient(serviceUrls.orders, {
-        timeoutMs: 5_000,
         accessToken: clientCredentialsTokenSource({ usersUrl: serviceUrls.users, clientId: 'gateway', clientSecret: serviceClientSecret(env) }),
       }),
     });

@@ -14,11 +14,15 @@ import { inventorySpec } from '../../services/inventory/app';
 import { ordersService } from '../../services/orders/main';
 import { usersService } from '../../services/users/main';
 import { createGatewayApp } from '../../gateway/app';
-import { gatewaySpec } from '../../gateway/main';
+import { checkoutWaitMs, gatewaySpec } from '../../gateway/main';
 import { GATEWAY_ROUTES, specPath } from '../../gateway/routes';
 import { createTestDatabase } from '../support/database';
 import { expectToMatchSpec } from '../support/openapi';
 import { getFreePort } from '../support/ports';
+import { checkoutsRouter } from '../../gateway/checkouts';
+import { createOrdersClient } from '../../services/orders/client';
+import { createUsersClient } from '../../services/users/client';
+import { clientCredentialsTokenSource, serviceClientSecret } from '../../platform/service-token';
 
 jest.setTimeout(60_000);
 
@@ -26,6 +30,8 @@ const running: RunningService[] = [];
 let app: ReturnType<typeof createGatewayApp>;
 let stoppedUrl: string;
 let inventoryUrl: string;
+let usersUrl: string;
+let ordersUrl: string;
 
 async function start(definition: ServiceDefinition, env: Record<string, string> = {}) {
   const service = await startService(definition, {
@@ -43,6 +49,8 @@ beforeAll(async () => {
   // Nothing listens here: the payments service is "down".
   stoppedUrl = `http://127.0.0.1:${await getFreePort()}`;
   inventoryUrl = inventory.url;
+  usersUrl = users.url;
+  ordersUrl = orders.url;
   const serviceUrls = Object.fromEntries(SERVICE_NAMES.map((name) => [name, stoppedUrl])) as Record<ServiceName, string>;
   Object.assign(serviceUrls, { users: users.url, inventory: inventory.url, orders: orders.url });
   app = createGatewayApp({
@@ -192,6 +200,68 @@ describe('checkout rate limit', () => {
     const refused = await request(limited).post('/checkouts').set('authorization', first.token).expect(429);
     expect(refused.body.type).toBe('rate-limited');
     await request(limited).post('/checkouts').set('authorization', second.token).expect(201);
+  });
+});
+
+describe('checkout submits', () => {
+  it('shares one submission among the submits of one key and body that arrive together: one record write, one profile read, one call to Temporal, one answer', async () => {
+    const SUBMITS = 20;
+    const calls = { recordWrites: 0, profileReads: 0, temporal: 0 };
+    let arrived = 0;
+    let allArrived!: () => void;
+    const everyoneIsWaiting = new Promise<void>((resolve) => (allArrived = resolve));
+    const orders = createOrdersClient(ordersUrl, { accessToken: clientCredentialsTokenSource({ usersUrl, clientId: 'gateway', clientSecret: serviceClientSecret() }) });
+    orders.use({ onRequest: ({ request }) => void (request.method === 'PUT' && (calls.recordWrites += 1)) });
+    const users = createUsersClient(usersUrl);
+    users.use({ onRequest: () => void (calls.profileReads += 1) });
+    const { Router } = await import('express');
+    const ownRoutes = Router()
+      .post('/checkouts', (_req, _res, next) => {
+        arrived += 1;
+        if (arrived === SUBMITS) allArrived();
+        next();
+      })
+      .use(
+        checkoutsRouter({
+          // Temporal answers once every submit is in, so none can have finished before the last arrived; then it is away.
+          temporal: async () => {
+            calls.temporal += 1;
+            await everyoneIsWaiting;
+            throw new Error('Temporal is away');
+          },
+          taskQueue: 'unused',
+          users,
+          orders,
+        }),
+      );
+    const gateway = createGatewayApp({
+      logger: createLogger('gateway'),
+      auth: jwksTokenVerifier(usersUrl),
+      serviceUrls: Object.fromEntries(SERVICE_NAMES.map((name) => [name, stoppedUrl])) as Record<ServiceName, string>,
+      publicUrl: 'http://gateway.test',
+      rateLimits: { login: 100, signup: 100, checkout: 1000, general: 1000 },
+      ownSpec: gatewaySpec,
+      ownRoutes,
+    });
+    const shopper = await customer();
+    const key = randomUUID();
+    const body = { paymentMethodId: 'pm_card_visa', shippingAddress: { name: 'Ada Lovelace', line1: '12 Analytical Way', city: 'London', postalCode: 'N1 9GU', country: 'GB' } };
+    const answers = await Promise.all(
+      Array.from({ length: SUBMITS }, () => request(gateway).post('/checkouts').set('authorization', shopper.token).set('idempotency-key', key).send(body)),
+    );
+    expect(calls).toEqual({ recordWrites: 1, profileReads: 1, temporal: 1 });
+    for (const answer of answers) expect(answer.status).toBe(503);
+    expect(new Set(answers.map((answer) => answer.body.detail))).toEqual(new Set([expect.stringContaining('Temporal is away')]));
+    // Another body under the same key is not the same submit: it is told the key was used for something else.
+    const other = await request(gateway).post('/checkouts').set('authorization', shopper.token).set('idempotency-key', key).send({ ...body, paymentMethodId: 'pm_other' });
+    expect(other.status).toBe(422);
+    expect(other.body.type).toBe('idempotency-key-reused');
+  });
+
+  it('holds a submit for its outcome 5 s unless GATEWAY_CHECKOUT_WAIT_MS says otherwise, and refuses to start on a wait that is not a duration', () => {
+    expect(checkoutWaitMs({})).toBe(5_000);
+    expect(checkoutWaitMs({ GATEWAY_CHECKOUT_WAIT_MS: '30000' })).toBe(30_000);
+    for (const bad of ['0', '-5', '1.5', 'soon', '600000']) expect(() => checkoutWaitMs({ GATEWAY_CHECKOUT_WAIT_MS: bad })).toThrow(/GATEWAY_CHECKOUT_WAIT_MS/);
   });
 });
 
