@@ -73,6 +73,10 @@ it('a shopper signs up, browses, fills the cart, pays in one request and follows
   // The checkout finishes in the background: the cart is emptied, the stock committed, the customer told.
   const handle = temporal.client.workflow.getHandle(checkoutWorkflowId(placed.body.id));
   await handle.result();
+  // Too late to cancel: refused, saying how it ended (never a 404 for a checkout that was there).
+  const late = await api(gateway, 'POST', `/checkouts/${placed.body.id}/cancel`, { token: shopper.token, body: {} });
+  expect(late.status).toBe(409);
+  expect(late.body).toMatchObject({ type: 'not-cancellable', detail: expect.stringMatching(/already ended \(completed\)/) });
   expect((await api(gateway, 'GET', `/carts/${shopper.id}`, { token: shopper.token })).body).toMatchObject({ status: 'open', itemCount: 0 });
   expect((await api(gateway, 'GET', `/stock/${sku}`)).body).toMatchObject({ onHand: 7, reserved: 0 });
   const notified = await api(gateway, 'GET', '/notifications', { token: shopper.token });
