@@ -198,7 +198,8 @@ const readersByGauge = new Map<string, Set<ScrapeReader>>();
 /**
  * Gauges whose values are read when Prometheus scrapes, all from one `read`
  * (e.g. one SQL statement). A failed read leaves them without a value for that
- * scrape (absent rather than stale) and counts in metrics_collection_errors_total.
+ * scrape (absent, or NaN without labels: unknown rather than stale or a false 0)
+ * and counts in metrics_collection_errors_total.
  * Answers a function that stops reporting them (when the service stops).
  */
 export function gaugesReadAtScrape(specs: GaugeSpec[], read: () => Promise<GaugeSamples>): () => void {
@@ -221,6 +222,8 @@ export function gaugesReadAtScrape(specs: GaugeSpec[], read: () => Promise<Gauge
               for (const sample of (await source.samples())[spec.name] ?? []) this.set(sample.labels ?? {}, sample.value);
             } catch {
               collectionErrors.inc({ metric: spec.name });
+              // prom-client answers 0 for a gauge without labels and no value: NaN says "unknown" instead.
+              if (!spec.labelNames?.length) this.set(Number.NaN);
             }
           }
         },

@@ -19,9 +19,17 @@ import { gaugesReadAtScrape } from '../platform/metrics';
 import { activeTracing } from '../platform/telemetry';
 import { SEARCH_ATTRIBUTES } from '../temporal.config';
 import { CHECKOUT_STATUS_VALUES } from '../workflows/checkout';
+import { CHECKOUT_METRICS } from '../workflows/metrics';
 import { DEFAULT_WORKER_SDK_METRICS_PORT } from './config';
 
 const SDK_LEVELS: Record<string, LogLevel> = { trace: 'TRACE', debug: 'DEBUG', info: 'INFO', warn: 'WARN' };
+
+/**
+ * The checkout's times (ms) span a second to the hours a checkout can wait for support:
+ * the SDK's default buckets (50 ms to 10 s) would put every slow one in +Inf.
+ */
+const TIME_BUCKETS_MS = [100, 250, 500, 1_000, 2_500, 5_000, 10_000, 30_000, 60_000, 300_000, 1_800_000, 3_600_000, 21_600_000];
+const CHECKOUT_TIME_BUCKETS = { [CHECKOUT_METRICS.duration]: TIME_BUCKETS_MS, [CHECKOUT_METRICS.stepDuration]: TIME_BUCKETS_MS };
 
 /** `host:port` of the SDK's metrics endpoint. */
 export function sdkMetricsAddress(env: Record<string, string | undefined> = process.env): string {
@@ -34,7 +42,7 @@ export function installWorkerRuntime(logger: Logger, env: Record<string, string 
     logger: new DefaultLogger(SDK_LEVELS[logger.level] ?? 'ERROR', ({ level, message, meta }) => {
       logger[level.toLowerCase() as 'trace' | 'debug' | 'info' | 'warn' | 'error']({ ...meta }, message);
     }),
-    telemetryOptions: { metrics: { prometheus: { bindAddress: sdkMetricsAddress(env) } } },
+    telemetryOptions: { metrics: { prometheus: { bindAddress: sdkMetricsAddress(env), histogramBucketOverrides: CHECKOUT_TIME_BUCKETS } } },
   });
 }
 
@@ -44,7 +52,7 @@ export function activityInterceptors(): ActivityInterceptorsFactory[] {
   return [(ctx) => ({ inbound: new OpenTelemetryActivityInboundInterceptor(ctx), outbound: new OpenTelemetryActivityOutboundInterceptor(ctx) })];
 }
 
-export const WAITING_FOR_SUPPORT_QUERY = `${SEARCH_ATTRIBUTES.CheckoutStatus} = '${CHECKOUT_STATUS_VALUES.waiting_for_support}' AND ExecutionStatus = 'Running'`;
+export const WAITING_FOR_SUPPORT_QUERY = `${SEARCH_ATTRIBUTES.CheckoutStatus.name} = '${CHECKOUT_STATUS_VALUES.waiting_for_support}' AND ExecutionStatus = 'Running'`;
 const COUNT_DEADLINE_MS = 5_000;
 
 /** The `checkouts_waiting_for_support` gauge on the worker's /metrics; answers the function that stops it. */

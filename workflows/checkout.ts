@@ -53,7 +53,6 @@ import {
   SUPPORT_DEADLINE_MS,
 } from '../temporal.config';
 import { BUSINESS_FAILURE_TYPES, isBusinessFailureType } from './failures';
-import { checkoutCompleted, checkoutFailed, checkoutStarted, stepEnded } from './metrics';
 import {
   awaitOutcomeUpdate,
   cancelCheckoutSignal,
@@ -193,7 +192,6 @@ export async function checkoutWorkflow(input: CheckoutInput): Promise<CheckoutRe
     },
   );
   publishStart(input, state);
-  checkoutStarted();
 
   // Its own scope, so that a customer's or support's cancel stops just the steps that can be undone.
   const placing = new CancellationScope();
@@ -211,7 +209,6 @@ export async function checkoutWorkflow(input: CheckoutInput): Promise<CheckoutRe
   await CancellationScope.nonCancellable(() => completePurchase(input, state, saga, safeEdges));
   state.step = 'done';
   publishStatus(state, 'completed');
-  checkoutCompleted();
   return { checkoutId: input.checkoutId, status: 'completed', orderId: state.orderId, chargeId, total: state.total };
 }
 
@@ -338,12 +335,9 @@ async function placeOrder(input: CheckoutInput, state: CheckoutState, saga: Saga
 
 async function completePurchase(input: CheckoutInput, state: CheckoutState, saga: Saga, safeEdges: boolean): Promise<void> {
   state.step = 'committing_inventory';
-  const committing = Date.now();
   try {
     await activities(AFTER_ORDER, 'Commit the reserved stock').commitInventory({ checkoutId: input.checkoutId });
-    stepEnded(state.step, 'step', 'completed', committing);
   } catch (error) {
-    stepEnded(state.step, 'step', 'failed', committing);
     // A refusal (e.g. the reservation expired and was released), or retries spent. The
     // customer has paid and the order exists: undoing that over a stock record is worse
     // than a person looking at it.
@@ -357,13 +351,10 @@ async function completePurchase(input: CheckoutInput, state: CheckoutState, saga
   if (!input.lines) {
     // Bought: the cart is emptied (and unlocked).
     state.step = 'completing_cart';
-    const completing = Date.now();
     try {
       await activities(AFTER_ORDER, 'Empty the bought cart').completeCart({ checkoutId: input.checkoutId, customerId: input.customerId });
-      stepEnded(state.step, 'step', 'completed', completing);
       saga.forget('releaseCart');
     } catch (error) {
-      stepEnded(state.step, 'step', 'failed', completing);
       // E.g. support released the cart by hand while the checkout waited. Nothing may fail
       // the purchase once the order exists: flag the cart for reconciliation and carry on.
       if (!safeEdges) throw error;
@@ -421,7 +412,6 @@ async function abandon(input: CheckoutInput, state: CheckoutState, saga: Saga, d
   }
   state.step = 'done';
   if (!safeEdges) publishStatus(state, 'failed');
-  checkoutFailed(failure.type);
   if (cancelled) throw error;
   return { checkoutId: input.checkoutId, status: 'failed', total: state.total, failure };
 }
@@ -451,7 +441,6 @@ async function notifyCustomer(
   template: NotificationTemplate,
   data: Record<string, string | number>,
 ): Promise<string | undefined> {
-  const notifying = Date.now();
   try {
     await activities(NOTIFICATION, `Notify the customer: ${template}`).notifyCustomer({
       checkoutId: input.checkoutId,
@@ -461,10 +450,8 @@ async function notifyCustomer(
       template,
       data,
     });
-    stepEnded('notifying_customer', 'step', 'completed', notifying);
     return undefined;
   } catch (error) {
-    stepEnded('notifying_customer', 'step', 'failed', notifying);
     const reason = failureMessage(error);
     log.warn('the customer could not be notified; the outcome stands', { template, error: reason });
     return reason;
@@ -495,18 +482,15 @@ class Saga {
   async compensate(): Promise<void> {
     await CancellationScope.nonCancellable(async () => {
       for (const { record, run } of [...this.registered].reverse()) {
-        const compensating = Date.now();
         for (;;) {
           try {
             await run();
-            stepEnded(record.name, 'compensation', 'completed', compensating);
             record.status = 'done';
             delete record.error;
             break;
           } catch (error) {
             record.error = failureMessage(error);
             if (!patched(SUPPORT_DESK_PATCH)) {
-              stepEnded(record.name, 'compensation', 'failed', compensating);
               record.status = 'failed';
               log.error('compensation failed', { compensation: record.name, error: record.error });
               break;
@@ -515,7 +499,6 @@ class Saga {
             const decision = await this.desk.waitForSupport('compensation', record.name, record.error);
             if (decision.action === 'retry') continue;
             // Support resolves it by hand (or nobody decided): the others still run, and the original failure stays the result.
-            stepEnded(record.name, 'compensation', 'failed', compensating);
             record.status = 'failed';
             break;
           }
@@ -579,22 +562,13 @@ class SupportDesk {
 
   /** Runs a forward step; when its retries run out for a reason that is not a business refusal, asks support. */
   async untilDone<T>(step: CheckoutStep, run: () => Promise<T>): Promise<T> {
-    const started = Date.now();
     for (;;) {
       try {
-        const result = await run();
-        stepEnded(step, 'step', 'completed', started);
-        return result;
+        return await run();
       } catch (error) {
-        if (isCancellation(error) || isBusinessFailure(error) || !patched(SUPPORT_DESK_PATCH)) {
-          stepEnded(step, 'step', 'failed', started);
-          throw error;
-        }
+        if (isCancellation(error) || isBusinessFailure(error) || !patched(SUPPORT_DESK_PATCH)) throw error;
         const decision = await this.waitForSupport('step', step, failureMessage(error));
-        if (decision.action === 'cancel') {
-          stepEnded(step, 'step', 'failed', started);
-          throw ApplicationFailure.create({ type: cancelReason(decision), message: decision.reason, nonRetryable: true });
-        }
+        if (decision.action === 'cancel') throw ApplicationFailure.create({ type: cancelReason(decision), message: decision.reason, nonRetryable: true });
       }
     }
   }

@@ -1,9 +1,11 @@
 /**
  * The workflow interceptors of the checkout worker (worker/config.ts's
- * WORKFLOW_INTERCEPTOR_MODULES): OpenTelemetry's, from
- * @temporalio/interceptors-opentelemetry, so that a checkout's workflow and the
- * activities it schedules are spans of the trace that started it. The spans
- * leave the sandbox through the worker's `exporter` sink (platform/telemetry).
+ * WORKFLOW_INTERCEPTOR_MODULES): the checkout's metrics (./metrics.ts), and
+ * OpenTelemetry's, from @temporalio/interceptors-opentelemetry, so that a
+ * checkout's workflow and the activities it schedules are spans of the trace
+ * that started it. The spans leave the sandbox through the worker's `exporter`
+ * sink (platform/telemetry). OpenTelemetry's workflow interceptors are made to
+ * run in the sandbox (eslint.config.mjs lets this module import them).
  *
  * Two guards around them, both for replay:
  * - A workflow traces only when the call that started it carried a trace
@@ -32,6 +34,7 @@ import {
   OpenTelemetryInternalsInterceptor,
   OpenTelemetryOutboundInterceptor,
 } from '@temporalio/interceptors-opentelemetry/lib/workflow';
+import { CheckoutMetricsInbound, CheckoutMetricsOutbound } from './metrics';
 
 const RANDOM_STREAM = 'opentelemetry';
 
@@ -91,5 +94,9 @@ export const interceptors = (): WorkflowInterceptors => {
   };
 
   // Releases OpenTelemetry's context manager when the workflow leaves the cache, as the package's own module does.
-  return { inbound: [tracedInbound], outbound: [tracedOutbound], internals: [new OpenTelemetryInternalsInterceptor()] };
+  return {
+    inbound: [new CheckoutMetricsInbound(), tracedInbound],
+    outbound: [new CheckoutMetricsOutbound(), tracedOutbound],
+    internals: [new OpenTelemetryInternalsInterceptor()],
+  };
 };

@@ -52,11 +52,14 @@ function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-/** Every port `npm start` listens on, moved to a free one, and nothing of the caller's servers. */
-async function chaosEnvironment(): Promise<Env> {
-  const env: Env = { ...process.env };
+/**
+ * Every port `npm start` listens on, moved to a free one, and nothing of the caller's servers;
+ * `overrides` on top (a variable set to undefined is removed).
+ */
+async function chaosEnvironment(overrides: Env = {}): Promise<Env> {
+  const env: Env = { ...process.env, ...overrides };
   for (const name of Object.keys(env)) {
-    if (name === 'DATABASE_URL' || name.endsWith('_DATABASE_URL') || name === 'TEMPORAL_ADDRESS' || name === 'PORT') delete env[name];
+    if (name === 'DATABASE_URL' || name.endsWith('_DATABASE_URL') || name === 'TEMPORAL_ADDRESS' || name === 'PORT' || env[name] === undefined) delete env[name];
   }
   for (const claim of portClaims(planStart(env))) {
     // "USERS_PORT", "TEMPORAL_DEV_SERVER_PORT (or ...)": the variable is the first word.
@@ -100,9 +103,10 @@ export class ChaosStack {
     process.on('exit', () => this.thaw());
   }
 
-  static async start(outDir: string, say: (message: string) => void): Promise<ChaosStack> {
+  /** `env`: more for every part's environment (e.g. where traces go), on top of the caller's. */
+  static async start(outDir: string, say: (message: string) => void, env: Env = {}): Promise<ChaosStack> {
     mkdirSync(path.join(outDir, 'logs'), { recursive: true });
-    const env = await chaosEnvironment();
+    env = await chaosEnvironment(env);
     const stack = new ChaosStack(planStart(env), env, outDir, say);
     try {
       await stack.startAll();

@@ -23,7 +23,7 @@ export function reportFailingDeliveries(orm: MikroORM): () => void {
       { name: DELIVERY_METRICS.longestFailing, help: 'How long the longest failing delivery has been failing, in seconds, by channel (0 when none is)', labelNames: ['channel'] },
     ],
     async () => {
-      const rows = await (orm.em.fork() as EntityManager).execute<{ channel: string; failing: string; attempts: string | null; longest: string | null }[]>(
+      const rows = await (orm.em.fork({ disableContextResolution: true }) as EntityManager).execute<{ channel: string; failing: string; attempts: string | null; longest: string | null }[]>(
         `select channel, count(*) as failing, sum(attempts) as attempts, extract(epoch from now() - min(first_failed_at)) as longest
          from notification_deliveries where status = 'failed' group by channel`,
       );

@@ -21,7 +21,7 @@ export function reportOutbox(orm: MikroORM): () => void {
       { name: OUTBOX_METRICS.failing, help: 'Order events not yet handed over whose last hand-over failed (they are retried with backoff)' },
     ],
     async () => {
-      const [row] = await (orm.em.fork() as EntityManager).execute<{ pending: string; oldest: string | null; failing: string }[]>(
+      const [row] = await (orm.em.fork({ disableContextResolution: true }) as EntityManager).execute<{ pending: string; oldest: string | null; failing: string }[]>(
         `select count(*) as pending,
                 extract(epoch from now() - min(occurred_at)) as oldest,
                 count(*) filter (where last_error is not null) as failing
