@@ -6,7 +6,7 @@
  * dev server, or the time-skipping one).
  */
 import { randomUUID } from 'node:crypto';
-import { Worker, type WorkerOptions, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { NativeConnection } from '@temporalio/worker';
 import { createActivities } from '../../activities';
 import { serviceClientsFromEnv } from '../../activities/clients';
@@ -45,10 +45,6 @@ export async function startShop(options: {
   workflowBundle: WorkflowBundleWithSourceMap;
   /** A services' definition to use instead of the standard one (e.g. payments with a provider the test controls). */
   overrides?: Partial<Record<ServiceName, ServiceDefinition>>;
-  /** More for the worker, as its main gives them (e.g. the tracing interceptors and sinks). */
-  workerOptions?: Pick<WorkerOptions, 'interceptors' | 'sinks'>;
-  /** More for the gateway's environment (e.g. GATEWAY_METRICS_PORT). */
-  gatewayEnv?: Record<string, string>;
 }): Promise<Shop> {
   const taskQueue = `shop-${randomUUID()}`;
   const paymentProvider = await startTestPaymentProvider();
@@ -79,14 +75,7 @@ export async function startShop(options: {
   await Promise.all([start(catalogService), start(inventoryService), start(paymentsService), start(notificationsService)]);
   await Promise.all([start(cartService), start(ordersService)]);
 
-  const gateway = await startGateway({
-    ...env,
-    GATEWAY_PORT: '0',
-    GATEWAY_CHECKOUT_PER_MINUTE: '1000',
-    GATEWAY_LOGIN_PER_MINUTE: '1000',
-    GATEWAY_SIGNUP_PER_MINUTE: '1000',
-    ...options.gatewayEnv,
-  });
+  const gateway = await startGateway({ ...env, GATEWAY_PORT: '0', GATEWAY_CHECKOUT_PER_MINUTE: '1000', GATEWAY_LOGIN_PER_MINUTE: '1000', GATEWAY_SIGNUP_PER_MINUTE: '1000' });
   const newWorker = () =>
     Worker.create({
       connection: options.connection,
@@ -94,7 +83,6 @@ export async function startShop(options: {
       workflowBundle: options.workflowBundle,
       activities: createActivities(serviceClientsFromEnv(env)),
       dataConverter: testDataConverter(),
-      ...options.workerOptions,
     });
   let worker: Worker | undefined = await newWorker();
   let running: Promise<void> | undefined = worker.run();
