@@ -167,6 +167,8 @@ export async function workflowSources(): Promise<string[]> {
     entryPoints: [path.join(root, 'workflows', 'index.ts'), ...WORKFLOW_INTERCEPTOR_MODULES],
     bundle: true,
     write: false,
+    // Nothing is written; esbuild wants a directory all the same for more than one entry point.
+    outdir: path.join(root, 'dist', '.workflow-sources'),
     metafile: true,
     packages: 'external',
     platform: 'neutral',
