@@ -172,12 +172,16 @@ export class ChaosStack {
     setupTemporalBinaries({ quiet: true });
     const started = Date.now();
     this.say(`starting PostgreSQL and Temporal (data in ${path.relative(PROJECT_ROOT, this.outDir)})`);
-    const [postgres] = await Promise.all([
+    // Both settle before a failure of either is thrown: stop() then stops the one that did start.
+    const [postgres, temporal] = await Promise.allSettled([
       startEmbeddedPostgres({ dataDir: path.join(this.outDir, 'postgres'), port: this.plan.postgres.port, persistent: false, onLog: (line) => this.log('postgres').write(`${line}\n`) }),
       this.startTemporal(),
     ]);
-    this.postgres = postgres;
-    this.childEnv = childEnvironment(this.plan, postgres.adminUrl, this.temporalAddress, this.env);
+    if (postgres.status === 'fulfilled') this.postgres = postgres.value;
+    if (postgres.status === 'rejected') throw postgres.reason;
+    if (temporal.status === 'rejected') throw temporal.reason;
+    const { value: database } = postgres;
+    this.childEnv = childEnvironment(this.plan, database.adminUrl, this.temporalAddress, this.env);
     // The demo data is the run's own business (it makes its own products and shoppers).
     const parts = processParts(this.plan).filter((part) => part.kind === 'supervised');
     for (const part of parts) this.members.set(part.name, { part, state: 'down', killing: false });
