@@ -103,4 +103,22 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // OpenTelemetry's workflow interceptors are made for the sandbox (deterministic, ids from the workflow's random streams).
+    files: ['workflows/interceptors.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^(?!@temporalio/workflow$|@temporalio/interceptors-opentelemetry/lib/(workflow|instrumentation)$|\\./[^/]+$|\\.\\./temporal\\.config$)',
+              allowTypeImports: true,
+              message: 'Workflow code imports only @temporalio/workflow, other workflow modules and temporal.config (pure); the interceptors also OpenTelemetry\'s workflow interceptors.',
+            },
+          ],
+        },
+      ],
+    },
+  },
 );

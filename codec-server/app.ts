@@ -23,6 +23,7 @@ import { z } from 'zod';
 import { ValueError, type Payload, type PayloadCodec } from '@temporalio/common';
 import { hasRole, principalFromToken, type Principal, type TokenVerifier } from '../platform/auth';
 import { problemErrorHandler, requestLogging, routeNotFound } from '../platform/http/app';
+import { httpMetrics, METRICS_PATH, metricsEndpoint } from '../platform/metrics';
 import { HttpProblem } from '../platform/http/problem';
 import { parseRequest } from '../platform/http/validate';
 import type { Logger } from '../platform/logger';
@@ -118,6 +119,7 @@ export function createCodecServerApp(options: CodecServerOptions): express.Expre
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
+  app.use(httpMetrics('codec-server'));
   app.use(requestLogging(logger));
   // The UI reads the answers across origins (CORS decides who); everything else keeps helmet's defaults.
   app.use(helmet({ crossOriginResourcePolicy: { policy: 'same-site' } }));
@@ -127,6 +129,8 @@ export function createCodecServerApp(options: CodecServerOptions): express.Expre
   app.get('/ready', (_req, res) => {
     res.json({ status: 'ready', service: 'codec-server' });
   });
+  // Counts and timings only, never a payload; staff reach this server, shoppers do not.
+  app.get(METRICS_PATH, metricsEndpoint);
 
   const routes = Router();
   // Every answer here is about a person: decoded payloads, or a staff member's session.

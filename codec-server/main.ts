@@ -8,11 +8,14 @@
  * gateway faces shoppers, and this is a decryption service for staff, which
  * only the staff's network needs to reach.
  */
+// First: tracing (when configured) must patch http and express before they load.
+import '../platform/telemetry/preload';
 import type { Server } from 'node:http';
 import { jwksTokenVerifier, type TokenVerifier } from '../platform/auth';
 import { listenDraining, shutdownDrainMs, stopOnSignals } from '../platform/http/server';
 import { createLogger, exitOnUnhandledErrors, type Logger } from '../platform/logger';
 import { encryptionCodec } from '../platform/temporal-codec';
+import { stopTracing } from '../platform/telemetry';
 import { createUsersClient } from '../services/users/client';
 import { createCodecServerApp } from './app';
 import { codecEndpoint, codecServerConfig } from './config';
@@ -48,7 +51,7 @@ if (require.main === module) {
   const logger = createLogger('codec-server');
   exitOnUnhandledErrors(logger);
   startCodecServer(process.env, { logger }).then(
-    (server) => stopOnSignals(server.stop, logger),
+    (server) => stopOnSignals(() => server.stop().then(stopTracing), logger),
     (error: unknown) => {
       logger.fatal({ err: error }, error instanceof Error ? error.message : String(error));
       process.exit(1);

@@ -29,7 +29,8 @@ import { PROJECT_ROOT, temporalCliPath } from './temporal-binaries';
 import { startTemporalDevServer, type TemporalDevServer, type TemporalDevServerOptions } from './temporal-dev-server';
 import { registerSearchAttributes } from '../platform/temporal-search-attributes';
 import { DEFAULT_ADDRESS, temporalConnectionConfig, type TemporalConnectionConfig } from '../temporal.config';
-import { DEFAULT_WORKER_HEALTH_PORT, WORKER_STOP_GRACE_MS } from '../worker/config';
+import { DEFAULT_WORKER_HEALTH_PORT, DEFAULT_WORKER_SDK_METRICS_PORT, WORKER_STOP_GRACE_MS } from '../worker/config';
+import { tracingConfigured } from '../platform/telemetry';
 import { codecEndpoint, codecServerConfig } from '../codec-server/config';
 import { setupTemporalBinaries } from './setup-temporal';
 import { DEMO_ACCOUNTS } from '../scripts/demo-data';
@@ -40,6 +41,8 @@ type Env = NodeJS.ProcessEnv;
 const DATA_DIR = path.join(PROJECT_ROOT, '.data');
 /** gateway/main.ts's default, not imported: that would load the whole gateway into the launcher (and its tests). */
 const DEFAULT_GATEWAY_PORT = 8080;
+/** gateway/main.ts's DEFAULT_GATEWAY_METRICS_PORT, not imported for the same reason. */
+const DEFAULT_GATEWAY_METRICS_PORT = 8081;
 // Migrations on two cores, and from the sources (npm run dev) the worker bundles the workflows with webpack before it polls.
 const SERVICE_READY_TIMEOUT_MS = 90_000;
 const WORKER_READY_TIMEOUT_MS = 180_000;
@@ -63,7 +66,11 @@ export interface StartPlan {
   services: { name: ServiceName; port: number; url: string }[];
   simulators: { name: SimulatorName; port: number; url: string }[];
   workerHealthPort: number;
+  /** Where the worker's Runtime serves the Temporal SDK's and the checkout's metrics. */
+  workerSdkMetricsPort: number;
   gatewayPort: number;
+  /** The gateway's /metrics, apart from the shoppers' port. */
+  gatewayMetricsPort: number;
   /** The codec server; `endpoint` is what the Temporal UI calls. */
   codecServer: { port: number; endpoint: string };
   restartPolicy: RestartPolicy;
@@ -109,7 +116,9 @@ export function planStart(env: Env = process.env, mode: RunMode = 'built'): Star
       return { name, port, url: `http://127.0.0.1:${port}` };
     }),
     workerHealthPort: Number(env.WORKER_HEALTH_PORT || DEFAULT_WORKER_HEALTH_PORT),
+    workerSdkMetricsPort: Number(env.WORKER_SDK_METRICS_PORT || DEFAULT_WORKER_SDK_METRICS_PORT),
     gatewayPort: Number(env.GATEWAY_PORT || DEFAULT_GATEWAY_PORT),
+    gatewayMetricsPort: Number(env.GATEWAY_METRICS_PORT || DEFAULT_GATEWAY_METRICS_PORT),
     codecServer: (() => {
       const config = codecServerConfig(withoutPort);
       return { port: config.port, endpoint: codecEndpoint(config) };
@@ -133,9 +142,22 @@ export function portClaims(plan: StartPlan): PortClaim[] {
     claims.push({ port: simulator.port, what: `the ${simulator.name} simulator`, envVar: `${SIMULATORS[simulator.name].env}_PORT` });
   }
   claims.push({ port: plan.workerHealthPort, what: "the worker's /health", envVar: 'WORKER_HEALTH_PORT' });
+  claims.push({ port: plan.workerSdkMetricsPort, what: "the worker's Temporal SDK metrics", envVar: 'WORKER_SDK_METRICS_PORT' });
   claims.push({ port: plan.gatewayPort, what: 'the gateway', envVar: 'GATEWAY_PORT' });
+  claims.push({ port: plan.gatewayMetricsPort, what: "the gateway's /metrics", envVar: 'GATEWAY_METRICS_PORT' });
   claims.push({ port: plan.codecServer.port, what: 'the codec server', envVar: 'CODEC_SERVER_PORT' });
   return claims;
+}
+
+/** Every Prometheus endpoint of the shop, for the summary (the services', the gateway's, the worker's two, the codec server's). */
+export function metricsUrls(plan: StartPlan): string[] {
+  return [
+    ...plan.services.map((service) => `${service.url}/metrics`),
+    `http://127.0.0.1:${plan.gatewayMetricsPort}/metrics`,
+    `http://127.0.0.1:${plan.workerHealthPort}/metrics`,
+    `http://127.0.0.1:${plan.workerSdkMetricsPort}/metrics`,
+    `http://127.0.0.1:${plan.codecServer.port}/metrics`,
+  ];
 }
 
 /** The environment every child gets: where PostgreSQL, Temporal and each service are. */
@@ -148,7 +170,9 @@ export function childEnvironment(plan: StartPlan, databaseUrl: string, temporalA
     TEMPORAL_ADDRESS: temporalAddress,
     TEMPORAL_NAMESPACE: plan.temporal.namespace,
     WORKER_HEALTH_PORT: String(plan.workerHealthPort),
+    WORKER_SDK_METRICS_PORT: String(plan.workerSdkMetricsPort),
     GATEWAY_PORT: String(plan.gatewayPort),
+    GATEWAY_METRICS_PORT: String(plan.gatewayMetricsPort),
     GATEWAY_URL: `http://127.0.0.1:${plan.gatewayPort}`,
     // Node 22.1+ keeps the code it compiled here and starts faster the next time (Node 20 ignores it).
     NODE_COMPILE_CACHE: env.NODE_COMPILE_CACHE ?? path.join(DATA_DIR, 'node-compile-cache'),
@@ -481,6 +505,13 @@ class Launcher {
       ...this.plan.simulators.map((simulator) => row(simulator.name, `${simulator.url}  (simulates an outside party; docs: ${simulator.url}/docs)`)),
       row('gateway', `http://127.0.0.1:${this.plan.gatewayPort}  (the shoppers' API; all docs: http://127.0.0.1:${this.plan.gatewayPort}/docs)`),
       row('worker', `http://127.0.0.1:${this.plan.workerHealthPort}/health`),
+      row('metrics', metricsUrls(this.plan).join('\n' + ' '.repeat(width + 2))),
+      row(
+        'traces',
+        tracingConfigured()
+          ? `sent over OTLP to ${process.env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT || process.env.OTEL_EXPORTER_OTLP_ENDPOINT}`
+          : 'off (set OTEL_EXPORTER_OTLP_ENDPOINT to send them to a trace backend, e.g. Jaeger: see the README)',
+      ),
       row('PostgreSQL', redact(databaseUrl)),
       row('data', data.length > 0 ? `${data.join(', ')}  (delete .data/ to start afresh)` : 'kept by the external servers'),
       '',

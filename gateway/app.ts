@@ -14,6 +14,7 @@ import { authenticate, requirePrincipal, type TokenVerifier } from '../platform/
 import { methodNotAllowed, noStoreForPersonalData, problemErrorHandler, requestLogging, routeNotFound, sendProblem } from '../platform/http/app';
 import { HttpProblem } from '../platform/http/problem';
 import type { Logger } from '../platform/logger';
+import { httpMetrics } from '../platform/metrics';
 import type { OpenApiDocument } from '../platform/openapi';
 import type { ServiceName } from '../platform/services';
 import { docsRouter, gatewayApiSpec, routedServiceSpecs } from './docs';
@@ -88,6 +89,8 @@ export function createGatewayApp(options: GatewayOptions): express.Express {
   app.set('etag', false);
   app.set('trust proxy', options.trustProxy ?? false);
 
+  // Its /metrics is not here, where shoppers are, but on a port of its own (gateway/main.ts).
+  app.use(httpMetrics('gateway'));
   app.use(requestLogging(logger));
   app.use(noStoreForPersonalData);
   // Swagger UI runs its own scripts and styles from this origin; everything else keeps helmet's defaults.

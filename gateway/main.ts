@@ -1,10 +1,14 @@
 /**
  * The gateway process: `npm run gateway` alone, or as part of `npm start`.
  * GATEWAY_PORT (default 8080), the services at <NAME>_URL, tokens checked
- * against the users service's keys. It drains on shutdown like a service
- * (/ready answers 503 from the start), and an unhandled error ends it for its
- * supervisor to restart.
+ * against the users service's keys. Its Prometheus metrics are on a port of
+ * their own, GATEWAY_METRICS_PORT (default 8081), never on the shoppers' port:
+ * only what can reach the internal network scrapes them. It drains on shutdown
+ * like a service (/ready answers 503 from the start), and an unhandled error
+ * ends it for its supervisor to restart.
  */
+// First: tracing (when configured) must patch http and express before they load.
+import '../platform/telemetry/preload';
 import type { Server } from 'node:http';
 import { jwksTokenVerifier, type TokenVerifier } from '../platform/auth';
 import { createLogger, exitOnUnhandledErrors, type Logger } from '../platform/logger';
@@ -22,15 +26,21 @@ import { temporalConnectionConfig } from '../temporal.config';
 import { createOrdersClient } from '../services/orders/client';
 import { createUsersClient } from '../services/users/client';
 import { clientCredentialsTokenSource, serviceClientSecret } from '../platform/service-token';
+import { serveMetrics } from '../platform/metrics';
+import { stopTracing } from '../platform/telemetry';
+import { closeGracefully } from '../platform/http/server';
 import { checkoutsRouter, OUTCOME_WAIT_MS } from './checkouts';
 
 export const DEFAULT_GATEWAY_PORT = 8080;
+export const DEFAULT_GATEWAY_METRICS_PORT = 8081;
 
 export const gatewaySpec = loadSpec('gateway.yaml');
 
 export interface RunningGateway {
   url: string;
   server: Server;
+  /** Where its GET /metrics is, when GATEWAY_METRICS_PORT was given (the process's main gives the default). */
+  metricsUrl?: string;
   /** Drains (see listenDraining); a second call skips the rest of the drain. */
   stop(): Promise<void>;
 }
@@ -99,7 +109,10 @@ export async function startGateway(env: Record<string, string | undefined> = pro
     trustProxy: env.GATEWAY_TRUST_PROXY === 'true',
   });
   const http = await listenDraining({ app, port, host, name: 'the gateway', drainMs });
-  logger.info({ url: http.url }, 'gateway listening');
+  const metrics = env.GATEWAY_METRICS_PORT === undefined ? undefined : await serveMetrics(Number(env.GATEWAY_METRICS_PORT), host);
+  const metricsAddress = metrics?.address();
+  const metricsUrl = metricsAddress && typeof metricsAddress === 'object' ? `http://${host}:${metricsAddress.port}/metrics` : undefined;
+  logger.info({ url: http.url, metricsUrl }, 'gateway listening');
   let stopping: Promise<void> | undefined;
   const stop = () => {
     if (stopping) {
@@ -108,18 +121,19 @@ export async function startGateway(env: Record<string, string | undefined> = pro
     }
     logger.info(drainMs > 0 ? `gateway draining: /ready answers 503, requests are taken for ${drainMs} ms more` : 'gateway stopping');
     stopping = http.shutdown()
+      .then(() => (metrics ? closeGracefully(metrics) : undefined))
       .then(() => temporal.close())
       .then(() => logger.info('gateway stopped'));
     return stopping;
   };
-  return { url: http.url, server: http.server, stop };
+  return { url: http.url, server: http.server, metricsUrl, stop };
 }
 
 if (require.main === module) {
   const logger = createLogger('gateway');
   exitOnUnhandledErrors(logger);
-  startGateway(process.env, { logger }).then(
-    (gateway) => stopOnSignals(gateway.stop, logger),
+  startGateway({ GATEWAY_METRICS_PORT: String(DEFAULT_GATEWAY_METRICS_PORT), ...process.env }, { logger }).then(
+    (gateway) => stopOnSignals(() => gateway.stop().then(stopTracing), logger),
     (error: unknown) => {
       logger.fatal({ err: error }, error instanceof Error ? error.message : String(error));
       process.exit(1);

@@ -1,9 +1,15 @@
 import pino from 'pino';
+import { activeTracing } from './telemetry';
 
-/** One JSON logger per process; LOG_LEVEL=debug for more, silent in tests unless asked. */
+/**
+ * One JSON logger per process; LOG_LEVEL=debug for more, silent in tests unless asked.
+ * While this process traces (platform/telemetry), each line carries the `trace_id` and
+ * `span_id` of the span it was logged in, to go from a log line to its trace and back.
+ */
 export function createLogger(name: string, destination?: pino.DestinationStream): pino.Logger {
   const defaultLevel = process.env.JEST_WORKER_ID ? 'silent' : 'info';
-  return pino({ name, level: process.env.LOG_LEVEL || defaultLevel }, destination);
+  const tracing = activeTracing();
+  return pino({ name, level: process.env.LOG_LEVEL || defaultLevel, ...(tracing ? { mixin: tracing.logFields } : {}) }, destination);
 }
 
 export type Logger = pino.Logger;

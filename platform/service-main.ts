@@ -13,6 +13,8 @@ import { prepareServiceDatabaseWhenReachable, type ServiceDatabase } from './db'
 import { redact } from './postgres';
 import { listenDraining, shutdownDrainMs, stopOnSignals } from './http/server';
 import { createLogger, exitOnUnhandledErrors, type Logger } from './logger';
+import { trackDatabasePool } from './metrics';
+import { stopTracing } from './telemetry';
 import { jwksTokenVerifier, type TokenVerifier } from './auth';
 import { clientCredentialsTokenSource, serviceClientSecret, type AccessTokenSource } from './service-token';
 import { serviceDatabaseUrl, servicePort, serviceUrl, type ServiceName } from './services';
@@ -38,6 +40,11 @@ export interface ServiceDefinition {
   createApp(context: ServiceContext): express.Express;
   /** Periodic work (e.g. releasing expired reservations); must be safe with several instances running. */
   startBackgroundJobs?(context: ServiceContext): BackgroundJob[];
+  /**
+   * Metrics of its own beside those every service has (platform/metrics.ts), e.g. gauges read from
+   * its database when Prometheus scrapes; answers the function that stops them.
+   */
+  registerMetrics?(context: ServiceContext): () => void;
 }
 
 export function readServiceConfig(name: ServiceName, env: Record<string, string | undefined> = process.env) {
@@ -93,6 +100,7 @@ export async function startService(
     ...overrides,
   };
   const app = definition.createApp(context);
+  const metrics = [trackDatabasePool(definition.name, orm), definition.registerMetrics?.(context)];
   const http = await listenDraining({ app, port: config.port, host: config.host, name: definition.name, drainMs: config.drainMs });
   const jobs = definition.startBackgroundJobs?.(context) ?? [];
   logger.info({ url: http.url }, `${definition.name} listening`);
@@ -107,6 +115,7 @@ export async function startService(
     stopping = (async () => {
       await http.shutdown();
       await Promise.all(jobs.map((job) => job.stop()));
+      for (const stopMetrics of metrics) stopMetrics?.();
       await orm.close();
       logger.info(`${definition.name} stopped`);
     })();
@@ -115,12 +124,15 @@ export async function startService(
   return { url: http.url, orm, server: http.server, stop };
 }
 
-/** For `services/<name>/main.ts`: the error policy, start, and stop on SIGINT/SIGTERM. */
+/**
+ * For `services/<name>/main.ts`: the error policy, start, and stop on SIGINT/SIGTERM (the spans
+ * still buffered are sent last). The main imports platform/telemetry/preload before anything else.
+ */
 export function runServiceMain(definition: ServiceDefinition): void {
   const logger = createLogger(definition.name);
   exitOnUnhandledErrors(logger);
   startService(definition, process.env, { logger }).then(
-    (running) => stopOnSignals(running.stop, logger),
+    (running) => stopOnSignals(() => running.stop().then(stopTracing), logger),
     (error: unknown) => {
       logger.fatal({ err: error }, error instanceof Error ? error.message : String(error));
       process.exit(1);

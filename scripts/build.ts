@@ -26,7 +26,7 @@ import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, r
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { PROJECT_ROOT } from '../platform/project-root';
-import { WORKFLOW_BUNDLE_FILE } from '../worker/config';
+import { WORKFLOW_BUNDLE_FILE, WORKFLOW_INTERCEPTOR_MODULES } from '../worker/config';
 
 const root = PROJECT_ROOT;
 export const DIST = path.join(root, 'dist');
@@ -160,13 +160,15 @@ export function codeTarget(outDir = DIST): BuildTarget {
   };
 }
 
-/** The modules of ours the workflow bundle is made from, as esbuild follows the imports from workflows/. */
+/** The modules of ours the workflow bundle is made from, as esbuild follows the imports from workflows/ and its interceptors. */
 export async function workflowSources(): Promise<string[]> {
   const { build } = await import('esbuild');
   const result = await build({
-    entryPoints: [path.join(root, 'workflows', 'index.ts')],
+    entryPoints: [path.join(root, 'workflows', 'index.ts'), ...WORKFLOW_INTERCEPTOR_MODULES],
     bundle: true,
     write: false,
+    // Nothing is written; esbuild wants a directory all the same for more than one entry point.
+    outdir: path.join(root, 'dist', '.workflow-sources'),
     metafile: true,
     packages: 'external',
     platform: 'neutral',
@@ -182,6 +184,8 @@ export async function bundleWorkflows(file: string): Promise<void> {
   const { FAILURE_CONVERTER_PATH } = await import('../platform/temporal-codec');
   const { code } = await bundleWorkflowCode({
     workflowsPath: require.resolve(path.join(root, 'workflows')),
+    // The worker's workflow interceptors (tracing), which a prebuilt bundle must carry itself, as it does the failure converter.
+    workflowInterceptorModules: WORKFLOW_INTERCEPTOR_MODULES,
     // The worker's failure converter, which a prebuilt bundle must carry itself (failures raised in workflow code encrypted).
     failureConverterPath: FAILURE_CONVERTER_PATH,
     logger: { trace: ignore, debug: ignore, info: ignore, warn: (message: string) => console.warn(message), error: (message: string) => console.error(message), log: ignore },

@@ -10,6 +10,15 @@ import { ACTIVITY_TIMEOUTS } from '../temporal.config';
 
 export const DEFAULT_WORKER_HEALTH_PORT = 3099;
 
+/** Where the worker's Runtime serves the Temporal SDK's metrics (and the checkout's, workflows/metrics.ts) for Prometheus. */
+export const DEFAULT_WORKER_SDK_METRICS_PORT = 3098;
+
+/**
+ * The workflow interceptors (tracing, workflows/interceptors.ts): in the bundle `npm run build`
+ * makes, and in the one the worker makes from the sources, and in the tests' bundles.
+ */
+export const WORKFLOW_INTERCEPTOR_MODULES = [require.resolve('../workflows/interceptors')];
+
 /**
  * After a stop is asked for, activities in flight get as long as one attempt
  * may take anyway (its start-to-close timeout) to finish; then they are

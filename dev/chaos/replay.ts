@@ -12,6 +12,8 @@ import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import type { temporal } from '@temporalio/proto';
 import { bundleWorkflowCode, DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { backOff } from 'exponential-backoff';
+import { workflowSpanSinks } from '../../platform/telemetry/workflow-spans';
+import { WORKFLOW_INTERCEPTOR_MODULES } from '../../worker/config';
 
 export interface ReplayFailure {
   workflowId: string;
@@ -42,12 +44,17 @@ export async function fetchHistory(client: Client, workflowId: string): Promise<
 }
 
 export async function replayAll(client: Client, workflowIds: string[], outDir: string): Promise<ReplayReport> {
-  const workflowBundle = await bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), logger: silentBundlerLogger() });
+  // As the worker runs them: with its workflow interceptors (tracing), and their sink.
+  const workflowBundle = await bundleWorkflowCode({
+    workflowsPath: require.resolve('../../workflows'),
+    workflowInterceptorModules: WORKFLOW_INTERCEPTOR_MODULES,
+    logger: silentBundlerLogger(),
+  });
   const histories = new Map<string, temporal.api.history.v1.IHistory>();
   for (const workflowId of workflowIds) histories.set(workflowId, await fetchHistory(client, workflowId));
   const failures: ReplayFailure[] = [];
   let replayed = 0;
-  const results = Worker.runReplayHistories({ workflowBundle }, [...histories].map(([workflowId, history]) => ({ workflowId, history })));
+  const results = Worker.runReplayHistories({ workflowBundle, sinks: workflowSpanSinks(undefined) }, [...histories].map(([workflowId, history]) => ({ workflowId, history })));
   for await (const result of results) {
     replayed++;
     if (!result.error) continue;

@@ -52,11 +52,14 @@ function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-/** Every port `npm start` listens on, moved to a free one, and nothing of the caller's servers. */
-async function chaosEnvironment(): Promise<Env> {
-  const env: Env = { ...process.env };
+/**
+ * Every port `npm start` listens on, moved to a free one, and nothing of the caller's servers;
+ * `overrides` on top (a variable set to undefined is removed).
+ */
+async function chaosEnvironment(overrides: Env = {}): Promise<Env> {
+  const env: Env = { ...process.env, ...overrides };
   for (const name of Object.keys(env)) {
-    if (name === 'DATABASE_URL' || name.endsWith('_DATABASE_URL') || name === 'TEMPORAL_ADDRESS' || name === 'PORT') delete env[name];
+    if (name === 'DATABASE_URL' || name.endsWith('_DATABASE_URL') || name === 'TEMPORAL_ADDRESS' || name === 'PORT' || env[name] === undefined) delete env[name];
   }
   for (const claim of portClaims(planStart(env))) {
     // "USERS_PORT", "TEMPORAL_DEV_SERVER_PORT (or ...)": the variable is the first word.
@@ -100,9 +103,10 @@ export class ChaosStack {
     process.on('exit', () => this.thaw());
   }
 
-  static async start(outDir: string, say: (message: string) => void): Promise<ChaosStack> {
+  /** `env`: more for every part's environment (e.g. where traces go), on top of the caller's. */
+  static async start(outDir: string, say: (message: string) => void, env: Env = {}): Promise<ChaosStack> {
     mkdirSync(path.join(outDir, 'logs'), { recursive: true });
-    const env = await chaosEnvironment();
+    env = await chaosEnvironment(env);
     const stack = new ChaosStack(planStart(env), env, outDir, say);
     try {
       await stack.startAll();
@@ -168,12 +172,16 @@ export class ChaosStack {
     setupTemporalBinaries({ quiet: true });
     const started = Date.now();
     this.say(`starting PostgreSQL and Temporal (data in ${path.relative(PROJECT_ROOT, this.outDir)})`);
-    const [postgres] = await Promise.all([
+    // Both settle before a failure of either is thrown: stop() then stops the one that did start.
+    const [postgres, temporal] = await Promise.allSettled([
       startEmbeddedPostgres({ dataDir: path.join(this.outDir, 'postgres'), port: this.plan.postgres.port, persistent: false, onLog: (line) => this.log('postgres').write(`${line}\n`) }),
       this.startTemporal(),
     ]);
-    this.postgres = postgres;
-    this.childEnv = childEnvironment(this.plan, postgres.adminUrl, this.temporalAddress, this.env);
+    if (postgres.status === 'fulfilled') this.postgres = postgres.value;
+    if (postgres.status === 'rejected') throw postgres.reason;
+    if (temporal.status === 'rejected') throw temporal.reason;
+    const { value: database } = postgres;
+    this.childEnv = childEnvironment(this.plan, database.adminUrl, this.temporalAddress, this.env);
     // The demo data is the run's own business (it makes its own products and shoppers).
     const parts = processParts(this.plan).filter((part) => part.kind === 'supervised');
     for (const part of parts) this.members.set(part.name, { part, state: 'down', killing: false });

@@ -1,7 +1,8 @@
 /**
  * The express app every service is built on: request ids and logs, JSON bodies
- * with a size limit, a MikroORM request context, /health and /ready, the spec at
- * /openapi.json and as browsable docs at /docs, and one error handler that answers every failure as problem+json.
+ * with a size limit, a MikroORM request context, /health and /ready, Prometheus
+ * metrics at /metrics (platform/metrics.ts), the spec at /openapi.json and as
+ * browsable docs at /docs, and one error handler that answers every failure as problem+json.
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -12,6 +13,8 @@ import swaggerUi from 'swagger-ui-express';
 import { HttpProblem, PROBLEM_CONTENT_TYPE, type ProblemBody } from './problem';
 import type { Logger } from '../logger';
 import { authenticate, wwwAuthenticate, type TokenVerifier } from '../auth';
+import { httpMetrics, METRICS_PATH, metricsEndpoint } from '../metrics';
+import { activeTracing } from '../telemetry';
 
 export const REQUEST_ID_HEADER = 'x-request-id';
 export const DEFAULT_BODY_LIMIT = '64kb';
@@ -87,10 +90,12 @@ export function requestLogging(logger: Logger): express.RequestHandler {
       const id = typeof incoming === 'string' && /^[\w.:-]{1,128}$/.test(incoming) ? incoming : randomUUID();
       req.headers[REQUEST_ID_HEADER] = id;
       res.setHeader(REQUEST_ID_HEADER, id);
+      // While tracing: the id is on the request's server span too, to find its trace by it.
+      activeTracing()?.annotateRequest(id);
       return id;
     },
-    // Probes would drown the log.
-    autoLogging: { ignore: (req) => req.url === '/health' || req.url === '/ready' },
+    // Probes and scrapes would drown the log.
+    autoLogging: { ignore: (req) => req.url === '/health' || req.url === '/ready' || req.url === METRICS_PATH },
   });
 }
 
@@ -163,6 +168,7 @@ export function createServiceApp(options: ServiceAppOptions): express.Express {
   app.disable('x-powered-by');
   app.set('etag', false);
 
+  app.use(httpMetrics(options.name));
   app.use(requestLogging(logger));
   app.use(noStoreForPersonalData);
   app.use(express.json({ limit: options.bodyLimit ?? DEFAULT_BODY_LIMIT, type: ['application/json', 'application/*+json'] }));
@@ -179,6 +185,8 @@ export function createServiceApp(options: ServiceAppOptions): express.Express {
       sendProblem(res, new HttpProblem(503, 'not-ready', 'The database is not reachable', String(error)).toBody());
     }
   });
+  // For Prometheus, on the service's own port: services are internal, and the gateway routes only its allow-list.
+  app.get(METRICS_PATH, metricsEndpoint);
   app.get('/openapi.json', (_req, res) => {
     res.json(options.spec);
   });

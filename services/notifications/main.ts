@@ -1,3 +1,5 @@
+// First: tracing (when configured) must patch http, express and pg before they load.
+import '../../platform/telemetry/preload';
 import { startIdempotencyPurge } from '../../platform/idempotency';
 import { runServiceMain, type ServiceContext, type ServiceDefinition } from '../../platform/service-main';
 import { createNotificationsApp } from './app';
@@ -6,6 +8,7 @@ import { notificationsEntities } from './entities';
 import { deliveryReporter, readAlertAfterMs } from './alerts';
 import { startDeliveryRetrier } from './jobs';
 import { notificationsMigrations } from './migrations';
+import { reportFailingDeliveries } from './metrics';
 
 /**
  * The service with its ways out (tests pass their own). Each running instance
@@ -26,6 +29,7 @@ export function defineNotificationsService(channelsFor: (context: ServiceContext
     name: 'notifications',
     database: { entities: notificationsEntities, migrations: notificationsMigrations },
     createApp: (context) => createNotificationsApp(context, channels(context)),
+    registerMetrics: ({ orm }) => reportFailingDeliveries(orm),
     startBackgroundJobs: (context) => {
       const report = deliveryReporter(context.logger, readAlertAfterMs(context.env));
       const retrier = startDeliveryRetrier(context.orm, channels(context), context.logger, report);

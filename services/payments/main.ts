@@ -1,3 +1,5 @@
+// First: tracing (when configured) must patch http, express and pg before they load.
+import '../../platform/telemetry/preload';
 import { z } from 'zod';
 import { startIdempotencyPurge } from '../../platform/idempotency';
 import { startPeriodicJob } from '../../platform/periodic-job';

@@ -1,3 +1,5 @@
+// First: tracing (when configured) must patch http, express and pg before they load.
+import '../../platform/telemetry/preload';
 import { startIdempotencyPurge } from '../../platform/idempotency';
 import { runServiceMain, type ServiceDefinition } from '../../platform/service-main';
 import { createUsersApp } from './app';

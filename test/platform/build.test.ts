@@ -9,6 +9,7 @@ import path from 'node:path';
 import { Worker } from '@temporalio/worker';
 import { startProcess, waitForHttp, type ManagedProcess } from '../../dev/processes';
 import { builtPath, buildIfStale, codeSources, inputsHash, isStale, shopEntryPoints, type BuildTarget } from '../../scripts/build';
+import { CHECKOUT_METRICS } from '../../workflows/metrics';
 import { WORKFLOW_BUNDLE_FILE, workflowCodeSource } from '../../worker/config';
 import { buildIntoTestFolder, requiredClosure, root } from '../support/build';
 import { createTestDatabase } from '../support/database';
@@ -71,6 +72,12 @@ describe('the prebuilt workflow bundle', () => {
   it('is what the built worker loads, while the worker run from the sources bundles workflows/ itself', () => {
     expect(workflowCodeSource(path.join(build.outDir, 'worker'))).toEqual({ workflowBundle: { codePath: path.join(build.outDir, WORKFLOW_BUNDLE_FILE) } });
     expect(workflowCodeSource(path.join(root, 'worker'))).toEqual({ workflowsPath: require.resolve('../../workflows') });
+  });
+
+  it("carries the worker's workflow interceptors (the checkout's metrics, tracing), as the worker from the sources adds them", () => {
+    const code = readFileSync(path.join(build.outDir, WORKFLOW_BUNDLE_FILE), 'utf8');
+    for (const name of Object.values(CHECKOUT_METRICS)) expect(code).toContain(`'${name}'`);
+    expect(code).toContain('OpenTelemetryInboundInterceptor');
   });
 
   it('replays every recorded checkout history without nondeterminism', async () => {

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { IMPLEMENTED_SERVICES, SERVICES, SIMULATORS } from '../../platform/services';
@@ -7,6 +7,9 @@ import { SEARCH_ATTRIBUTE_REGISTRATIONS } from '../../temporal.config';
 import { WORKER_STOP_GRACE_MS } from '../../worker/config';
 import { COMPOSE_SECRETS, withSecrets } from '../../scripts/compose-secrets';
 import { DEFAULT_CODEC_SERVER_PORT } from '../../codec-server/config';
+import { CHECKOUT_METRICS } from '../../workflows/metrics';
+import { OUTBOX_METRICS } from '../../services/orders/metrics';
+import { DELIVERY_METRICS } from '../../services/notifications/metrics';
 
 // docker-compose.yml is not run on CI (no Docker engine): these checks keep it in step with the code.
 const root = path.resolve(__dirname, '../..');
@@ -20,7 +23,8 @@ interface ComposeService {
   environment?: Record<string, string | number>;
   healthcheck?: { test: string[] };
   stop_grace_period?: string;
-  depends_on?: Record<string, { condition: string }>;
+  depends_on?: Record<string, { condition: string }> | string[];
+  volumes?: string[];
 }
 
 const composeText = readFileSync(path.join(root, 'docker-compose.yml'), 'utf8');
@@ -45,6 +49,7 @@ function interpolate(text: string, env: Record<string, string>): string {
 
 const interpolated = (env: Record<string, string>) => parse(interpolate(composeText, env), { merge: true }) as { services: Record<string, ComposeService> };
 const SECRETS = Object.keys(COMPOSE_SECRETS);
+const dependency = (service: ComposeService | undefined, name: string) => (service?.depends_on as Record<string, { condition: string }> | undefined)?.[name];
 const allSecrets = () => Object.fromEntries(SECRETS.map((name) => [name, COMPOSE_SECRETS[name]!()]));
 
 describe('docker-compose.yml', () => {
@@ -57,7 +62,7 @@ describe('docker-compose.yml', () => {
     // Reachable from the other containers, not only from inside its own.
     expect(service!.environment?.HOST).toBe('0.0.0.0');
     expect(service!.healthcheck?.test.join(' ')).toContain('/ready');
-    expect(service!.depends_on?.postgres?.condition).toBe('service_healthy');
+    expect(dependency(service, 'postgres')?.condition).toBe('service_healthy');
   });
 
   it('runs the payment provider simulator on its port, and tells payments and the worker where it is, with its key', () => {
@@ -71,7 +76,7 @@ describe('docker-compose.yml', () => {
       expect(env.PAYMENT_PROVIDER_URL).toBe(`http://payment-provider:${SIMULATORS['payment-provider'].port}`);
       expect(String(env.PAYMENT_PROVIDER_API_KEY)).toContain(LOCAL_API_KEY);
     }
-    expect(compose.services.worker?.depends_on?.['payment-provider']?.condition).toBe('service_healthy');
+    expect(dependency(compose.services.worker, 'payment-provider')?.condition).toBe('service_healthy');
   });
 
   it('tells every app container where each service is', () => {
@@ -86,7 +91,7 @@ describe('docker-compose.yml', () => {
     const worker = compose.services.worker!;
     expect(worker.command).toEqual(['dist/worker/main.js']);
     expect(worker.healthcheck?.test.join(' ')).toContain('/health');
-    for (const name of IMPLEMENTED_SERVICES) expect(worker.depends_on?.[name]?.condition).toBe('service_healthy');
+    for (const name of IMPLEMENTED_SERVICES) expect(dependency(worker, name)?.condition).toBe('service_healthy');
     // Compose kills after 10 s unless told otherwise; the worker's activities get longer to finish.
     expect(Number(/^(\d+)s$/.exec(worker.stop_grace_period ?? '')?.[1]) * 1000).toBeGreaterThanOrEqual(WORKER_STOP_GRACE_MS);
     expect(Object.values(worker.depends_on ?? {}).some((dependency) => dependency.condition === 'service_completed_successfully')).toBe(true);
@@ -97,7 +102,7 @@ describe('docker-compose.yml', () => {
     expect(gateway.command).toEqual(['dist/gateway/main.js']);
     expect(Number(gateway.environment?.GATEWAY_PORT)).toBe(8080);
     expect(gateway.environment?.HOST).toBe('0.0.0.0');
-    expect(gateway.depends_on?.users?.condition).toBe('service_healthy');
+    expect(dependency(gateway, 'users')?.condition).toBe('service_healthy');
   });
 
   it('registers exactly the search attributes temporal.config.ts defines', () => {
@@ -169,6 +174,10 @@ describe('docker-compose.yml', () => {
         gateway: ['8080:8080'],
         'temporal-ui': ['127.0.0.1:8233:8080'],
         'codec-server': [`127.0.0.1:${DEFAULT_CODEC_SERVER_PORT}:${DEFAULT_CODEC_SERVER_PORT}`],
+        // --profile observability only.
+        prometheus: ['127.0.0.1:9090:9090'],
+        grafana: ['127.0.0.1:3000:3000'],
+        jaeger: ['127.0.0.1:16686:16686'],
       });
     });
 
@@ -181,7 +190,86 @@ describe('docker-compose.yml', () => {
       expect(codec.environment?.CODEC_SERVER_UI_ORIGINS).toBe('http://127.0.0.1:8233');
       expect(Number(codec.environment?.CODEC_SERVER_PORT)).toBe(DEFAULT_CODEC_SERVER_PORT);
       expect(codec.environment?.HOST).toBe('0.0.0.0');
-      expect(codec.depends_on?.users?.condition).toBe('service_healthy');
+      expect(dependency(codec, 'users')?.condition).toBe('service_healthy');
+    });
+  });
+
+  describe('observability (--profile observability)', () => {
+    const observability = ['prometheus', 'grafana', 'jaeger'];
+    const appContainers = () => Object.entries(compose.services).filter(([, service]) => service.command?.[0]?.startsWith('dist/'));
+
+    it('runs Prometheus, Grafana and Jaeger only with the profile, from files that exist', () => {
+      for (const name of observability) expect([name, compose.services[name]?.profiles]).toEqual([name, ['observability']]);
+      for (const name of observability) {
+        for (const volume of compose.services[name]!.volumes ?? []) {
+          const source = volume.split(':')[0]!;
+          if (source.startsWith('./')) expect([name, source, existsSync(path.join(root, source))]).toEqual([name, source, true]);
+        }
+      }
+    });
+
+    it('traces only when OTEL_EXPORTER_OTLP_ENDPOINT is given, in every app container', () => {
+      const secrets = allSecrets();
+      for (const [name] of appContainers()) {
+        expect([name, interpolated(secrets).services[name]!.environment?.OTEL_EXPORTER_OTLP_ENDPOINT]).toEqual([name, '']);
+        expect([name, interpolated({ ...secrets, OTEL_EXPORTER_OTLP_ENDPOINT: 'http://jaeger:4318' }).services[name]!.environment?.OTEL_EXPORTER_OTLP_ENDPOINT]).toEqual([
+          name,
+          'http://jaeger:4318',
+        ]);
+      }
+    });
+
+    const prometheus = parse(readFileSync(path.join(root, 'deploy/observability/prometheus.yml'), 'utf8')) as {
+      scrape_configs: { job_name: string; metrics_path?: string; static_configs: { targets: string[] }[] }[];
+    };
+    const targets = prometheus.scrape_configs.flatMap((job) => job.static_configs.flatMap((config) => config.targets));
+
+    it("scrapes every part's /metrics on the port the part serves it", () => {
+      const env = (name: string) => compose.services[name]!.environment!;
+      const expected = [
+        ...IMPLEMENTED_SERVICES.map((name) => `${name}:${SERVICES[name].port}`),
+        `gateway:${env('gateway').GATEWAY_METRICS_PORT}`,
+        `worker:${env('worker').WORKER_HEALTH_PORT}`,
+        `worker:${env('worker').WORKER_SDK_METRICS_PORT}`,
+        `codec-server:${env('codec-server').CODEC_SERVER_PORT}`,
+      ];
+      expect(targets.sort()).toEqual(expected.sort());
+      // Never the gateway's public port, where /metrics is not served.
+      expect(targets).not.toContain(`gateway:${env('gateway').GATEWAY_PORT}`);
+      for (const job of prometheus.scrape_configs) expect(job.metrics_path ?? '/metrics').toBe('/metrics');
+    });
+
+    const dashboard = JSON.parse(readFileSync(path.join(root, 'deploy/observability/grafana/dashboards/checkout.json'), 'utf8')) as {
+      panels: { title: string; datasource: { uid: string }; targets: { expr: string }[] }[];
+    };
+    const datasources = parse(readFileSync(path.join(root, 'deploy/observability/grafana/provisioning/datasources/prometheus.yml'), 'utf8')) as {
+      datasources: { uid: string; url: string }[];
+    };
+
+    it('provisions the checkout dashboard on the Prometheus data source, with the panels support and ops need', () => {
+      expect(datasources.datasources).toEqual([expect.objectContaining({ uid: 'prometheus', url: 'http://prometheus:9090' })]);
+      for (const panel of dashboard.panels) expect([panel.title, panel.datasource.uid]).toEqual([panel.title, 'prometheus']);
+      const titles = dashboard.panels.map((panel) => panel.title);
+      for (const needed of [/checkouts per minute by outcome/i, /p50.*p95/i, /waiting for support/i, /activity failures by step/i, /request errors by service/i]) {
+        expect(titles.some((title) => needed.test(title))).toBe(true);
+      }
+    });
+
+    it('queries only series the shop exports (by the names in the code)', () => {
+      const exported = new Set<string>([
+        ...Object.values(CHECKOUT_METRICS),
+        ...Object.values(OUTBOX_METRICS),
+        ...Object.values(DELIVERY_METRICS),
+        'checkouts_waiting_for_support',
+        'http_server_request_duration_seconds',
+        'db_pool_connections',
+        // The Temporal SDK's own.
+        'temporal_activity_execution_failed',
+      ]);
+      const queried = dashboard.panels.flatMap((panel) => panel.targets.flatMap((target) => [...target.expr.matchAll(/([a-z_]+)(?=\{|\[)/g)].map((match) => match[1]!)));
+      expect(queried.length).toBeGreaterThan(10);
+      const unknown = queried.map((name) => name.replace(/_(bucket|count|sum)$/, '')).filter((name) => !exported.has(name));
+      expect(unknown).toEqual([]);
     });
   });
 });

@@ -11,7 +11,10 @@ import { parseAllDocuments } from 'yaml';
 import { KUSTOMIZE } from '../../dev/setup-tools';
 import { IMPLEMENTED_SERVICES, SERVICES, SIMULATORS } from '../../platform/services';
 import { builtPath, codeSources, shopEntryPoints } from '../../scripts/build';
-import { WORKER_STOP_GRACE_MS } from '../../worker/config';
+import { DEFAULT_WORKER_SDK_METRICS_PORT, WORKER_STOP_GRACE_MS } from '../../worker/config';
+
+/** gateway/main.ts's, not imported: that would load the whole gateway into this test. */
+const DEFAULT_GATEWAY_METRICS_PORT = 8081;
 import { dockerStages, isShipped, root, shippedFromDist } from '../support/build';
 
 const KUBERNETES = path.join(root, 'deploy', 'kubernetes');
@@ -122,17 +125,44 @@ describe.each(OVERLAYS)('the %s overlay', (overlay) => {
     expect(database && { name: secretName(database.name), key: database.key }).toEqual({ name: `${name}-database`, key: 'url' });
   });
 
+  it('has Prometheus scrape /metrics of every part on a port its container opens (the gateway\'s metrics port, not the shoppers\')', () => {
+    expect(deployments.length).toBeGreaterThan(0);
+    for (const deployment of deployments) {
+      const annotations = (deployment.spec!.template as { metadata?: { annotations?: Record<string, string> } }).metadata?.annotations ?? {};
+      const name = deployment.metadata.name;
+      if (name === 'payment-provider') continue;
+      expect([name, annotations['prometheus.io/scrape'], annotations['prometheus.io/path']]).toEqual([name, 'true', '/metrics']);
+      const ports = deployment.spec!.template!.spec.containers.flatMap((each) => each.ports ?? []).map((port) => port.containerPort);
+      expect([name, ports]).toEqual([name, expect.arrayContaining([Number(annotations['prometheus.io/port'])])]);
+    }
+    expect((find(manifests, 'Deployment', 'gateway').spec!.template as { metadata?: { annotations?: Record<string, string> } }).metadata?.annotations?.['prometheus.io/port']).toBe(String(DEFAULT_GATEWAY_METRICS_PORT));
+  });
+
+  it('wires tracing through the shared config: OTEL_EXPORTER_OTLP_ENDPOINT, empty (off) until set', () => {
+    expect(find(manifests, 'ConfigMap', 'shop-config').data).toMatchObject({ OTEL_EXPORTER_OTLP_ENDPOINT: '', OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf' });
+    for (const deployment of deployments.filter((each) => each.metadata.name !== 'payment-provider')) {
+      const sources = deployment.spec!.template!.spec.containers[0]!.envFrom ?? [];
+      expect([deployment.metadata.name, sources.some((source) => source.configMapRef?.name === 'shop-config')]).toEqual([deployment.metadata.name, true]);
+    }
+  });
+
   it('runs the gateway on 8080 and the worker with its /health, each from its entry point', () => {
     const gateway = container(manifests, 'gateway');
     expect(gateway.args).toEqual([distEntry('gateway/main.ts')]);
     expect(gateway.env).toEqual(expect.arrayContaining([{ name: 'GATEWAY_PORT', value: '8080' }]));
-    expect(gateway.ports).toEqual([{ name: 'http', containerPort: 8080 }]);
+    expect(gateway.ports).toEqual([
+      { name: 'http', containerPort: 8080 },
+      { name: 'metrics', containerPort: DEFAULT_GATEWAY_METRICS_PORT },
+    ]);
     expect(gateway.readinessProbe?.httpGet).toEqual({ path: '/ready', port: 'http' });
     expect(gateway.livenessProbe?.httpGet).toEqual({ path: '/health', port: 'http' });
     const worker = container(manifests, 'worker');
     expect(worker.args).toEqual([distEntry('worker/main.ts')]);
     expect(worker.env).toEqual(expect.arrayContaining([{ name: 'WORKER_HEALTH_PORT', value: '3099' }]));
-    expect(worker.ports).toEqual([{ name: 'http', containerPort: 3099 }]);
+    expect(worker.ports).toEqual([
+      { name: 'http', containerPort: 3099 },
+      { name: 'sdk-metrics', containerPort: DEFAULT_WORKER_SDK_METRICS_PORT },
+    ]);
     expect(worker.livenessProbe?.httpGet).toEqual({ path: '/health', port: 'http' });
     // Kubernetes kills after the grace period: the worker's activities get their time first.
     expect(find(manifests, 'Deployment', 'worker').spec!.template!.spec.terminationGracePeriodSeconds! * 1000).toBeGreaterThanOrEqual(WORKER_STOP_GRACE_MS);

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { DEFAULT_RESTART_POLICY } from '../../dev/supervisor';
 import { assertPortsFree, describeExit, formatLogLine, startProcess, waitForHttp } from '../../dev/processes';
 import { IMPLEMENTED_SERVICES, SERVICES, SIMULATOR_NAMES } from '../../platform/services';
-import { childEnvironment, partCommand, planStart, portClaims, PROCESS_STAGES, processParts, restartPolicyFromEnv } from '../../dev/start';
+import { childEnvironment, metricsUrls, partCommand, planStart, portClaims, PROCESS_STAGES, processParts, restartPolicyFromEnv } from '../../dev/start';
 import { WORKER_SHUTDOWN_FORCE_MS, WORKER_SHUTDOWN_GRACE_MS } from '../../worker/config';
 import { getFreePort } from '../support/ports';
 
@@ -36,6 +36,8 @@ describe('planStart', () => {
   it('claims only the ports it will listen on, each with the variable that moves it', () => {
     const embedded = portClaims(planStart({}));
     expect(embedded.map((claim) => claim.port)).toEqual(expect.arrayContaining([54320, 7233, 8233, 3099, 8234]));
+    // The metrics ports apart from the parts' own: the gateway's (not the shoppers' port) and the worker's SDK metrics.
+    expect(embedded.filter((claim) => claim.port === 8081 || claim.port === 3098).map((claim) => claim.envVar).sort()).toEqual(['GATEWAY_METRICS_PORT', 'WORKER_SDK_METRICS_PORT']);
     const external = portClaims(planStart({ DATABASE_URL: 'postgres://u:p@db:5432/postgres', TEMPORAL_ADDRESS: 'temporal:7233' }));
     expect(external.map((claim) => claim.port)).not.toEqual(expect.arrayContaining([54320]));
     expect(external.map((claim) => claim.port)).not.toContain(7233);
@@ -51,10 +53,20 @@ describe('planStart', () => {
       TEMPORAL_NAMESPACE: 'default',
       INVENTORY_URL: 'http://127.0.0.1:4006',
       WORKER_HEALTH_PORT: '3099',
+      WORKER_SDK_METRICS_PORT: '3098',
+      GATEWAY_METRICS_PORT: '8081',
       PATH: '/bin',
     });
     expect(env.PORT).toBeUndefined();
   });
+});
+
+it('prints where every part serves its metrics', () => {
+  const urls = metricsUrls(planStart({ ORDERS_PORT: '4004' }));
+  expect(urls).toEqual(
+    expect.arrayContaining(['http://127.0.0.1:4004/metrics', 'http://127.0.0.1:8081/metrics', 'http://127.0.0.1:3099/metrics', 'http://127.0.0.1:3098/metrics', 'http://127.0.0.1:8234/metrics']),
+  );
+  expect(urls).toHaveLength(IMPLEMENTED_SERVICES.length + 4);
 });
 
 describe('the parts npm start runs', () => {

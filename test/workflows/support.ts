@@ -16,6 +16,7 @@ import type { CheckoutActivities } from '../../activities/types';
 import { testServerExecutable } from '../../dev/temporal-binaries';
 import { registerSearchAttributes } from '../../platform/temporal-search-attributes';
 import type { CheckoutInput } from '../../workflows/messages';
+import { WORKFLOW_INTERCEPTOR_MODULES } from '../../worker/config';
 
 /**
  * The time-skipping server rejects an upsert of an unregistered search
@@ -40,8 +41,9 @@ export function quietRuntime(): void {
   Runtime.install({ logger: new DefaultLogger(level), telemetryOptions: { logging: { filter: { core: level }, console: {} } } });
 }
 
+/** As the worker bundles them: with its workflow interceptors (tracing), so every test and replay runs them too. */
 export function bundleWorkflows(): Promise<WorkflowBundleWithSourceMap> {
-  return bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), logger: quietLogger() });
+  return bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), workflowInterceptorModules: WORKFLOW_INTERCEPTOR_MODULES, logger: quietLogger() });
 }
 
 function quietLogger() {
