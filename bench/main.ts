@@ -21,14 +21,15 @@
  * this benchmark), to see what a change did.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
-import { Client, Connection } from '@temporalio/client';
+import { Client, Connection, type DataConverter } from '@temporalio/client';
 import { PROJECT_ROOT } from '../platform/project-root';
+import { codecKeys, EncryptionCodec, FAILURE_CONVERTER_PATH, LOCAL_CODEC_KEYS_FILE } from '../platform/temporal-codec';
 import { getFreePort } from '../dev/processes';
 import { directCheckout, floorRun, gatewayCheckout, prepareShop, runPhase, type PhaseResult } from './load';
 import { cpuMs, loadAverage, MemorySampler, peakRssBytes } from './proc';
@@ -173,19 +174,22 @@ async function main(): Promise<void> {
     memory.start();
 
     const connection = await Connection.connect({ address: temporalAddress });
-    const client = new Client({ connection });
+    // The floor's worker has no codec; the shop's parts encrypt their payloads.
+    const floorClient = new Client({ connection });
+    const dataConverter = shopDataConverter(dir);
+    const client = new Client({ connection, ...(dataConverter ? { dataConverter } : {}) });
     say('setting up: a product, its stock, shoppers with cards');
     const fixture = await prepareShop(ports.urls, CONCURRENCY, 10 * (total * 3 + sequential + 100));
 
     say('warming up');
-    await runPhase(20, CONCURRENCY, floorRun(client, FLOOR_STEPS.concurrent));
+    await runPhase(20, CONCURRENCY, floorRun(floorClient, FLOOR_STEPS.concurrent));
     await runPhase(20, CONCURRENCY, directCheckout(client, fixture));
     await runPhase(10, CONCURRENCY, gatewayCheckout(client, fixture, ports.urls.GATEWAY_URL!));
 
     say(`floor: ${total} workflows of ${FLOOR_STEPS.concurrent} no-op activities at concurrency ${CONCURRENCY}`);
-    const floorConcurrent = await measured(which, () => runPhase(total, CONCURRENCY, floorRun(client, FLOOR_STEPS.concurrent)), ['floor-worker', 'temporal']);
+    const floorConcurrent = await measured(which, () => runPhase(total, CONCURRENCY, floorRun(floorClient, FLOOR_STEPS.concurrent)), ['floor-worker', 'temporal']);
     say(`floor: ${sequential} workflows of ${FLOOR_STEPS.sequential} no-op activities, one at a time`);
-    const floorSequential = await measured(which, () => runPhase(sequential, 1, floorRun(client, FLOOR_STEPS.sequential)));
+    const floorSequential = await measured(which, () => runPhase(sequential, 1, floorRun(floorClient, FLOOR_STEPS.sequential)));
 
     say(`shop: ${total} checkouts started on Temporal at concurrency ${CONCURRENCY}`);
     const profileWindow = { startUs: Number(process.hrtime.bigint() / 1000n), endUs: 0 };
@@ -243,6 +247,16 @@ async function main(): Promise<void> {
     if (options.keep) say(`the copy stays in ${dir}`);
     else removeCopy(dir);
   }
+}
+
+/**
+ * The shop encrypts what it hands Temporal (platform/temporal-codec.ts), so the bench reads and writes
+ * checkouts with the copy's own keys, as the gateway does; a baseline from before the codec has none.
+ */
+function shopDataConverter(dir: string): DataConverter | undefined {
+  if (!existsSync(path.join(dir, 'platform', 'temporal-codec.ts'))) return undefined;
+  const keysFile = path.join(dir, path.relative(PROJECT_ROOT, LOCAL_CODEC_KEYS_FILE));
+  return { payloadCodecs: [new EncryptionCodec(codecKeys(process.env, keysFile))], failureConverterPath: FAILURE_CONVERTER_PATH };
 }
 
 function withoutHelpers(perItem: Record<string, number>): Record<string, number> {
