@@ -121,7 +121,7 @@ function runAs(): RunAs | undefined {
       execFileSync('useradd', ['--system', '--no-create-home', '--gid', EMBEDDED_POSTGRES_USER, EMBEDDED_POSTGRES_USER], { stdio: 'ignore' });
       return ids();
     } catch (error) {
-      throw new Error(`running as root, PostgreSQL needs a non-root user and creating "${EMBEDDED_POSTGRES_USER}" failed: ${String(error)}`);
+      throw new Error(`running as root, PostgreSQL needs a non-root user and creating "${EMBEDDED_POSTGRES_USER}" failed: ${String(error)}`, { cause: error });
     }
   }
 }

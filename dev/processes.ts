@@ -137,7 +137,7 @@ export async function waitForHttp(
   const owner = options.process;
   let ended: ExitInfo | undefined;
   void owner?.exited.then((info) => (ended = info));
-  let last = 'no answer yet';
+  let last: string;
   for (;;) {
     if (owner && ended) {
       throw new Error(`${options.what} ${describeExit(ended)} before it was ready; its last lines:\n${owner.recentOutput()}`);

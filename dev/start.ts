@@ -445,7 +445,7 @@ class Launcher {
     try {
       client = await connectClient(config);
     } catch (error) {
-      throw new Error(`Temporal at ${config.address} is not reachable: ${error instanceof Error ? error.message : String(error)}`);
+      throw new Error(`Temporal at ${config.address} is not reachable: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
     }
     try {
       const added = await registerSearchAttributes(client.connection, config.namespace);

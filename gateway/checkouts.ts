@@ -30,7 +30,7 @@ import { hasRole, mayAccessCustomer, requirePrincipal, requireRole } from '../pl
 import { HttpProblem, notFound } from '../platform/http/problem';
 import { parseRequest } from '../platform/http/validate';
 import { nonBlankText } from '../platform/http/zod-helpers';
-import { ShippingAddress as OrdersShippingAddress } from '../services/orders/schemas';
+import { ShippingAddress as SharedShippingAddress } from '../platform/http/shared-schemas';
 import { IDEMPOTENCY_HEADER, readIdempotencyKey } from '../platform/idempotency';
 import type { OrdersClient } from '../services/orders/client';
 import type { components as OrdersComponents } from '../services/orders/api.gen';
@@ -47,7 +47,7 @@ type OrdersSchemas = OrdersComponents['schemas'];
 export const OUTCOME_WAIT_MS = 5_000;
 
 // The address is handed on to the orders service as it is: its rules are the orders service's, and the spec types agree.
-const ShippingAddress = OrdersShippingAddress satisfies z.ZodType<Schemas['ShippingAddress']>;
+const ShippingAddress = SharedShippingAddress satisfies z.ZodType<Schemas['ShippingAddress']>;
 
 export const StartCheckoutRequest = z.strictObject({
   paymentMethodId: z.string().min(1).max(64).regex(/^pm_[A-Za-z0-9_-]+$/, 'must be a payment method token (pm_...)'),

@@ -16,7 +16,7 @@ import { parse as parseCookies } from 'cookie';
 import type { z } from 'zod';
 import { HttpProblem } from '../platform/http/problem';
 import { parseRequest } from '../platform/http/validate';
-import { LoginRequest } from '../services/users/schemas';
+import { Credentials } from '../platform/http/shared-schemas';
 import type { paths as UsersPaths } from '../services/users/api.gen';
 import { createUsersClient, type UsersClient } from '../services/users/client';
 import type { components } from './api.gen';
@@ -29,7 +29,7 @@ export const WEB_SESSIONS_PATH = '/web/sessions';
 const USERS_TIMEOUT_MS = 5_000;
 
 // The users service's own rules (the e-mail normalised the same way); its answer decides the rest.
-const WebLoginRequest = LoginRequest satisfies z.ZodType<Schemas['WebLoginRequest']>;
+const WebLoginRequest = Credentials satisfies z.ZodType<Schemas['WebLoginRequest']>;
 
 /** Browsers say where a request comes from; one from another site is refused (non-browser clients send neither header). */
 export const sameOriginOnly: RequestHandler = (req, _res, next) => {

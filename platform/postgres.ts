@@ -69,7 +69,7 @@ export async function waitForPostgres(url: string, timeoutMs: number, signal?: A
       return;
     } catch (error) {
       if (Date.now() >= deadline) {
-        throw new Error(`PostgreSQL at ${redact(url)} did not answer within ${timeoutMs} ms: ${error instanceof Error ? error.message : String(error)}`);
+        throw new Error(`PostgreSQL at ${redact(url)} did not answer within ${timeoutMs} ms: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
       }
       await new Promise((resolve) => setTimeout(resolve, 200));
     } finally {

@@ -87,7 +87,7 @@ export function keyListFromEnv(env: Record<string, string | undefined>, source: 
     try {
       text = readFileSync(file, 'utf8');
     } catch (error) {
-      throw new Error(`${fileVariable} is ${file}, which cannot be read: ${(error as Error).message}`);
+      throw new Error(`${fileVariable} is ${file}, which cannot be read: ${(error as Error).message}`, { cause: error });
     }
     return parseKeyList(text, `${fileVariable} (${file})`);
   }

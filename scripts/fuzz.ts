@@ -37,6 +37,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { decodeJwt } from 'jose';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { stripVTControlCharacters } from 'node:util';
 import { IMPLEMENTED_SERVICES, isServiceName, SERVICE_NAMES, serviceUrl, type ServiceName } from '../platform/services';
 import { PROJECT_ROOT } from '../dev/temporal-binaries';
 
@@ -211,9 +212,7 @@ function fuzz(run: FuzzRun, env: Env): Promise<Outcome> {
     const child = spawn(SCHEMATHESIS, args, { cwd: PROJECT_ROOT, env: { ...env, FUZZ_TOKEN: token, FUZZ_CUSTOMER_ID: run.customerId }, stdio: ['ignore', 'pipe', 'inherit'] });
     child.stdout.on('data', (chunk: Buffer) => {
       process.stdout.write(chunk);
-      const lines = chunk
-        .toString('utf8')
-        .replace(/\x1b\[[0-9;]*m/g, '')
+      const lines = stripVTControlCharacters(chunk.toString('utf8'))
         .split('\n')
         .map((line) => line.trim())
         .filter(Boolean);

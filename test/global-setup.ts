@@ -14,7 +14,6 @@ import { getFreePort } from './support/ports';
 
 declare global {
   // Shared with global-teardown.ts, which jest runs in this same process.
-  // eslint-disable-next-line no-var
   var __EMBEDDED_POSTGRES__: EmbeddedPostgresHandle | undefined;
 }
 

@@ -350,7 +350,7 @@ export class ChaosStack {
     this.thaw();
     const stopStage = (stage: ProcessPart['stage']) =>
       Promise.all(
-        [...this.members.values()].filter((member) => member.part.stage === stage).map((member) => member.process?.stop({ graceMs: STOP_GRACE_MS })),
+        [...this.members.values()].flatMap((member) => (member.part.stage === stage && member.process ? [member.process.stop({ graceMs: STOP_GRACE_MS })] : [])),
       );
     await stopStage('edge');
     await stopStage('services');

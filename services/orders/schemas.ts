@@ -3,6 +3,7 @@
  * generated from openapi/orders.yaml, so the two cannot drift apart.
  */
 import { z } from 'zod';
+import { ShippingAddress as SharedShippingAddress } from '../../platform/http/shared-schemas';
 import { pageQuery, refineUniqueSkus, specPattern, nonBlankText } from '../../platform/http/zod-helpers';
 import { MAX_LINE_QUANTITY, MAX_ORDER_LINES, MAX_ORDER_TOTAL, MAX_UNIT_PRICE } from '../../platform/limits';
 import type { components } from './api.gen';
@@ -11,7 +12,6 @@ type Schemas = components['schemas'];
 
 // Read from the spec's patterns, so spec and validation accept exactly the same strings (the code lists are kept once).
 export const Email = specPattern('orders.yaml', 'Email', 'must be an e-mail address');
-export const Country = specPattern('orders.yaml', 'Country', 'must be an ISO 3166-1 alpha-2 country code in upper case, e.g. GB');
 export const Currency = specPattern('orders.yaml', 'Currency', 'must be an ISO 4217 currency code in upper case, e.g. USD');
 
 export const OrderId = z.uuid('must be a UUID').transform((id) => id.toLowerCase());
@@ -34,14 +34,7 @@ export const OrderLine = z.strictObject({
   unitPrice: z.number().int().min(0).max(MAX_UNIT_PRICE),
 }) satisfies z.ZodType<Schemas['OrderLine']>;
 
-export const ShippingAddress = z.strictObject({
-  name: nonBlankText(200),
-  line1: nonBlankText(200),
-  line2: nonBlankText(200).optional(),
-  city: nonBlankText(100),
-  postalCode: nonBlankText(20),
-  country: Country,
-}) satisfies z.ZodType<Schemas['ShippingAddress']>;
+export const ShippingAddress = SharedShippingAddress satisfies z.ZodType<Schemas['ShippingAddress']>;
 
 export const CreateOrderRequest = z.strictObject({
   checkoutId: CheckoutId,

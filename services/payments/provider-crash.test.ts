@@ -61,30 +61,42 @@ afterEach(async () => {
   await Promise.all(running.splice(0).map((child) => child.stop({ graceMs: 5_000 })));
 });
 
-/** payments/main.ts in a process of its own, on `databaseUrl`, calling the test's provider. */
+/**
+ * payments/main.ts in a process of its own, on `databaseUrl`, calling the test's provider.
+ * Its errors are logged (tests are silent otherwise) so a failed start names its reason; a port
+ * taken between getFreePort and the child's listen (other suites run alongside) is retried on another.
+ */
 async function startPayments(databaseUrl: string, env: Record<string, string> = {}): Promise<Payments> {
-  const port = await getFreePort();
-  const { command, args } = tsxCommand(path.join(root, 'services/payments/main.ts'));
-  const child = startProcess({
-    name: 'payments',
-    command,
-    args,
-    cwd: root,
-    env: {
-      ...process.env,
-      PAYMENTS_DATABASE_URL: databaseUrl,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      USERS_URL: jwksUrl,
-      SERVICE_CLIENT_SECRET: 'provider-crash-test',
-      ...provider.env,
-      ...env,
-    },
-  });
-  running.push(child);
-  const url = `http://127.0.0.1:${port}`;
-  await waitForHttp(`${url}/ready`, { timeoutMs: 120_000, what: 'the payments process', process: child });
-  return { url, process: child, databaseUrl };
+  for (let attempt = 1; ; attempt++) {
+    const port = await getFreePort();
+    const { command, args } = tsxCommand(path.join(root, 'services/payments/main.ts'));
+    const child = startProcess({
+      name: 'payments',
+      command,
+      args,
+      cwd: root,
+      env: {
+        ...process.env,
+        LOG_LEVEL: 'error',
+        PAYMENTS_DATABASE_URL: databaseUrl,
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        USERS_URL: jwksUrl,
+        SERVICE_CLIENT_SECRET: 'provider-crash-test',
+        ...provider.env,
+        ...env,
+      },
+    });
+    running.push(child);
+    const url = `http://127.0.0.1:${port}`;
+    try {
+      await waitForHttp(`${url}/ready`, { timeoutMs: 120_000, what: 'the payments process', process: child });
+      return { url, process: child, databaseUrl };
+    } catch (error) {
+      if (attempt < 3 && child.recentOutput().includes('EADDRINUSE')) continue;
+      throw error;
+    }
+  }
 }
 
 async function call(payments: Payments, method: string, route: string, body?: unknown, key?: string) {

@@ -186,12 +186,6 @@ export interface components {
          */
         UserId: string;
         /**
-         * @description An officially assigned ISO 3166-1 alpha-2 country code in upper case.
-         *     The pattern lists every code accepted (the validation reads it from here).
-         * @example GB
-         */
-        Country: string;
-        /**
          * @description An e-mail address (stored in lower case). The pattern is what is
          *     accepted; the validation reads it from here, and the other services
          *     accept the same addresses.
@@ -327,6 +321,12 @@ export interface components {
             /** @enum {string} */
             error: "invalid_request" | "invalid_client" | "unsupported_grant_type";
         };
+        /**
+         * @description An officially assigned ISO 3166-1 alpha-2 country code in upper case.
+         *     The pattern lists every code accepted (the validation reads it from here).
+         * @example GB
+         */
+        Country: string;
         /** @description 1-255 printable ASCII characters, no spaces (as Stripe's keys). */
         IdempotencyKey: string;
     };

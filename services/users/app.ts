@@ -1,7 +1,6 @@
 import { Router } from 'express';
 import { createTokenVerifier } from '../../platform/auth';
 import { createServiceApp } from '../../platform/http/app';
-import type { Logger } from '../../platform/logger';
 import type { ServiceContext } from '../../platform/service-main';
 import { serviceClientSecret } from '../../platform/service-token';
 import { ensureBootstrapAdmin, type BootstrapAdmin } from './domain';

@@ -3,50 +3,28 @@
  * generated from openapi/users.yaml, so the two cannot drift apart.
  */
 import { z } from 'zod';
+import { Credentials, password, ShippingAddress } from '../../platform/http/shared-schemas';
 import { pageQuery, specPattern, nonBlankText } from '../../platform/http/zod-helpers';
 import type { components } from './api.gen';
 
 type Schemas = components['schemas'];
 
-// Read from the spec's patterns, so spec and validation accept exactly the same strings (the code list is kept once).
-const Country = specPattern('users.yaml', 'Country', 'must be an ISO 3166-1 alpha-2 country code in upper case, e.g. GB');
+// Read from the spec's pattern, so spec and validation accept exactly the same strings.
 const EmailPattern = specPattern('users.yaml', 'Email', 'must be an e-mail address');
 
 export const UserId = z.uuid('must be a UUID').transform((id) => id.toLowerCase());
 export const UserIdParams = z.strictObject({ userId: UserId });
 
 
-/** Trimmed and lower-cased: the one form an address is stored, compared and looked up in. */
-export const normaliseEmail = (email: string) => email.trim().toLowerCase();
 // As the spec's pattern allows (no surrounding blanks), stored lower-cased.
 export const Email = z.string().max(254).pipe(EmailPattern).transform((email) => email.toLowerCase()) satisfies z.ZodType<Schemas['Email']>;
 
-/**
- * NIST SP 800-63B: length is the rule, counted in characters as sent (code points, as
- * the spec's minLength and maxLength count them), then kept after NFKC, so the same
- * password typed on another keyboard still matches. The maximum also bounds the hashing work.
- */
-function password(min: number, max: number) {
-  return z.string().transform((raw, ctx) => {
-    const length = [...raw].length;
-    if (length < min) ctx.addIssue({ code: 'custom', message: `must be at least ${min} characters` });
-    else if (length > max) ctx.addIssue({ code: 'custom', message: `must be at most ${max} characters` });
-    return raw.normalize('NFKC');
-  });
-}
 export const NewPassword = password(10, 128);
 
 export const Phone = z.string().regex(/^\+[1-9][0-9]{6,14}$/, 'must be an E.164 phone number, like +441234567890') satisfies z.ZodType<Schemas['Phone']>;
 
-export const Address = z.strictObject({
-  label: nonBlankText(50).optional(),
-  name: nonBlankText(200),
-  line1: nonBlankText(200),
-  line2: nonBlankText(200).optional(),
-  city: nonBlankText(100),
-  postalCode: nonBlankText(20),
-  country: Country,
-}) satisfies z.ZodType<Schemas['Address']>;
+// The shipping address the orders service takes, with a label of the customer's own.
+export const Address = ShippingAddress.extend({ label: nonBlankText(50).optional() }) satisfies z.ZodType<Schemas['Address']>;
 
 export const SignUpRequest = z.strictObject({
   email: Email,
@@ -55,11 +33,7 @@ export const SignUpRequest = z.strictObject({
   phone: Phone.optional(),
 }) satisfies z.ZodType<Schemas['SignUpRequest']>;
 
-export const LoginRequest = z.strictObject({
-  // Not checked as an address: anything that is not a registered one is simply wrong credentials.
-  email: z.string().min(1).max(254).transform(normaliseEmail),
-  password: password(1, 128),
-}) satisfies z.ZodType<Schemas['LoginRequest']>;
+export const LoginRequest = Credentials satisfies z.ZodType<Schemas['LoginRequest']>;
 
 export const RefreshRequest = z.strictObject({
   refreshToken: z.string().min(1).max(200),

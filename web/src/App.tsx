@@ -96,7 +96,7 @@ function Header() {
             {status === 'signed-in' && user && (
               <li className="who">
                 <span className="muted">{user.name}</span>
-                <button type="button" className="button-secondary small" onClick={leave}>
+                <button type="button" className="button-secondary small" onClick={() => void leave()}>
                   Log out
                 </button>
               </li>

@@ -9,7 +9,7 @@
  * one at a time across tabs (Web Locks) and shared within a tab.
  */
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
-import { sessionApi, useTokens, api, type WebSession } from './api/client';
+import { sessionApi, setTokenKeeper, api, type WebSession } from './api/client';
 import { call, ShopError } from './problems';
 
 export type SessionUser = WebSession['user'];
@@ -60,7 +60,7 @@ function refresh(): Promise<WebSession | undefined> {
   return refreshing;
 }
 
-useTokens({
+setTokenKeeper({
   current: () => accessToken,
   refresh: async () => (await refresh().catch(() => undefined))?.accessToken,
 });

@@ -37,7 +37,7 @@ interface TokenKeeper {
 
 let tokens: TokenKeeper = { current: () => undefined, refresh: async () => undefined };
 
-export function useTokens(keeper: TokenKeeper): void {
+export function setTokenKeeper(keeper: TokenKeeper): void {
   tokens = keeper;
 }
 

@@ -142,20 +142,6 @@ export interface components {
             amount: components["schemas"]["OrderTotal"];
             currency: string;
         };
-        ShippingAddress: {
-            name: string;
-            line1: string;
-            line2?: string;
-            city: string;
-            postalCode: string;
-            country: components["schemas"]["Country"];
-        };
-        /**
-         * @description An officially assigned ISO 3166-1 alpha-2 country code in upper case.
-         *     The pattern lists every code accepted (the validation reads it from here).
-         * @example GB
-         */
-        Country: string;
         StartCheckoutRequest: {
             /** @description A token from `POST /payment-methods` */
             paymentMethodId: string;
@@ -250,6 +236,21 @@ export interface components {
          *     cents)
          */
         OrderTotal: number;
+        /**
+         * @description An officially assigned ISO 3166-1 alpha-2 country code in upper case.
+         *     The pattern lists every code accepted (the validation reads it from here).
+         * @example GB
+         */
+        Country: string;
+        /** @description Where an order is sent; the gateway takes it at checkout and the orders service keeps it with the order. */
+        ShippingAddress: {
+            name: string;
+            line1: string;
+            line2?: string;
+            city: string;
+            postalCode: string;
+            country: components["schemas"]["Country"];
+        };
         /** @description Units of one product in one order or reservation line */
         LineQuantity: number;
         /** @description The price of one unit, in the currency's minor units (cents) */

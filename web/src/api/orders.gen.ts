@@ -135,12 +135,6 @@ export interface components {
          * @example ada@example.com
          */
         Email: string;
-        /**
-         * @description An officially assigned ISO 3166-1 alpha-2 country code in upper case.
-         *     The pattern lists every code accepted (the validation reads it from here).
-         * @example GB
-         */
-        Country: string;
         /** @description E.164; when given, status changes are also sent by SMS */
         Phone: string;
         /**
@@ -156,14 +150,6 @@ export interface components {
             quantity: components["schemas"]["LineQuantity"];
             /** @description Price per unit in minor units (at most a catalog price, `UnitPrice`) */
             unitPrice: number;
-        };
-        ShippingAddress: {
-            name: string;
-            line1: string;
-            line2?: string;
-            city: string;
-            postalCode: string;
-            country: components["schemas"]["Country"];
         };
         CreateOrderRequest: {
             checkoutId: components["schemas"]["CheckoutId"];
@@ -287,6 +273,21 @@ export interface components {
         IdempotencyKey: string;
         /** @description Units of one product in one order or reservation line */
         LineQuantity: number;
+        /**
+         * @description An officially assigned ISO 3166-1 alpha-2 country code in upper case.
+         *     The pattern lists every code accepted (the validation reads it from here).
+         * @example GB
+         */
+        Country: string;
+        /** @description Where an order is sent; the gateway takes it at checkout and the orders service keeps it with the order. */
+        ShippingAddress: {
+            name: string;
+            line1: string;
+            line2?: string;
+            city: string;
+            postalCode: string;
+            country: components["schemas"]["Country"];
+        };
     };
     responses: {
         /** @description No access token, or an invalid or expired one */

@@ -162,12 +162,6 @@ export interface components {
          */
         UserId: string;
         /**
-         * @description An officially assigned ISO 3166-1 alpha-2 country code in upper case.
-         *     The pattern lists every code accepted (the validation reads it from here).
-         * @example GB
-         */
-        Country: string;
-        /**
          * @description An e-mail address (stored in lower case). The pattern is what is
          *     accepted; the validation reads it from here, and the other services
          *     accept the same addresses.
@@ -305,6 +299,12 @@ export interface components {
         };
         /** @description 1-255 printable ASCII characters, no spaces (as Stripe's keys). */
         IdempotencyKey: string;
+        /**
+         * @description An officially assigned ISO 3166-1 alpha-2 country code in upper case.
+         *     The pattern lists every code accepted (the validation reads it from here).
+         * @example GB
+         */
+        Country: string;
     };
     responses: {
         /**

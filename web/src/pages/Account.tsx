@@ -32,7 +32,7 @@ export function LoginPage() {
     <div className="narrow-page">
       <h1 tabIndex={-1}>Log in</h1>
       {state.error && <Notice kind="error">{state.error}</Notice>}
-      <form onSubmit={submit} className="stack">
+      <form onSubmit={(event) => void submit(event)} className="stack">
         <Field label="E-mail" type="email" autoComplete="email" value={form.email} onChange={(event) => setForm({ ...form, email: event.target.value })} required />
         <Field label="Password" type="password" autoComplete="current-password" value={form.password} onChange={(event) => setForm({ ...form, password: event.target.value })} required />
         <button type="submit" disabled={state.busy}>
@@ -78,7 +78,7 @@ export function SignupPage() {
     <div className="narrow-page">
       <h1 tabIndex={-1}>Create an account</h1>
       {state.error && <Notice kind="error">{state.error}</Notice>}
-      <form onSubmit={submit} className="stack" noValidate>
+      <form onSubmit={(event) => void submit(event)} className="stack" noValidate>
         <Field label="Name" autoComplete="name" value={form.name} onChange={(event) => setForm({ ...form, name: event.target.value })} error={fields.name} required maxLength={200} />
         <Field label="E-mail" type="email" autoComplete="email" value={form.email} onChange={(event) => setForm({ ...form, email: event.target.value })} error={fields.email} required />
         <Field

@@ -178,7 +178,7 @@ function CartLine({ item, readOnly }: { item: Cart['items'][number]; readOnly: b
       </td>
       {!readOnly && (
         <td>
-          <button type="button" className="button-secondary" onClick={drop} disabled={state.busy} aria-label={`Remove ${item.name}`}>
+          <button type="button" className="button-secondary" onClick={() => void drop()} disabled={state.busy} aria-label={`Remove ${item.name}`}>
             Remove
           </button>
         </td>

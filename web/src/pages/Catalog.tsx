@@ -122,7 +122,7 @@ function ProductCard({ product }: { product: Product }) {
         <Price amount={product.price.amount} currency={product.price.currency} />
       </p>
       {status === 'signed-in' ? (
-        <button type="button" onClick={add} disabled={state.busy} aria-label={`Add ${product.name} to cart`}>
+        <button type="button" onClick={() => void add()} disabled={state.busy} aria-label={`Add ${product.name} to cart`}>
           {state.busy ? 'Adding…' : 'Add to cart'}
         </button>
       ) : (

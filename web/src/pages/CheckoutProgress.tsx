@@ -115,7 +115,7 @@ export function CheckoutProgressPage({ checkoutId }: { checkoutId: string }) {
           </div>
           {!progress.charged && !isFinished(view) && progress.outcome !== 'undoing' && (
             <p>
-              <button type="button" className="button-secondary" onClick={cancel} disabled={cancelling.busy}>
+              <button type="button" className="button-secondary" onClick={() => void cancel()} disabled={cancelling.busy}>
                 Cancel this checkout
               </button>
               {cancelling.error && <span className="field-error"> {cancelling.error}</span>}

@@ -95,7 +95,7 @@ function AddToCart({ sku, name, soldOut }: { sku: string; name: string; soldOut:
     }
   };
   return (
-    <form className="add-to-cart" onSubmit={add} noValidate>
+    <form className="add-to-cart" onSubmit={(event) => void add(event)} noValidate>
       <Field label="Quantity" type="number" inputMode="numeric" min={1} max={99} value={quantity} onChange={(event) => setQuantityText(event.target.value)} error={state.error} className="narrow" />
       <button type="submit" disabled={state.busy || soldOut}>
         {soldOut ? 'Out of stock' : state.busy ? 'Adding…' : 'Add to cart'}
