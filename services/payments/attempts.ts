@@ -19,7 +19,7 @@
  */
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
-import { Charge, ChargeAttempt, PaymentMethod, PaymentReference, Refund, RefundAttempt } from './entities';
+import { Charge, ChargeAttempt, PaymentMethod, Refund, RefundAttempt } from './entities';
 import { answerFromCharge, type ChargeAnswer, type PaymentProvider, type RefundAnswer } from './provider';
 
 /** Metadata the provider keeps with each charge and refund, to find them by. */
