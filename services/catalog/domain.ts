@@ -26,6 +26,37 @@ export function toProductView(product: Product): ProductView {
   };
 }
 
+/** A timestamptz as `toISOString()` writes it (UTC, milliseconds): the ORM's connection hands timestamps over as text. */
+const ISO_INSTANT = (column: string) => `to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+
+/** A `products` row, its instants as ISO_INSTANT, as the API's Product. */
+function productViewFromRow(row: ProductRow): ProductView {
+  return {
+    sku: row.sku,
+    name: row.name,
+    description: row.description,
+    price: { amount: row.price_amount, currency: row.price_currency },
+    images: row.images,
+    category: row.category,
+    active: row.active,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+interface ProductRow {
+  sku: string;
+  name: string;
+  description: string;
+  price_amount: number;
+  price_currency: string;
+  images: string[];
+  category: string;
+  active: boolean;
+  created_at: string;
+  updated_at: string;
+}
+
 /** Who may see products that are no longer sold. */
 export interface Visibility {
   includeInactive: boolean;
@@ -79,6 +110,22 @@ export async function listProducts(em: EntityManager, query: ListProductsQuery):
     limit: query.limit,
     offset: query.offset,
   };
+}
+
+/**
+ * GET /products/{sku}, the storefront's most frequent read: one statement, and the row goes
+ * straight into the answer, without an entity (no identity map, no hydration; nothing is changed).
+ */
+export async function readProduct(em: EntityManager, sku: string, visibility: Visibility): Promise<ProductView> {
+  const [row] = await em.execute<ProductRow[]>(
+    `select sku, name, description, price_amount, price_currency, images, category, active,
+            ${ISO_INSTANT('created_at')} as created_at, ${ISO_INSTANT('updated_at')} as updated_at
+     from products where sku = ?`,
+    [sku],
+  );
+  // An inactive product is answered as missing, exactly like an unknown SKU, to those who may not see it.
+  if (!row || (!row.active && !visibility.includeInactive)) throw notFound('Product', sku);
+  return productViewFromRow(row);
 }
 
 export async function getProduct(em: EntityManager, sku: string, visibility: Visibility): Promise<Product> {
