@@ -27,6 +27,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
+import pg from 'pg';
 import { Client, Connection, type DataConverter } from '@temporalio/client';
 import { PROJECT_ROOT } from '../platform/project-root';
 import { codecKeys, EncryptionCodec, FAILURE_CONVERTER_PATH, LOCAL_CODEC_KEYS_FILE } from '../platform/temporal-codec';
@@ -34,7 +35,7 @@ import { getFreePort } from '../dev/processes';
 import { directCheckout, floorRun, gatewayCheckout, prepareShop, runPhase, type PhaseResult } from './load';
 import { cpuMs, loadAverage, MemorySampler, peakRssBytes } from './proc';
 import { summariseProfiles } from './profile';
-import { freeShopPorts, freshCopy, removeCopy, startShop, type RunningShop, type ShopProcesses } from './stack';
+import { BARE_CATALOG_ROLE, freeShopPorts, freshCopy, removeCopy, startShop, type RunningShop, type ShopProcesses } from './stack';
 import { formatReport, type BenchResult } from './targets';
 
 const FLOOR_STEPS = { concurrent: 5, sequential: 4 };
@@ -101,7 +102,10 @@ interface Measured {
   helpers: Map<string, number>;
 }
 
-/** CPU ms so far of each part: our Node processes by name, PostgreSQL and Temporal each summed. */
+/**
+ * CPU ms so far of each part: our Node processes by name, PostgreSQL (its backends serving the
+ * shop, and the postmaster with the backends it has reaped) and Temporal each summed.
+ */
 function cpuSnapshot({ shop, helpers }: Measured): Map<string, number> {
   const snapshot = new Map<string, number>();
   for (const [part, pid] of [...shop.node, ...helpers]) snapshot.set(part, cpuMs(pid) ?? 0);
@@ -158,7 +162,7 @@ async function main(): Promise<void> {
     helpers.push(floorWorker);
     const barePort = await getFreePort();
     const catalogDb = `postgres://postgres:postgres@127.0.0.1:${ports.env.EMBEDDED_POSTGRES_PORT}/shop_catalog`;
-    const bare = await startHelper(dir, 'bench/bare-catalog.ts', { DATABASE_URL: catalogDb, PORT: String(barePort) }, /bare catalog listening/);
+    const bare = await startHelper(dir, 'bench/bare-catalog.ts', { DATABASE_URL: await bareCatalogLogin(catalogDb), PORT: String(barePort) }, /bare catalog listening/);
     helpers.push(bare);
     const which = (): Measured => ({ shop: running.processes(), helpers: new Map([['floor-worker', floorWorker.pid!], ['bare-catalog', bare.pid!]]) });
 
@@ -247,6 +251,27 @@ async function main(): Promise<void> {
     if (options.keep) say(`the copy stays in ${dir}`);
     else removeCopy(dir);
   }
+}
+
+/**
+ * The bare handler reads the catalog's table as a role of its own (BARE_CATALOG_ROLE), so that
+ * its PostgreSQL backends are not counted as the shop's (bench/stack.ts). Answers its URL.
+ */
+async function bareCatalogLogin(catalogDb: string): Promise<string> {
+  const admin = new pg.Client({ connectionString: catalogDb });
+  await admin.connect();
+  try {
+    await admin.query(`do $$ begin
+      if not exists (select from pg_roles where rolname = '${BARE_CATALOG_ROLE}') then create role ${BARE_CATALOG_ROLE} login password '${BARE_CATALOG_ROLE}'; end if;
+      end $$`);
+    await admin.query(`grant select on products to ${BARE_CATALOG_ROLE}`);
+  } finally {
+    await admin.end();
+  }
+  const url = new URL(catalogDb);
+  url.username = BARE_CATALOG_ROLE;
+  url.password = BARE_CATALOG_ROLE;
+  return url.toString();
 }
 
 /**
