@@ -80,7 +80,7 @@ export async function runPhase(
 export function floorRun(client: Client, steps: number) {
   return async () => {
     const started = performance.now();
-    await client.workflow.execute('floorWorkflow', { taskQueue: FLOOR_TASK_QUEUE, workflowId: `floor-${randomUUID()}`, args: [steps] });
+    await client.workflow.execute('floorWorkflow', { taskQueue: FLOOR_TASK_QUEUE, workflowId: `floor-${randomUUID()}`, args: [steps], workflowExecutionTimeout: '2 minutes' });
     return { latencyMs: performance.now() - started };
   };
 }

@@ -21,19 +21,21 @@
  * this benchmark), to see what a change did.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
-import { Client, Connection } from '@temporalio/client';
+import pg from 'pg';
+import { Client, Connection, type DataConverter } from '@temporalio/client';
 import { PROJECT_ROOT } from '../platform/project-root';
+import { codecKeys, EncryptionCodec, FAILURE_CONVERTER_PATH, LOCAL_CODEC_KEYS_FILE } from '../platform/temporal-codec';
 import { getFreePort } from '../dev/processes';
 import { directCheckout, floorRun, gatewayCheckout, prepareShop, runPhase, type PhaseResult } from './load';
 import { cpuMs, loadAverage, MemorySampler, peakRssBytes } from './proc';
 import { summariseProfiles } from './profile';
-import { freeShopPorts, freshCopy, removeCopy, startShop, type RunningShop, type ShopProcesses } from './stack';
+import { BARE_CATALOG_ROLE, freeShopPorts, freshCopy, removeCopy, startShop, type RunningShop, type ShopProcesses } from './stack';
 import { formatReport, type BenchResult } from './targets';
 
 const FLOOR_STEPS = { concurrent: 5, sequential: 4 };
@@ -100,7 +102,10 @@ interface Measured {
   helpers: Map<string, number>;
 }
 
-/** CPU ms so far of each part: our Node processes by name, PostgreSQL and Temporal each summed. */
+/**
+ * CPU ms so far of each part: our Node processes by name, PostgreSQL (its backends serving the
+ * shop, and the postmaster with the backends it has reaped) and Temporal each summed.
+ */
 function cpuSnapshot({ shop, helpers }: Measured): Map<string, number> {
   const snapshot = new Map<string, number>();
   for (const [part, pid] of [...shop.node, ...helpers]) snapshot.set(part, cpuMs(pid) ?? 0);
@@ -157,7 +162,7 @@ async function main(): Promise<void> {
     helpers.push(floorWorker);
     const barePort = await getFreePort();
     const catalogDb = `postgres://postgres:postgres@127.0.0.1:${ports.env.EMBEDDED_POSTGRES_PORT}/shop_catalog`;
-    const bare = await startHelper(dir, 'bench/bare-catalog.ts', { DATABASE_URL: catalogDb, PORT: String(barePort) }, /bare catalog listening/);
+    const bare = await startHelper(dir, 'bench/bare-catalog.ts', { DATABASE_URL: await bareCatalogLogin(catalogDb), PORT: String(barePort) }, /bare catalog listening/);
     helpers.push(bare);
     const which = (): Measured => ({ shop: running.processes(), helpers: new Map([['floor-worker', floorWorker.pid!], ['bare-catalog', bare.pid!]]) });
 
@@ -173,19 +178,22 @@ async function main(): Promise<void> {
     memory.start();
 
     const connection = await Connection.connect({ address: temporalAddress });
-    const client = new Client({ connection });
+    // The floor's worker has no codec; the shop's parts encrypt their payloads.
+    const floorClient = new Client({ connection });
+    const dataConverter = shopDataConverter(dir);
+    const client = new Client({ connection, ...(dataConverter ? { dataConverter } : {}) });
     say('setting up: a product, its stock, shoppers with cards');
     const fixture = await prepareShop(ports.urls, CONCURRENCY, 10 * (total * 3 + sequential + 100));
 
     say('warming up');
-    await runPhase(20, CONCURRENCY, floorRun(client, FLOOR_STEPS.concurrent));
+    await runPhase(20, CONCURRENCY, floorRun(floorClient, FLOOR_STEPS.concurrent));
     await runPhase(20, CONCURRENCY, directCheckout(client, fixture));
     await runPhase(10, CONCURRENCY, gatewayCheckout(client, fixture, ports.urls.GATEWAY_URL!));
 
     say(`floor: ${total} workflows of ${FLOOR_STEPS.concurrent} no-op activities at concurrency ${CONCURRENCY}`);
-    const floorConcurrent = await measured(which, () => runPhase(total, CONCURRENCY, floorRun(client, FLOOR_STEPS.concurrent)), ['floor-worker', 'temporal']);
+    const floorConcurrent = await measured(which, () => runPhase(total, CONCURRENCY, floorRun(floorClient, FLOOR_STEPS.concurrent)), ['floor-worker', 'temporal']);
     say(`floor: ${sequential} workflows of ${FLOOR_STEPS.sequential} no-op activities, one at a time`);
-    const floorSequential = await measured(which, () => runPhase(sequential, 1, floorRun(client, FLOOR_STEPS.sequential)));
+    const floorSequential = await measured(which, () => runPhase(sequential, 1, floorRun(floorClient, FLOOR_STEPS.sequential)));
 
     say(`shop: ${total} checkouts started on Temporal at concurrency ${CONCURRENCY}`);
     const profileWindow = { startUs: Number(process.hrtime.bigint() / 1000n), endUs: 0 };
@@ -243,6 +251,37 @@ async function main(): Promise<void> {
     if (options.keep) say(`the copy stays in ${dir}`);
     else removeCopy(dir);
   }
+}
+
+/**
+ * The bare handler reads the catalog's table as a role of its own (BARE_CATALOG_ROLE), so that
+ * its PostgreSQL backends are not counted as the shop's (bench/stack.ts). Answers its URL.
+ */
+async function bareCatalogLogin(catalogDb: string): Promise<string> {
+  const admin = new pg.Client({ connectionString: catalogDb });
+  await admin.connect();
+  try {
+    await admin.query(`do $$ begin
+      if not exists (select from pg_roles where rolname = '${BARE_CATALOG_ROLE}') then create role ${BARE_CATALOG_ROLE} login password '${BARE_CATALOG_ROLE}'; end if;
+      end $$`);
+    await admin.query(`grant select on products to ${BARE_CATALOG_ROLE}`);
+  } finally {
+    await admin.end();
+  }
+  const url = new URL(catalogDb);
+  url.username = BARE_CATALOG_ROLE;
+  url.password = BARE_CATALOG_ROLE;
+  return url.toString();
+}
+
+/**
+ * The shop encrypts what it hands Temporal (platform/temporal-codec.ts), so the bench reads and writes
+ * checkouts with the copy's own keys, as the gateway does; a baseline from before the codec has none.
+ */
+function shopDataConverter(dir: string): DataConverter | undefined {
+  if (!existsSync(path.join(dir, 'platform', 'temporal-codec.ts'))) return undefined;
+  const keysFile = path.join(dir, path.relative(PROJECT_ROOT, LOCAL_CODEC_KEYS_FILE));
+  return { payloadCodecs: [new EncryptionCodec(codecKeys(process.env, keysFile))], failureConverterPath: FAILURE_CONVERTER_PATH };
 }
 
 function withoutHelpers(perItem: Record<string, number>): Record<string, number> {

@@ -96,8 +96,10 @@ export interface RunningShop {
 export interface ShopProcesses {
   /** Our Node processes, by part name (orders, gateway, worker, payment-provider, ...). */
   node: Map<string, number>;
-  /** The postmaster and its backends. */
+  /** The postmaster and its backends, but for those serving someone else (notForTheShop). */
   postgres: number[];
+  /** Backends of the same server serving the simulators' databases or the bench's own bare handler: not the shop's. */
+  postgresNotShop: number[];
   postmaster?: number;
   temporal: number[];
   /** npm start itself (npm, the launcher): development tooling, not the shop. */
@@ -110,8 +112,20 @@ export function partOf(cmdline: string, dir: string): string | undefined {
   return match?.[1];
 }
 
+/** The role the bench's bare catalog handler logs in as, so that its backends can be told from the shop's. */
+export const BARE_CATALOG_ROLE = 'bench_bare';
+
+/**
+ * A backend's command line is `postgres: <role> <database> <client> <state>`: those of the
+ * simulators' databases and of the bare handler's role work for someone else than the shop.
+ */
+export function notForTheShop(cmdline: string): boolean {
+  const [, role, database] = /^postgres: (\S+) (\S+) /.exec(cmdline) ?? [];
+  return role === BARE_CATALOG_ROLE || Object.values(SIMULATORS).some((simulator) => simulator.database === database);
+}
+
 function classify(dir: string, npmPid: number, all: ProcInfo[]): ShopProcesses {
-  const result: ShopProcesses = { node: new Map(), postgres: [], temporal: [], launcher: [npmPid] };
+  const result: ShopProcesses = { node: new Map(), postgres: [], postgresNotShop: [], temporal: [], launcher: [npmPid] };
   let postmaster: number | undefined;
   try {
     postmaster = Number(readFileSync(path.join(dir, '.data', 'postgres', 'postmaster.pid'), 'utf8').split('\n')[0]);
@@ -125,7 +139,9 @@ function classify(dir: string, npmPid: number, all: ProcInfo[]): ShopProcesses {
     else if (/temporal server start-dev/.test(proc.cmdline)) result.temporal.push(proc.pid);
     else if (!postmaster || !descendants(postmaster, all).some((child) => child.pid === proc.pid)) result.launcher.push(proc.pid);
   }
-  if (postmaster) result.postgres.push(...descendants(postmaster, all).map((proc) => proc.pid));
+  for (const backend of postmaster ? descendants(postmaster, all) : []) {
+    (notForTheShop(backend.cmdline) ? result.postgresNotShop : result.postgres).push(backend.pid);
+  }
   result.postmaster = postmaster;
   return result;
 }

@@ -12,7 +12,7 @@
  * service of the shop calling in (the checkout worker, orders notifying).
  */
 import type { RequestHandler, Request } from 'express';
-import { createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTVerifyGetKey, type KeyLike } from 'jose';
+import { createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTPayload, type JWTVerifyGetKey, type KeyLike } from 'jose';
 import { z } from 'zod';
 import { HttpProblem } from './http/problem';
 
@@ -58,9 +58,49 @@ const TokenClaims = z.object({
   roles: z.array(z.enum(ROLES)).min(1),
 });
 
+/**
+ * How many verified tokens a verifier remembers. A shopper or a service uses one token for up to
+ * MAX_TOKEN_AGE_SECONDS, so a few thousand cover every caller of a busy instance; the oldest go first.
+ */
+export const VERIFIED_TOKEN_CACHE_SIZE = 5000;
+
+interface VerifiedToken {
+  principal: Principal;
+  payload: JWTPayload;
+}
+
+/**
+ * Checks tokens against `keys`. A token that verified is remembered, by its whole text, until it
+ * expires (a bounded cache), so a caller's every request does not pay for an ES256 verification
+ * again: each later use only checks the time-bound claims (`exp`, the maximum age) against the
+ * clock. A remembered token signed with a key the users service has since retired stays good for
+ * what is left of its life (at most MAX_TOKEN_AGE_SECONDS), as it does anyway while the retired
+ * key is still in a service's cached key set.
+ */
 export function createTokenVerifier(keys: VerificationKeys): TokenVerifier {
+  const verified = new Map<string, VerifiedToken>();
+  const stillValid = ({ principal, payload }: VerifiedToken): Principal => {
+    const now = Math.floor(Date.now() / 1000);
+    // The same tests, with the same tolerance, as jwtVerify's: a token ages out of the cache exactly when it would fail verification.
+    if (payload.exp! <= now - CLOCK_TOLERANCE_SECONDS) throw new joseErrors.JWTExpired('"exp" claim timestamp check failed', payload, 'exp', 'check_failed');
+    if (now - payload.iat! - CLOCK_TOLERANCE_SECONDS > MAX_TOKEN_AGE_SECONDS) {
+      throw new joseErrors.JWTExpired('"iat" claim timestamp check failed (too far in the past)', payload, 'iat', 'check_failed');
+    }
+    return principal;
+  };
   return {
     async verify(token) {
+      const known = verified.get(token);
+      if (known) {
+        try {
+          // A copy: what one request does with its principal never reaches the next.
+          const { subject, roles } = stillValid(known);
+          return { subject, roles: [...roles] };
+        } catch (error) {
+          verified.delete(token);
+          throw error;
+        }
+      }
       const { payload } = await jwtVerify(token, keys as JWTVerifyGetKey, {
         issuer: TOKEN_ISSUER,
         audience: TOKEN_AUDIENCE,
@@ -68,6 +108,8 @@ export function createTokenVerifier(keys: VerificationKeys): TokenVerifier {
         requiredClaims: ['exp', 'iat', 'sub'],
         maxTokenAge: MAX_TOKEN_AGE_SECONDS,
         clockTolerance: CLOCK_TOLERANCE_SECONDS,
+        // The clock stillValid reads too.
+        currentDate: new Date(Date.now()),
       });
       // maxTokenAge refuses an old token; this refuses a new one that claims to live too long.
       if (payload.exp! - payload.iat! > MAX_TOKEN_AGE_SECONDS) {
@@ -75,6 +117,8 @@ export function createTokenVerifier(keys: VerificationKeys): TokenVerifier {
       }
       const claims = TokenClaims.safeParse(payload);
       if (!claims.success) throw new joseErrors.JWTClaimValidationFailed('the token has no valid roles', payload, 'roles');
+      if (verified.size >= VERIFIED_TOKEN_CACHE_SIZE) verified.delete(verified.keys().next().value!);
+      verified.set(token, { principal: { subject: claims.data.sub, roles: [...claims.data.roles] }, payload });
       return { subject: claims.data.sub, roles: claims.data.roles };
     },
   };

@@ -145,11 +145,12 @@ function keyReused(key: string): HttpProblem {
  */
 export async function claimIdempotencyKey(em: EntityManager, request: IdempotentRequest): Promise<HandlerResult | undefined> {
   const requestFingerprint = fingerprint(request);
-  await em.execute('insert into idempotency_records (scope, key, request_fingerprint) values (?, ?, ?) on conflict (scope, key) do nothing', [
-    request.scope,
-    request.key,
-    requestFingerprint,
-  ]);
+  const claimed = await em.execute<unknown[]>(
+    'insert into idempotency_records (scope, key, request_fingerprint) values (?, ?, ?) on conflict (scope, key) do nothing returning key',
+    [request.scope, request.key, requestFingerprint],
+  );
+  // A new key: nothing stored, the work is to run.
+  if (claimed.length > 0) return undefined;
   const [stored] = await em.execute<StoredRecord[]>('select request_fingerprint, response_status, response_body from idempotency_records where scope = ? and key = ?', [
     request.scope,
     request.key,

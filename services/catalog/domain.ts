@@ -12,7 +12,12 @@ import type { ListProductsQuery } from './schemas';
 type Schemas = components['schemas'];
 export type ProductView = Schemas['Product'];
 
-export function toProductView(product: Product): ProductView {
+/** A product's fields, from an entity (instants as Dates) or from a row read as ProductRow (instants as ISO text). */
+type ProductFields = Omit<Product, 'createdAt' | 'updatedAt' | 'searchVector'> & { createdAt: Date | string; updatedAt: Date | string };
+
+const isoInstant = (instant: Date | string) => (typeof instant === 'string' ? instant : instant.toISOString());
+
+export function toProductView(product: ProductFields): ProductView {
   return {
     sku: product.sku,
     name: product.name,
@@ -21,10 +26,17 @@ export function toProductView(product: Product): ProductView {
     images: product.images,
     category: product.category,
     active: product.active,
-    createdAt: product.createdAt.toISOString(),
-    updatedAt: product.updatedAt.toISOString(),
+    createdAt: isoInstant(product.createdAt),
+    updatedAt: isoInstant(product.updatedAt),
   };
 }
+
+/** A timestamptz as `toISOString()` writes it (UTC, milliseconds): the ORM's connection hands timestamps over as text. */
+const ISO_INSTANT = (column: string) => `to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+
+/** The columns of ProductFields under the entity's property names, the instants as ISO_INSTANT. */
+const PRODUCT_FIELDS_SQL = `sku, name, description, price_amount as "priceAmount", price_currency as "priceCurrency", images, category, active,
+  ${ISO_INSTANT('created_at')} as "createdAt", ${ISO_INSTANT('updated_at')} as "updatedAt"`;
 
 /** Who may see products that are no longer sold. */
 export interface Visibility {
@@ -79,6 +91,17 @@ export async function listProducts(em: EntityManager, query: ListProductsQuery):
     limit: query.limit,
     offset: query.offset,
   };
+}
+
+/**
+ * GET /products/{sku}, the storefront's most frequent read: one statement, and the row goes
+ * straight into the answer, without an entity (no identity map, no hydration; nothing is changed).
+ */
+export async function readProduct(em: EntityManager, sku: string, visibility: Visibility): Promise<ProductView> {
+  const [row] = await em.execute<ProductFields[]>(`select ${PRODUCT_FIELDS_SQL} from products where sku = ?`, [sku]);
+  // An inactive product is answered as missing, exactly like an unknown SKU, to those who may not see it.
+  if (!row || (!row.active && !visibility.includeInactive)) throw notFound('Product', sku);
+  return toProductView(row);
 }
 
 export async function getProduct(em: EntityManager, sku: string, visibility: Visibility): Promise<Product> {

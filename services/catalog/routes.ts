@@ -3,7 +3,7 @@ import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { mutatingRoute } from '../../platform/http/idempotent-route';
 import { parseRequest } from '../../platform/http/validate';
 import { hasRole, requireRole } from '../../platform/auth';
-import { createProduct, getProduct, listCategories, listProducts, setProductActive, toProductView, updateProduct } from './domain';
+import { createProduct, listCategories, listProducts, readProduct, setProductActive, toProductView, updateProduct } from './domain';
 import { CreateProductRequest, ListProductsQuery, SkuParams, UpdateProductRequest } from './schemas';
 
 /** The cart (a service) must see deactivated products to tell the customer; admins manage them. */
@@ -21,7 +21,7 @@ export function catalogRoutes(orm: MikroORM): Router {
 
   router.get('/products/:sku', async (req, res) => {
     const { sku } = parseRequest('params', SkuParams, req.params);
-    res.json(toProductView(await getProduct(em(), sku, { includeInactive: maySeeInactive(req) })));
+    res.json(await readProduct(em(), sku, { includeInactive: maySeeInactive(req) }));
   });
 
   router.get('/categories', async (_req, res) => {

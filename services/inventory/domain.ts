@@ -128,51 +128,48 @@ export async function reserve(
   lines: ReservedLine[],
   ttlSeconds: number = DEFAULT_RESERVATION_TTL_SECONDS,
 ): Promise<{ reservation: Reservation; created: boolean }> {
-  const existing = await em.findOne(Reservation, { id }, { lockMode: LockMode.PESSIMISTIC_WRITE });
-  if (existing) {
+  const sorted = [...lines].sort((a, b) => a.sku.localeCompare(b.sku));
+  // Claims the id first: a concurrent request for the same id waits here, then finds ours.
+  const expiresAt = new Date(Date.now() + ttlSeconds * 1000);
+  const [claimed] = await em.execute<Record<string, unknown>[]>(
+    `insert into reservations (id, status, lines, expires_at, created_at, updated_at)
+     values (?, 'active', ?, ?, now(), now()) on conflict (id) do nothing returning *`,
+    [id, JSON.stringify(sorted), expiresAt],
+  );
+  if (!claimed) {
+    const existing = await em.findOneOrFail(Reservation, { id }, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
     assertMatchesExisting(existing, lines);
     return { reservation: existing, created: false };
   }
 
-  const sorted = [...lines].sort((a, b) => a.sku.localeCompare(b.sku));
-  const skus = sorted.map((line) => line.sku);
-  const known = new Set((await em.find(StockItem, { sku: { $in: skus } }, { fields: ['sku'] })).map((item) => item.sku));
-  const unknown = skus.filter((sku) => !known.has(sku));
-  if (unknown.length > 0) {
-    throw new HttpProblem(422, 'unknown-sku', 'Unknown SKU', `No stock is kept for ${unknown.join(', ')}`, { skus: unknown });
-  }
-
-  // Claims the id first: a concurrent request for the same id waits here, then finds ours.
-  const expiresAt = new Date(Date.now() + ttlSeconds * 1000);
-  const claimed = await em.execute<{ id: string }[]>(
-    `insert into reservations (id, status, lines, expires_at, created_at, updated_at)
-     values (?, 'active', ?, ?, now(), now()) on conflict (id) do nothing returning id`,
-    [id, JSON.stringify(sorted), expiresAt],
-  );
-  if (claimed.length === 0) {
-    const winner = await em.findOneOrFail(Reservation, { id }, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
-    assertMatchesExisting(winner, lines);
-    return { reservation: winner, created: false };
-  }
-
-  const shortages: { sku: string; requested: number; available: number }[] = [];
+  const short: ReservedLine[] = [];
   for (const line of sorted) {
-    const taken = await em.execute<{ available: number }[]>(
-      `update stock_items set reserved = reserved + ?, updated_at = now()
-       where sku = ? and on_hand - reserved >= ? returning on_hand - reserved as available`,
+    const taken = await em.execute<{ sku: string }[]>(
+      'update stock_items set reserved = reserved + ?, updated_at = now() where sku = ? and on_hand - reserved >= ? returning sku',
       [line.quantity, line.sku, line.quantity],
     );
-    if (taken.length === 0) {
-      const [row] = await em.execute<{ available: number }[]>('select on_hand - reserved as available from stock_items where sku = ?', [line.sku]);
-      shortages.push({ sku: line.sku, requested: line.quantity, available: row?.available ?? 0 });
-    }
+    if (taken.length === 0) short.push(line);
   }
-  if (shortages.length > 0) {
+  if (short.length > 0) {
     // Thrown inside the transaction: the claimed id and every line taken so far roll back.
-    throw conflict('out-of-stock', `Not enough stock for ${shortages.map((s) => s.sku).join(', ')}`, { shortages });
+    throw await refusal(em, short);
   }
-  const reservation = await em.findOneOrFail(Reservation, { id }, { refresh: true });
-  return { reservation, created: true };
+  return { reservation: em.map(Reservation, claimed), created: true };
+}
+
+/** Why lines could not be taken: SKUs without stock kept for them (422), or not enough available (409). */
+async function refusal(em: EntityManager, short: ReservedLine[]): Promise<HttpProblem> {
+  const rows = await em.execute<{ sku: string; available: number }[]>(
+    `select sku, on_hand - reserved as available from stock_items where sku in (${short.map(() => '?').join(', ')})`,
+    short.map((line) => line.sku),
+  );
+  const available = new Map(rows.map((row) => [row.sku, row.available]));
+  const unknown = short.filter((line) => !available.has(line.sku)).map((line) => line.sku);
+  if (unknown.length > 0) {
+    return new HttpProblem(422, 'unknown-sku', 'Unknown SKU', `No stock is kept for ${unknown.join(', ')}`, { skus: unknown });
+  }
+  const shortages = short.map((line) => ({ sku: line.sku, requested: line.quantity, available: available.get(line.sku) ?? 0 }));
+  return conflict('out-of-stock', `Not enough stock for ${shortages.map((s) => s.sku).join(', ')}`, { shortages });
 }
 
 async function returnUnits(em: EntityManager, lines: ReservedLine[]): Promise<void> {
@@ -182,12 +179,21 @@ async function returnUnits(em: EntityManager, lines: ReservedLine[]): Promise<vo
 }
 
 export async function commitReservation(em: EntityManager, id: string): Promise<Reservation> {
-  const reservation = await em.findOne(Reservation, { id }, { lockMode: LockMode.PESSIMISTIC_WRITE });
-  if (!reservation) throw notFound('Reservation', id);
-  if (reservation.status === 'committed') return reservation;
-  if (reservation.status === 'released') {
-    throw conflict('reservation-released', `Reservation ${id} was released (${reservation.releaseReason ?? 'requested'}) and cannot be committed`);
+  // The usual case in one statement, which also locks the row: an active reservation becomes committed.
+  const [committed] = await em.execute<Record<string, unknown>[]>(
+    "update reservations set status = 'committed', updated_at = now() where id = ? and status = 'active' returning *",
+    [id],
+  );
+  if (!committed) {
+    const reservation = await em.findOne(Reservation, { id }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+    if (!reservation) throw notFound('Reservation', id);
+    if (reservation.status === 'released') {
+      throw conflict('reservation-released', `Reservation ${id} was released (${reservation.releaseReason ?? 'requested'}) and cannot be committed`);
+    }
+    if (reservation.status !== 'committed') throw new Error(`reservation ${id} is ${reservation.status} after committing it`);
+    return reservation;
   }
+  const reservation = em.map(Reservation, committed);
   for (const line of [...reservation.lines].sort((a, b) => a.sku.localeCompare(b.sku))) {
     await em.execute('update stock_items set on_hand = on_hand - ?, reserved = reserved - ?, updated_at = now() where sku = ?', [
       line.quantity,
@@ -195,8 +201,6 @@ export async function commitReservation(em: EntityManager, id: string): Promise<
       line.sku,
     ]);
   }
-  reservation.status = 'committed';
-  await em.flush();
   return reservation;
 }
 

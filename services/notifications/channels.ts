@@ -25,10 +25,12 @@ export function channelsFromConfig(context: Pick<ServiceContext, 'orm' | 'logger
   }
   // Listening takes a moment and apps are built synchronously; a send waits for it.
   const mailSink = startMailSink(orm, { port: config.sinkPort, logger });
+  const transporter = mailSink.then((sink) => sinkTransport(sink.port));
+  transporter.catch(() => undefined);
   const mailer = mailSink.then(
-    (sink) => {
+    async (sink) => {
       logger.info({ port: sink.port }, 'no SMTP_URL: mail goes to the local SMTP sink, readable at GET /mailbox/messages');
-      return nodemailerMailer(sinkTransport(sink.port), config.from);
+      return nodemailerMailer(await transporter, config.from);
     },
     (error: unknown) => {
       logger.error({ err: error, port: config.sinkPort }, 'the local SMTP sink could not start; no e-mail can be delivered (check SMTP_SINK_PORT)');
@@ -49,6 +51,8 @@ export function channelsFromConfig(context: Pick<ServiceContext, 'orm' | 'logger
     sms,
     mailSink,
     async close() {
+      // The pooled connections first: the sink waits for open connections when it closes.
+      (await transporter.catch(() => undefined))?.close();
       const sink = await mailSink.catch(() => undefined);
       await sink?.close();
     },

@@ -159,11 +159,11 @@ export async function recordNotification(
 ): Promise<NotificationWithDeliveries & { created: boolean }> {
   const id = randomUUID();
   // A concurrent request for the same event waits here until ours commits, then finds it.
-  const inserted = await em.execute<{ id: string }[]>(
+  const [inserted] = await em.execute<Record<string, unknown>[]>(
     `insert into notifications
        (id, event_id, customer_id, template, data, email, phone, subject, body, html, sms_text, created_at)
      values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now())
-     on conflict (event_id) do nothing returning id`,
+     on conflict (event_id) do nothing returning *`,
     [
       id,
       input.eventId,
@@ -178,27 +178,27 @@ export async function recordNotification(
       input.phone ? message.sms : null,
     ],
   );
-  const created = inserted.length > 0;
-  if (created) {
+  if (inserted) {
+    const notification = em.map(Notification, inserted);
     const channels = [{ channel: 'email', to: input.email }, ...(input.phone ? [{ channel: 'sms', to: input.phone }] : [])];
     const leaseEnd = new Date(Date.now() + DELIVERY_LEASE_MS);
-    for (const { channel, to } of channels) {
-      await em.execute(
-        `insert into notification_deliveries
-           (id, notification_id, channel, recipient, status, attempts, next_attempt_at, created_at, updated_at)
-         values (?, ?, ?, ?, 'pending', 1, ?, now(), now())`,
-        [randomUUID(), id, channel, to, leaseEnd],
-      );
-    }
+    const rows = await em.execute<Record<string, unknown>[]>(
+      `insert into notification_deliveries
+         (id, notification_id, channel, recipient, status, attempts, next_attempt_at, created_at, updated_at)
+       values ${channels.map(() => "(?, ?, ?, ?, 'pending', 1, ?, now(), now())").join(', ')}
+       returning *`,
+      channels.flatMap(({ channel, to }) => [randomUUID(), id, channel, to, leaseEnd]),
+    );
+    return { notification, deliveries: rows.map((row) => em.map(Delivery, row)), created: true };
   }
   const notification = await em.findOneOrFail(Notification, { eventId: input.eventId }, { refresh: true });
-  if (!created && !sameEvent(notification, input)) {
+  if (!sameEvent(notification, input)) {
     throw conflict('notification-mismatch', `Event ${input.eventId} already has a notification with other content`, {
       notificationId: notification.id,
     });
   }
   const [found] = await withDeliveries(em, [notification]);
-  return { ...found!, created };
+  return { ...found!, created: false };
 }
 
 function describeError(error: unknown): string {
@@ -227,6 +227,38 @@ async function sendOn(senders: Senders, delivery: Delivery, notification: Notifi
 }
 
 /**
+ * Makes one delivery attempt that the caller has claimed, outside any transaction, and records
+ * its outcome. Returns the delivery as it stands, with its notification (which must be managed by `em`).
+ */
+async function deliverClaimed(em: EntityManager, senders: Senders, delivery: Delivery, notification: Notification): Promise<Delivery> {
+  let outcome: { ok: true; providerMessageId: string } | { ok: false; error: string };
+  try {
+    outcome = { ok: true, providerMessageId: await sendOn(senders, delivery, notification) };
+  } catch (error) {
+    outcome = { ok: false, error: describeError(error) };
+  }
+  // The database's clock for every timestamp the queue compares, so instances with drifting clocks agree.
+  const [recorded] = outcome.ok
+    ? await em.execute<Record<string, unknown>[]>(
+        `update notification_deliveries
+         set status = 'sent', sent_at = now(), last_attempt_at = now(), last_error = null, next_attempt_at = null, first_failed_at = null,
+             provider_message_id = ?, updated_at = now()
+         where id = ? returning *`,
+        [outcome.providerMessageId.slice(0, 998), delivery.id],
+      )
+    : // Never over a success: another worker may have sent it after this attempt's lease ran out.
+      await em.execute<Record<string, unknown>[]>(
+        `update notification_deliveries
+         set status = 'failed', last_error = ?, last_attempt_at = now(), first_failed_at = coalesce(first_failed_at, now()),
+             next_attempt_at = now() + ? * interval '1 millisecond', updated_at = now()
+         where id = ? and status <> 'sent' returning *`,
+        [outcome.error, retryDelayMs(delivery.attempts), delivery.id],
+      );
+  if (recorded) return em.map(Delivery, recorded);
+  return em.findOneOrFail(Delivery, { id: delivery.id }, { refresh: true, populate: ['notification'] });
+}
+
+/**
  * Makes one delivery attempt that the caller has claimed, outside any
  * transaction, and records its outcome. Returns the delivery as it stands,
  * with its notification.
@@ -234,43 +266,21 @@ async function sendOn(senders: Senders, delivery: Delivery, notification: Notifi
 export async function attemptDelivery(em: EntityManager, senders: Senders, id: string): Promise<Delivery> {
   const delivery = await em.findOneOrFail(Delivery, { id }, { refresh: true, populate: ['notification'] });
   if (delivery.status === 'sent') return delivery;
-  let outcome: { ok: true; providerMessageId: string } | { ok: false; error: string };
-  try {
-    outcome = { ok: true, providerMessageId: await sendOn(senders, delivery, delivery.notification) };
-  } catch (error) {
-    outcome = { ok: false, error: describeError(error) };
-  }
-  // The database's clock for every timestamp the queue compares, so instances with drifting clocks agree.
-  if (outcome.ok) {
-    await em.execute(
-      `update notification_deliveries
-       set status = 'sent', sent_at = now(), last_attempt_at = now(), last_error = null, next_attempt_at = null, first_failed_at = null,
-           provider_message_id = ?, updated_at = now()
-       where id = ?`,
-      [outcome.providerMessageId.slice(0, 998), id],
-    );
-  } else {
-    // Never over a success: another worker may have sent it after this attempt's lease ran out.
-    await em.execute(
-      `update notification_deliveries
-       set status = 'failed', last_error = ?, last_attempt_at = now(), first_failed_at = coalesce(first_failed_at, now()),
-           next_attempt_at = now() + ? * interval '1 millisecond', updated_at = now()
-       where id = ? and status <> 'sent'`,
-      [outcome.error, retryDelayMs(delivery.attempts), id],
-    );
-  }
-  return em.findOneOrFail(Delivery, { id }, { refresh: true, populate: ['notification'] });
+  return deliverClaimed(em, senders, delivery, delivery.notification);
 }
 
-/** The first attempt on every channel of a new notification, side by side; one channel's trouble never holds up another. */
-export async function attemptAllDeliveries(
+/**
+ * The first attempt on every channel of a notification just recorded (and committed), whose
+ * deliveries its request claimed: side by side, so one channel's trouble never holds up another.
+ */
+export async function attemptFirstDeliveries(
   em: EntityManager,
   senders: Senders,
-  notificationId: string,
+  recorded: NotificationWithDeliveries,
 ): Promise<NotificationWithDeliveries & { attempted: Delivery[] }> {
-  const deliveries = await em.find(Delivery, { notification: notificationId });
-  const attempted = await Promise.all(deliveries.map((delivery) => attemptDelivery(em.fork() as EntityManager, senders, delivery.id)));
-  return { ...(await getNotification(em.fork() as EntityManager, notificationId)), attempted };
+  const notification = em.merge(recorded.notification);
+  const attempted = await Promise.all(recorded.deliveries.map((delivery) => deliverClaimed(em, senders, delivery, notification)));
+  return { notification, deliveries: attempted, attempted };
 }
 
 const CLAIM = `attempts = attempts + 1, status = 'pending', next_attempt_at = now() + ? * interval '1 millisecond', updated_at = now()`;

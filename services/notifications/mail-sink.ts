@@ -31,10 +31,12 @@ export async function startMailSink(orm: MikroORM, options: { port: number; logg
   const store = async (stream: SMTPServerDataStream, recipients: string[], envelopeFrom: string) => {
     const mail = await simpleParser(stream);
     if (stream.sizeExceeded) throw smtpError(`Message larger than ${MAX_MESSAGE_BYTES} bytes`, 552);
-    const em = orm.em.fork();
+    if (recipients.length === 0) return;
     const receivedAt = new Date();
-    for (const recipient of recipients) {
-      em.create(MailboxMessage, {
+    // One insert for all recipients: the message is stored for each, or for none.
+    await orm.em.fork().insertMany(
+      MailboxMessage,
+      recipients.map((recipient) => ({
         id: randomUUID(),
         recipient,
         sender: mail.from?.text || envelopeFrom,
@@ -43,9 +45,8 @@ export async function startMailSink(orm: MikroORM, options: { port: number; logg
         html: mail.html || null,
         messageId: mail.messageId ?? null,
         receivedAt,
-      });
-    }
-    await em.flush();
+      })),
+    );
   };
 
   const server = new SMTPServer({

@@ -65,11 +65,18 @@ export function nodemailerMailer(transporter: Transporter, from: string): Mailer
   };
 }
 
+/**
+ * Connections are kept open and reused (nodemailer's pool) rather than opened, greeted and closed
+ * for every message: each is a TCP (and TLS) handshake and several SMTP round trips. A pooled
+ * connection the server has dropped is replaced on the next message.
+ */
+const POOL = { pool: true, maxConnections: 5 } as const;
+
 export function smtpTransport(url: string): Transporter {
-  return nodemailer.createTransport({ url, ...SMTP_TIMEOUTS });
+  return nodemailer.createTransport({ url, ...POOL, ...SMTP_TIMEOUTS });
 }
 
 /** To the local sink: plain SMTP on loopback, no STARTTLS attempt (the sink offers none). */
 export function sinkTransport(port: number): Transporter {
-  return nodemailer.createTransport({ host: '127.0.0.1', port, secure: false, ignoreTLS: true, ...SMTP_TIMEOUTS });
+  return nodemailer.createTransport({ host: '127.0.0.1', port, secure: false, ignoreTLS: true, ...POOL, ...SMTP_TIMEOUTS });
 }

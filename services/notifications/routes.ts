@@ -6,7 +6,7 @@ import { notFound } from '../../platform/http/problem';
 import { parseRequest } from '../../platform/http/validate';
 import type { DeliveryReporter } from './alerts';
 import {
-  attemptAllDeliveries,
+  attemptFirstDeliveries,
   attemptDelivery,
   claimForRedrive,
   getDelivery,
@@ -66,13 +66,12 @@ export function notificationsRoutes(orm: MikroORM, senders: Senders, report: Del
       return async (tx) => {
         const recorded = await recordNotification(tx, body, message);
         if (!recorded.created) return { status: 200, body: toNotificationView(recorded) };
-        const notificationId = recorded.notification.id;
         return {
           status: 201,
           body: toNotificationView(recorded),
           // The first attempts, once the notification is safely stored; the retry job does the rest.
           afterCommit: async () => {
-            const attempted = await attemptAllDeliveries(orm.em.fork() as EntityManager, senders, notificationId);
+            const attempted = await attemptFirstDeliveries(orm.em.fork() as EntityManager, senders, recorded);
             for (const delivery of attempted.attempted) report(delivery, 'first attempt');
             return { status: 201, body: toNotificationView(attempted) };
           },

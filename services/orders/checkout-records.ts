@@ -28,9 +28,11 @@ export function toCheckoutRecordView(record: CheckoutRecord): Schemas['CheckoutR
   };
 }
 
+export const checkoutLockKey = (id: string) => `checkout:${id}`;
+
 /** One writer at a time per checkout, so a record is created once however requests interleave. */
 async function lockCheckout(em: EntityManager, id: string): Promise<void> {
-  await em.execute('select pg_advisory_xact_lock(hashtextextended(?, 0))', [`checkout:${id}`]);
+  await em.execute('select pg_advisory_xact_lock(hashtextextended(?, 0))', [checkoutLockKey(id)]);
 }
 
 function assertSameCustomer(record: CheckoutRecord, customerId: string): void {
@@ -75,17 +77,18 @@ export async function recordCheckout(
   return { record, created: true };
 }
 
-/** The order exists: the checkout is decided. Called in the transaction that creates the order. */
+/**
+ * The order exists: the checkout is decided. Called in the transaction that creates the order,
+ * which holds the checkout's lock (checkoutLockKey) already.
+ */
 export async function markCheckoutOrdered(em: EntityManager, order: Order): Promise<void> {
-  await lockCheckout(em, order.checkoutId);
-  const record =
-    (await em.findOne(CheckoutRecord, { id: order.checkoutId })) ??
-    em.create(CheckoutRecord, { id: order.checkoutId, customerId: order.customerId, idempotencyKey: null, requestFingerprint: null, status: 'started', orderId: null, totalAmount: null, totalCurrency: null, failure: null });
-  record.status = 'ordered';
-  record.orderId = order.id;
-  record.totalAmount = order.total;
-  record.totalCurrency = order.currency;
-  record.failure = null;
+  await em.execute(
+    `insert into checkout_records (id, customer_id, status, order_id, total_amount, total_currency, created_at, updated_at)
+     values (?, ?, 'ordered', ?, ?, ?, now(), now())
+     on conflict (id) do update set status = 'ordered', order_id = excluded.order_id, total_amount = excluded.total_amount,
+       total_currency = excluded.total_currency, failure = null, updated_at = now()`,
+    [order.checkoutId, order.customerId, order.id, order.total, order.currency],
+  );
 }
 
 export async function recordCheckoutFailure(

@@ -9,12 +9,11 @@
  */
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { UniqueConstraintViolationException } from '@mikro-orm/postgresql';
 import { stringify } from 'safe-stable-stringify';
 import { conflict, HttpProblem, notFound } from '../../platform/http/problem';
 import type { components } from './api.gen';
 import { randomUUID } from 'node:crypto';
-import { markCheckoutOrdered } from './checkout-records';
+import { checkoutLockKey, markCheckoutOrdered } from './checkout-records';
 import { Order, OrderCancellationTombstone, OrderEvent, type OrderEventType, type OrderStatus, type StatusChange } from './entities';
 
 type Schemas = components['schemas'];
@@ -70,8 +69,10 @@ function assertTotalMatchesLines(input: CreateOrderInput): void {
   });
 }
 
+const orderLockKey = (id: string) => `order:${id}`;
+
 async function lockOrderId(em: EntityManager, id: string): Promise<void> {
-  await em.execute('select pg_advisory_xact_lock(hashtextextended(?, 0))', [`order:${id}`]);
+  await em.execute('select pg_advisory_xact_lock(hashtextextended(?, 0))', [orderLockKey(id)]);
 }
 
 function inputOf(order: Order): CreateOrderInput {
@@ -109,15 +110,59 @@ function recordEvent(em: EntityManager, order: Order, type: OrderEventType, note
   em.create(OrderEvent, { id: randomUUID(), orderId: order.id, type, note: note ?? null, occurredAt: now, nextAttemptAt: now, attempts: 0 });
 }
 
-/** The saga creates the order after charging, so a new order is placed and paid at once. */
+/**
+ * The saga creates the order after charging, so a new order is placed and paid at once. The usual
+ * case is one insert: it stands back (and the slower path below says why) when the id or the
+ * checkout already has an order, or the id was cancelled before its order existed.
+ */
 export async function createOrder(em: EntityManager, id: string, input: CreateOrderInput): Promise<{ order: Order; created: boolean }> {
   assertTotalMatchesLines(input);
-  await lockOrderId(em, id);
+  // Both locks in one round trip, in the order every writer takes them: the order id, then its checkout.
+  await em.execute('select pg_advisory_xact_lock(hashtextextended(?, 0)), pg_advisory_xact_lock(hashtextextended(?, 0))', [
+    orderLockKey(id),
+    checkoutLockKey(input.checkoutId),
+  ]);
 
+  const placedAt = new Date();
+  const statusHistory: StatusChange[] = [
+    { status: 'placed', at: placedAt.toISOString() },
+    { status: 'paid', at: placedAt.toISOString(), note: `charge ${input.chargeId}` },
+  ];
+  const [inserted] = await em.execute<Record<string, unknown>[]>(
+    `insert into orders (id, checkout_id, customer_id, customer_email, customer_phone, currency, lines, total, shipping_address, charge_id,
+                         status, status_history, created_at, updated_at)
+     select ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'paid', ?, ?, ?
+     where not exists (select 1 from order_cancellation_tombstones where order_id = ?)
+     on conflict do nothing returning *`,
+    [
+      id,
+      input.checkoutId,
+      input.customerId,
+      input.customerEmail,
+      input.customerPhone ?? null,
+      input.currency,
+      JSON.stringify(input.lines),
+      input.total,
+      JSON.stringify(input.shippingAddress),
+      input.chargeId,
+      JSON.stringify(statusHistory),
+      placedAt,
+      placedAt,
+      id,
+    ],
+  );
+  if (!inserted) return { order: await refusedOrRepeated(em, id, input), created: false };
+  const order = em.map(Order, inserted);
+  await markCheckoutOrdered(em, order);
+  return { order, created: true };
+}
+
+/** Why the insert stood back: this very order again (a repeat), a cancelled id, or another order for the checkout. */
+async function refusedOrRepeated(em: EntityManager, id: string, input: CreateOrderInput): Promise<Order> {
   const existing = await em.findOne(Order, { id });
   if (existing) {
     assertRepeatOf(existing, input);
-    return { order: existing, created: false };
+    return existing;
   }
   if (await em.findOne(OrderCancellationTombstone, { orderId: id })) {
     throw conflict('order-cancelled', `Order ${id} was cancelled before it was created; use a new id`);
@@ -126,28 +171,7 @@ export async function createOrder(em: EntityManager, id: string, input: CreateOr
   if (sameCheckout) {
     throw conflict('checkout-already-ordered', `Checkout ${input.checkoutId} already has order ${sameCheckout.id}`, { orderId: sameCheckout.id });
   }
-
-  const placedAt = new Date().toISOString();
-  const order = em.create(Order, {
-    id,
-    ...input,
-    status: 'paid',
-    statusHistory: [
-      { status: 'placed', at: placedAt },
-      { status: 'paid', at: placedAt, note: `charge ${input.chargeId}` },
-    ],
-  });
-  try {
-    await markCheckoutOrdered(em, order);
-    await em.flush();
-  } catch (error) {
-    // Another id for the same checkout committed between our check and our insert.
-    if (error instanceof UniqueConstraintViolationException) {
-      throw conflict('checkout-already-ordered', `Checkout ${input.checkoutId} already has an order`);
-    }
-    throw error;
-  }
-  return { order, created: true };
+  throw new Error(`order ${id} was neither inserted nor found`);
 }
 
 export async function cancelOrder(

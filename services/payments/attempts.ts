@@ -19,7 +19,7 @@
  */
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
-import { Charge, ChargeAttempt, PaymentMethod, PaymentReference, Refund, RefundAttempt } from './entities';
+import { Charge, ChargeAttempt, PaymentMethod, Refund, RefundAttempt } from './entities';
 import { answerFromCharge, type ChargeAnswer, type PaymentProvider, type RefundAnswer } from './provider';
 
 /** Metadata the provider keeps with each charge and refund, to find them by. */
@@ -41,74 +41,89 @@ export function isRequestedBy(attempt: { requestScope?: string | null; requestKe
   return !!by && attempt.requestScope === by.scope && attempt.requestKey === by.key;
 }
 
-async function recordChargeAnswer(em: EntityManager, attemptId: string, answer: ChargeAnswer): Promise<ChargeAttempt> {
+/** A charge attempt as it stands after settling, and the charge it recorded (when the provider charged or declined). */
+export interface SettledCharge {
+  attempt: ChargeAttempt;
+  charge?: Charge;
+}
+
+/** What a charge copies from its payment method: the method never changes, so a caller that has it already passes it. */
+type CardOnFile = Pick<PaymentMethod, 'id' | 'providerToken' | 'brand' | 'last4'>;
+
+async function recordChargeAnswer(em: EntityManager, pending: ChargeAttempt, card: CardOnFile | undefined, answer: ChargeAnswer): Promise<SettledCharge> {
   return em.transactional(async (tx) => {
-    const { reference: referenceId } = await tx.findOneOrFail(ChargeAttempt, { id: attemptId });
     // Reference first, as everywhere: the lock that makes "one successful charge per reference" hold.
-    const reference = await tx.findOneOrFail(PaymentReference, { reference: referenceId }, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
-    const attempt = await tx.findOneOrFail(ChargeAttempt, { id: attemptId }, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
-    if (attempt.status !== 'pending') return attempt;
+    await tx.execute('select 1 from payment_references where reference = ? for update', [pending.reference]);
     if (answer.outcome === 'unknown') {
-      attempt.lastError = clip(answer.reason);
-    } else if (answer.outcome === 'not_processed' || answer.outcome === 'refused') {
-      attempt.status = answer.outcome === 'refused' ? 'refused' : 'failed';
-      attempt.lastError = clip(answer.reason);
-    } else {
-      const method = await tx.findOneOrFail(PaymentMethod, { id: attempt.paymentMethodId });
-      const succeeded = answer.outcome === 'succeeded';
-      tx.create(Charge, {
-        id: attempt.id,
-        reference: attempt.reference,
-        customerId: attempt.customerId,
-        amount: attempt.amount,
-        currency: attempt.currency,
-        amountRefunded: 0,
-        status: succeeded ? 'succeeded' : 'failed',
-        failureCode: succeeded ? null : answer.declineCode,
-        paymentMethodId: method.id,
-        cardBrand: method.brand,
-        cardLast4: method.last4,
-        description: attempt.description ?? null,
-        providerChargeId: answer.providerChargeId,
-      });
-      attempt.status = succeeded ? 'succeeded' : 'declined';
-      if (succeeded) {
-        reference.status = 'charged';
-        reference.chargeId = attempt.id;
-      }
+      await tx.execute("update charge_attempts set last_error = ?, updated_at = now() where id = ? and status = 'pending'", [clip(answer.reason), pending.id]);
+      return { attempt: await tx.findOneOrFail(ChargeAttempt, { id: pending.id }, { refresh: true }) };
     }
-    await tx.flush();
-    return attempt;
+    const status = answer.outcome === 'succeeded' ? 'succeeded' : answer.outcome === 'declined' ? 'declined' : answer.outcome === 'refused' ? 'refused' : 'failed';
+    const lastError = answer.outcome === 'not_processed' || answer.outcome === 'refused' ? clip(answer.reason) : null;
+    // Settled once: an attempt someone else settled meanwhile is left as it is.
+    const [settled] = await tx.execute<Record<string, unknown>[]>(
+      `update charge_attempts set status = ?, last_error = coalesce(?, last_error), updated_at = now() where id = ? and status = 'pending' returning *`,
+      [status, lastError, pending.id],
+    );
+    if (!settled) return { attempt: await tx.findOneOrFail(ChargeAttempt, { id: pending.id }, { refresh: true }) };
+    const attempt = tx.map(ChargeAttempt, settled);
+    if (answer.outcome !== 'succeeded' && answer.outcome !== 'declined') return { attempt };
+    const method = card ?? (await tx.findOneOrFail(PaymentMethod, { id: attempt.paymentMethodId }));
+    const succeeded = answer.outcome === 'succeeded';
+    const [inserted] = await tx.execute<Record<string, unknown>[]>(
+      `insert into charges (id, reference, customer_id, amount, currency, amount_refunded, status, failure_code, payment_method_id, card_brand, card_last4,
+                            description, provider_charge_id, created_at, updated_at)
+       values (?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?, now(), now()) returning *`,
+      [
+        attempt.id,
+        attempt.reference,
+        attempt.customerId,
+        attempt.amount,
+        attempt.currency,
+        succeeded ? 'succeeded' : 'failed',
+        succeeded ? null : answer.declineCode,
+        method.id,
+        method.brand,
+        method.last4,
+        attempt.description ?? null,
+        answer.providerChargeId,
+      ],
+    );
+    if (succeeded) {
+      await tx.execute("update payment_references set status = 'charged', charge_id = ?, updated_at = now() where reference = ?", [attempt.id, attempt.reference]);
+    }
+    return { attempt, charge: tx.map(Charge, inserted!) };
   });
 }
 
 /**
  * Asks the provider for the attempt's charge (again, with its key) and
  * records the answer. `lookUpFirst`: first search the provider for it, and ask
- * only when it has none. Returns the attempt as it now stands.
+ * only when it has none. `card`: the attempt's payment method, when the caller
+ * has it. Returns the attempt as it now stands.
  */
 export async function settleChargeAttempt(
   orm: MikroORM,
   provider: PaymentProvider,
   attempt: ChargeAttempt,
-  options: { lookUpFirst?: boolean } = {},
-): Promise<ChargeAttempt> {
+  options: { lookUpFirst?: boolean; card?: CardOnFile } = {},
+): Promise<SettledCharge> {
   let answer: ChargeAnswer | undefined;
   if (options.lookUpFirst) {
     const found = await provider.findCharge(METADATA.chargeId, attempt.id);
     if (found) answer = answerFromCharge(found);
   }
+  const card = options.card ?? (answer ? undefined : await orm.em.fork().findOneOrFail(PaymentMethod, { id: attempt.paymentMethodId }));
   if (!answer) {
-    const method = await orm.em.fork().findOneOrFail(PaymentMethod, { id: attempt.paymentMethodId });
     answer = await provider.charge(attempt.providerKey, {
       amount: attempt.amount,
       currency: attempt.currency,
-      paymentMethod: method.providerToken,
+      paymentMethod: card!.providerToken,
       description: attempt.description ?? null,
       metadata: { [METADATA.reference]: attempt.reference, [METADATA.chargeId]: attempt.id },
     });
   }
-  return recordChargeAnswer(orm.em.fork() as EntityManager, attempt.id, answer);
+  return recordChargeAnswer(orm.em.fork() as EntityManager, attempt, card, answer);
 }
 
 async function recordRefundAnswer(em: EntityManager, attemptId: string, answer: RefundAnswer): Promise<RefundAttempt> {
@@ -175,7 +190,7 @@ export async function reconcilePendingAttempts(orm: MikroORM, provider: PaymentP
   const find = { orderBy: { createdAt: 'asc' as const }, limit: options.limit ?? 100 };
   let settled = 0;
   for (const attempt of await em.find(ChargeAttempt, where, find)) {
-    if ((await settleChargeAttempt(orm, provider, attempt, { lookUpFirst: true })).status !== 'pending') settled++;
+    if ((await settleChargeAttempt(orm, provider, attempt, { lookUpFirst: true })).attempt.status !== 'pending') settled++;
   }
   for (const attempt of await em.find(RefundAttempt, where, find)) {
     if ((await settleRefundAttempt(orm, provider, attempt, { lookUpFirst: true })).status !== 'pending') settled++;

@@ -183,36 +183,48 @@ export interface ChargeInput {
   requestedBy: RequestedBy;
 }
 
-/** A request's next step, decided under the reference's lock. */
-type ChargeStep = { done: Charge } | { settle: ChargeAttempt; ours: boolean };
+/** A request's next step, decided under the reference's lock; `card` is the request's payment method. */
+type ChargeStep = { done: Charge } | { settle: ChargeAttempt; ours: boolean; card: PaymentMethod };
 
 async function planCharge(tx: EntityManager, input: ChargeInput): Promise<ChargeStep> {
-  await findUsablePaymentMethod(tx, input.paymentMethodId, input.customerId);
-  const reference = await lockReference(tx, input.reference);
-  const attempts = await tx.find(ChargeAttempt, { reference: input.reference }, { orderBy: { number: 'desc' } });
-  const pending = attempts.find((attempt) => attempt.status === 'pending');
-  if (pending) return { settle: pending, ours: isRequestedBy(pending, input.requestedBy) };
-  // This very request got its answer before (and lost it, or its key's record): the same answer again.
-  const answered = attempts.find((attempt) => isRequestedBy(attempt, input.requestedBy) && (attempt.status === 'succeeded' || attempt.status === 'declined'));
-  if (answered) return { done: await tx.findOneOrFail(Charge, { id: answered.id }) };
-  assertChargeable(reference);
+  const card = await findUsablePaymentMethod(tx, input.paymentMethodId, input.customerId);
+  // The usual case: the reference is new, so this request inserts (and holds) its row, and it has no attempts yet.
+  const [opened] = await tx.execute<unknown[]>(
+    `insert into payment_references (reference, status, created_at, updated_at)
+     values (?, 'open', now(), now()) on conflict (reference) do nothing returning reference`,
+    [input.reference],
+  );
+  let attempts: ChargeAttempt[] = [];
+  if (!opened) {
+    const reference = await tx.findOneOrFail(PaymentReference, { reference: input.reference }, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
+    attempts = await tx.find(ChargeAttempt, { reference: input.reference }, { orderBy: { number: 'desc' } });
+    const pending = attempts.find((attempt) => attempt.status === 'pending');
+    if (pending) return { settle: pending, ours: isRequestedBy(pending, input.requestedBy), card };
+    // This very request got its answer before (and lost it, or its key's record): the same answer again.
+    const answered = attempts.find((attempt) => isRequestedBy(attempt, input.requestedBy) && (attempt.status === 'succeeded' || attempt.status === 'declined'));
+    if (answered) return { done: await tx.findOneOrFail(Charge, { id: answered.id }) };
+    assertChargeable(reference);
+  }
   const number = (attempts[0]?.number ?? 0) + 1;
-  const attempt = tx.create(ChargeAttempt, {
-    id: newId('ch'),
-    reference: input.reference,
-    number,
-    providerKey: chargeProviderKey(input.reference, number),
-    customerId: input.customerId,
-    paymentMethodId: input.paymentMethodId,
-    amount: input.amount.amount,
-    currency: input.amount.currency,
-    description: input.description ?? null,
-    requestScope: input.requestedBy.scope,
-    requestKey: input.requestedBy.key,
-    status: 'pending',
-  });
-  await tx.flush();
-  return { settle: attempt, ours: true };
+  const [attempt] = await tx.execute<Record<string, unknown>[]>(
+    `insert into charge_attempts (id, reference, number, provider_key, customer_id, payment_method_id, amount, currency, description,
+                                  request_scope, request_key, status, created_at, updated_at)
+     values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', now(), now()) returning *`,
+    [
+      newId('ch'),
+      input.reference,
+      number,
+      chargeProviderKey(input.reference, number),
+      input.customerId,
+      input.paymentMethodId,
+      input.amount.amount,
+      input.amount.currency,
+      input.description ?? null,
+      input.requestedBy.scope,
+      input.requestedBy.key,
+    ],
+  );
+  return { settle: tx.map(ChargeAttempt, attempt!), ours: true, card };
 }
 
 /** Each round settles one attempt; more than a few means requests keep racing in, so the caller is told to retry. */
@@ -227,13 +239,15 @@ export async function createCharge(orm: MikroORM, provider: PaymentProvider, inp
   for (let round = 0; round < MAX_ROUNDS; round++) {
     const step = await orm.em.fork().transactional((tx) => planCharge(tx as EntityManager, input));
     if ('done' in step) return step.done;
-    const attempt = await settleChargeAttempt(orm, provider, step.settle);
+    // The attempt's own payment method: another request's attempt may be for another card.
+    const card = step.settle.paymentMethodId === step.card.id ? step.card : undefined;
+    const { attempt, charge } = await settleChargeAttempt(orm, provider, step.settle, card ? { card } : {});
     if (attempt.status === 'pending') throw providerUnavailable(attempt.lastError);
     if (!step.ours) continue;
     if (attempt.status === 'failed') throw providerUnavailable(attempt.lastError);
     // The card was tokenised with a provider that no longer knows it (e.g. its data was reset).
     if (attempt.status === 'refused') throw unknownPaymentMethod(input.paymentMethodId, `is not known to the payment provider (${attempt.lastError})`);
-    return orm.em.fork().findOneOrFail(Charge, { id: attempt.id });
+    return charge ?? (await orm.em.fork().findOneOrFail(Charge, { id: attempt.id }));
   }
   throw providerUnavailable('Other charges of this reference kept arriving');
 }
@@ -367,7 +381,7 @@ export async function refundReference(
     const step = await orm.em.fork().transactional((tx) => planCompensation(tx as EntityManager, referenceId, requestedBy));
     if ('done' in step) return step.done;
     if ('settleCharge' in step) {
-      const attempt = await settleChargeAttempt(orm, provider, step.settleCharge);
+      const { attempt } = await settleChargeAttempt(orm, provider, step.settleCharge);
       if (attempt.status === 'pending') throw providerUnavailable(attempt.lastError);
       continue;
     }

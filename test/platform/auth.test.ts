@@ -1,17 +1,18 @@
-import { generateKeyPairSync } from 'node:crypto';
+import { createPublicKey, generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { SignJWT, UnsecuredJWT } from 'jose';
+import { errors as joseErrors, SignJWT, UnsecuredJWT } from 'jose';
 import express from 'express';
 import request from 'supertest';
-import { authenticate, mayAccessCustomer, MAX_TOKEN_AGE_SECONDS, requirePrincipal, TOKEN_ALGORITHM, TOKEN_AUDIENCE, TOKEN_ISSUER, type Principal } from '../../platform/auth';
+import { authenticate, createTokenVerifier, mayAccessCustomer, MAX_TOKEN_AGE_SECONDS, principalFromToken, requirePrincipal, TOKEN_ALGORITHM, TOKEN_AUDIENCE, TOKEN_ISSUER, type Principal } from '../../platform/auth';
 import { problemErrorHandler } from '../../platform/http/app';
 import { ACCESS_TOKEN_TTL } from '../../services/users/tokens';
 import { serviceClientSecret } from '../../platform/service-token';
 import { signTestToken, testSigningKey, testTokenVerifier } from '../support/auth';
 
 const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+const { JWTExpired } = joseErrors;
 
 describe('access tokens', () => {
   it('yields the subject and roles of a good token', async () => {
@@ -59,6 +60,49 @@ describe('access tokens', () => {
       const res = await request(app).get('/').set('authorization', `Bearer ${token}`);
       expect(res.status).toBe(401);
       expect(res.body.type).toBe('token-expired');
+    });
+  });
+
+  describe('verified tokens are remembered until they expire', () => {
+    afterEach(() => jest.restoreAllMocks());
+
+    it('checks the signature of a token once, however often it is used', async () => {
+      let keyLookups = 0;
+      const verifier = createTokenVerifier(async () => {
+        keyLookups += 1;
+        return createPublicKey(testSigningKey);
+      });
+      const token = await signTestToken('user-1', ['customer']);
+      for (let use = 0; use < 3; use += 1) await expect(verifier.verify(token)).resolves.toEqual({ subject: 'user-1', roles: ['customer'] });
+      expect(keyLookups).toBe(1);
+      // Another token (the same claims, another signature) is checked on its own.
+      await verifier.verify(await signTestToken('user-1', ['customer']));
+      expect(keyLookups).toBe(2);
+    });
+
+    it('still refuses a remembered token once it has expired, as token-expired', async () => {
+      const verifier = createTokenVerifier(createPublicKey(testSigningKey));
+      const token = await signTestToken('user-1', ['admin'], { expiresIn: '2m' });
+      await verifier.verify(token);
+      const later = Date.now() + 3 * 60_000;
+      jest.spyOn(Date, 'now').mockReturnValue(later);
+      await expect(verifier.verify(token)).rejects.toThrow(/"exp" claim timestamp check failed/);
+      await expect(principalFromToken(verifier, token)).rejects.toMatchObject({ status: 401, type: 'token-expired' });
+    });
+
+    it('still refuses a remembered token past the maximum age', async () => {
+      const verifier = createTokenVerifier(createPublicKey(testSigningKey));
+      const token = await signTestToken('user-1', ['admin']);
+      await verifier.verify(token);
+      jest.spyOn(Date, 'now').mockReturnValue(Date.now() + (MAX_TOKEN_AGE_SECONDS + 60) * 1000);
+      await expect(verifier.verify(token)).rejects.toThrow(JWTExpired);
+    });
+
+    it('gives each caller a principal of its own', async () => {
+      const token = await signTestToken('user-1', ['customer']);
+      const first = await testTokenVerifier.verify(token);
+      first.roles.push('admin');
+      await expect(testTokenVerifier.verify(token)).resolves.toEqual({ subject: 'user-1', roles: ['customer'] });
     });
   });
 

@@ -6,7 +6,7 @@ import { shareOfTarget } from '../../bench/chart';
 import { percentile, runPhase } from '../../bench/load';
 import { cpuMs, descendants, listProcesses, peakRssBytes, pssBytes } from '../../bench/proc';
 import { owner, summariseProfile } from '../../bench/profile';
-import { partOf } from '../../bench/stack';
+import { BARE_CATALOG_ROLE, notForTheShop, partOf } from '../../bench/stack';
 import { judge, shopTotal, type BenchResult } from '../../bench/targets';
 
 const phase = (throughput: number, p50Ms: number, answerP50Ms?: number) => ({
@@ -104,6 +104,14 @@ describe('/proc', () => {
     expect(partOf('node --import tsx /tmp/b/shop/gateway/main.ts', '/tmp/b/shop')).toBe('gateway');
     expect(partOf('node --import tsx /tmp/b/shop/scripts/seed.ts', '/tmp/b/shop')).toBeUndefined();
     expect(partOf('node /tmp/other/dist/services/orders/main.js', '/tmp/b/shop')).toBeUndefined();
+  });
+
+  it('tells PostgreSQL backends serving the simulators or the bare handler from the shop’s', () => {
+    expect(notForTheShop('postgres: postgres sim_payment_provider 127.0.0.1(40000) idle')).toBe(true);
+    expect(notForTheShop(`postgres: ${BARE_CATALOG_ROLE} shop_catalog 127.0.0.1(40001) SELECT`)).toBe(true);
+    expect(notForTheShop('postgres: postgres shop_catalog 127.0.0.1(40002) idle')).toBe(false);
+    expect(notForTheShop('postgres: postgres shop_payments 127.0.0.1(40003) idle in transaction')).toBe(false);
+    expect(notForTheShop('postgres: checkpointer ')).toBe(false);
   });
 });
 

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { DEFAULT_RESTART_POLICY } from '../../dev/supervisor';
 import { assertPortsFree, describeExit, formatLogLine, startProcess, waitForHttp } from '../../dev/processes';
 import { IMPLEMENTED_SERVICES, SERVICES, SIMULATOR_NAMES } from '../../platform/services';
-import { childEnvironment, metricsUrls, partCommand, planStart, portClaims, PROCESS_STAGES, processParts, restartPolicyFromEnv } from '../../dev/start';
+import { childEnvironment, LEAN_NODE_ARGS, metricsUrls, partCommand, planStart, portClaims, PROCESS_STAGES, processParts, restartPolicyFromEnv } from '../../dev/start';
 import { WORKER_SHUTDOWN_FORCE_MS, WORKER_SHUTDOWN_GRACE_MS } from '../../worker/config';
 import { getFreePort } from '../support/ports';
 
@@ -185,13 +185,13 @@ describe('formatLogLine', () => {
 });
 
 describe('partCommand', () => {
-  it('runs the built JavaScript with node, or the source with tsx under --watch, with SHOP_NODE_ARGS for node', () => {
+  it('runs the built JavaScript with node, or the source with tsx under --watch, with the V8 memory settings and SHOP_NODE_ARGS for node', () => {
     const built = partCommand('services/orders/main.ts', 'built', { SHOP_NODE_ARGS: '--cpu-prof  --cpu-prof-dir=/tmp/p' });
     expect(built.command).toBe(process.execPath);
-    expect(built.args).toEqual(['--cpu-prof', '--cpu-prof-dir=/tmp/p', path.resolve(__dirname, '../../dist/services/orders/main.js')]);
+    expect(built.args).toEqual([...LEAN_NODE_ARGS, '--cpu-prof', '--cpu-prof-dir=/tmp/p', path.resolve(__dirname, '../../dist/services/orders/main.js')]);
     const sources = partCommand('services/orders/main.ts', 'sources', {});
-    expect(sources.args).toEqual(['--watch', '--watch-preserve-output', '--import', 'tsx', path.resolve(__dirname, '../../services/orders/main.ts')]);
+    expect(sources.args).toEqual(['--watch', '--watch-preserve-output', ...LEAN_NODE_ARGS, '--import', 'tsx', path.resolve(__dirname, '../../services/orders/main.ts')]);
     // A task (the demo data) runs once: --watch would keep it waiting for changes.
-    expect(partCommand('scripts/seed.ts', 'sources', {}, 'task').args).toEqual(['--import', 'tsx', path.resolve(__dirname, '../../scripts/seed.ts')]);
+    expect(partCommand('scripts/seed.ts', 'sources', {}, 'task').args).toEqual([...LEAN_NODE_ARGS, '--import', 'tsx', path.resolve(__dirname, '../../scripts/seed.ts')]);
   });
 });
