@@ -47,7 +47,9 @@ COPY --from=build /app/dist/simulators/payment-provider/client.js ./dist/simulat
 USER 1000:1000
 # Each process's own port and /health (platform/healthcheck.ts); compose and Kubernetes probe /ready as well.
 HEALTHCHECK --interval=10s --timeout=5s --start-period=60s --retries=3 CMD ["node", "dist/platform/healthcheck.js"]
-ENTRYPOINT ["node"]
+# The V8 settings npm start gives every part (dev/start.ts LEAN_NODE_ARGS: a small young generation, GC on the
+# main thread): about a quarter less memory at the same CPU per checkout. NODE_OPTIONS refuses the second.
+ENTRYPOINT ["node", "--max-semi-space-size=2", "--single-threaded-gc"]
 CMD ["dist/worker/main.js"]
 
 # The simulators of outside parties: never part of the shop's image, only of compose's.

@@ -10,6 +10,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { HADOLINT } from '../../dev/setup-tools';
+import { LEAN_NODE_ARGS } from '../../dev/start';
 import { healthPort } from '../../platform/healthcheck';
 import { IMPLEMENTED_SERVICES, SERVICES, SIMULATORS } from '../../platform/services';
 import { builtPath, shopEntryPoints } from '../../scripts/build';
@@ -51,7 +52,8 @@ describe('the Dockerfile', () => {
     expect(user).toMatch(/^[1-9]\d*(:\d+)?$/);
     const healthcheck = runtime.find((each) => each.keyword === 'HEALTHCHECK')!;
     expect(healthcheck.text).toMatch(/CMD \["node", "dist\/platform\/healthcheck\.js"\]/);
-    expect(runtime.find((each) => each.keyword === 'ENTRYPOINT')?.args.join(' ')).toBe('["node"]');
+    // node with the V8 settings npm start gives every part.
+    expect(runtime.find((each) => each.keyword === 'ENTRYPOINT')?.args.join(' ')).toBe(JSON.stringify(['node', ...LEAN_NODE_ARGS]).replaceAll(',', ', '));
     // Nothing from the build context but package.json reaches the runtime: no sources, no dev tooling.
     const fromContext = runtime.filter((each) => each.keyword === 'COPY' && !each.args.some((arg) => arg.startsWith('--from=')));
     expect(fromContext.map((each) => each.args[0])).toEqual(['package.json']);
