@@ -18,6 +18,7 @@ import path from 'node:path';
 import { Client, Connection, WorkflowNotFoundError } from '@temporalio/client';
 import { backOff } from 'exponential-backoff';
 import { PROJECT_ROOT } from '../temporal-binaries';
+import { temporalDataConverter } from '../../platform/temporal-codec';
 import type { CheckoutResult } from '../../workflows/messages';
 import { sleep } from './calls';
 import { runFaults } from './faults';
@@ -64,7 +65,9 @@ async function run(options: ChaosOptions, say: (message: string) => void): Promi
   process.once('SIGINT', stopOnSignal);
   process.once('SIGTERM', stopOnSignal);
   const connection = await Connection.connect({ address: stack.temporalAddress });
-  const client = new Client({ connection, namespace: stack.plan.temporal.namespace });
+  // The shop's codec: the harness reads results and sends support's decisions as the shop's own parts do.
+  const dataConverter = temporalDataConverter();
+  const client = new Client({ connection, namespace: stack.plan.temporal.namespace, dataConverter });
   try {
     const startedShopping = Date.now();
     const giveUp = new AbortController();
@@ -117,7 +120,7 @@ async function run(options: ChaosOptions, say: (message: string) => void): Promi
 
     say('replaying every history');
     const started = checkouts.filter((record) => outcomeOf(outcomes.get(record.checkoutId)) !== 'not-started');
-    const replay = await replayAll(client, started.map((record) => record.workflowId), options.outDir);
+    const replay = await replayAll(client, dataConverter, started.map((record) => record.workflowId), options.outDir);
 
     const report = buildReport({
       options,

@@ -8,6 +8,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Client } from '@temporalio/client';
+import type { DataConverter } from '@temporalio/common';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import type { temporal } from '@temporalio/proto';
 import { bundleWorkflowCode, DefaultLogger, Runtime, Worker } from '@temporalio/worker';
@@ -43,7 +44,7 @@ export async function fetchHistory(client: Client, workflowId: string): Promise<
   return backOff(() => client.workflow.getHandle(workflowId).fetchHistory(), { numOfAttempts: 10, startingDelay: 500, maxDelay: 5_000 });
 }
 
-export async function replayAll(client: Client, workflowIds: string[], outDir: string): Promise<ReplayReport> {
+export async function replayAll(client: Client, dataConverter: DataConverter, workflowIds: string[], outDir: string): Promise<ReplayReport> {
   // As the worker runs them: with its workflow interceptors (tracing), and their sink.
   const workflowBundle = await bundleWorkflowCode({
     workflowsPath: require.resolve('../../workflows'),
@@ -54,7 +55,7 @@ export async function replayAll(client: Client, workflowIds: string[], outDir: s
   for (const workflowId of workflowIds) histories.set(workflowId, await fetchHistory(client, workflowId));
   const failures: ReplayFailure[] = [];
   let replayed = 0;
-  const results = Worker.runReplayHistories({ workflowBundle, sinks: workflowSpanSinks(undefined) }, [...histories].map(([workflowId, history]) => ({ workflowId, history })));
+  const results = Worker.runReplayHistories({ workflowBundle, dataConverter, sinks: workflowSpanSinks(undefined) }, [...histories].map(([workflowId, history]) => ({ workflowId, history })));
   for await (const result of results) {
     replayed++;
     if (!result.error) continue;

@@ -46,6 +46,7 @@ export class SupportDesk {
     const handle = this.client.workflow.getHandle(record.workflowId);
     // One id per decision: a repeat after a lost answer is the same update.
     const updateId = `chaos-support-${record.checkoutId}-${taken}`;
+    let failedBefore = false;
     while (!this.signal.aborted) {
       try {
         if (action === 'retry') {
@@ -58,7 +59,9 @@ export class SupportDesk {
       } catch (error) {
         // Refused: it no longer waits (a decision was taken already, or it went on): nothing to do.
         if (error instanceof WorkflowUpdateFailedError) return;
-        // Temporal or the worker is away: ask again.
+        // Temporal or the worker is away: ask again. Said once, so a cause that does not pass is seen.
+        if (!failedBefore) console.error(`chaos | support could not ${action} ${record.checkoutId} yet, trying again: ${error instanceof Error ? error.message : String(error)}`);
+        failedBefore = true;
         await sleep(TRY_AGAIN_MS, this.signal);
       }
     }
