@@ -50,23 +50,10 @@ import {
   HISTORIES_DIR,
   historyToText,
   startTestEnvironment,
+  succeedingActivities,
 } from './support';
 
-const succeeding: CheckoutActivities = {
-  lockCart: async () => ({ currency: 'USD', lines: [{ sku: 'POSTER', name: 'Poster', quantity: 1, unitPrice: 1000 }] }),
-  releaseCart: async () => undefined,
-  completeCart: async () => undefined,
-  reserveInventory: async ({ checkoutId }) => ({ reservationId: `res-${checkoutId}` }),
-  releaseInventory: async () => undefined,
-  commitInventory: async () => undefined,
-  extendReservation: async () => undefined,
-  chargePayment: async () => ({ chargeId: 'ch_1' }),
-  refundPayment: async () => undefined,
-  createOrder: async ({ orderId }) => ({ orderId }),
-  cancelOrder: async () => undefined,
-  notifyCustomer: async () => ({ notificationId: 'n_1' }),
-  recordCheckoutFailure: async () => undefined,
-};
+const succeeding = succeedingActivities();
 
 interface Scenario {
   name: string;

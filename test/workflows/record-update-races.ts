@@ -20,13 +20,12 @@ import { Client, Connection, WithStartWorkflowOperation, WorkflowUpdateStage } f
 import { WorkflowIdConflictPolicy } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import { NativeConnection, Worker } from '@temporalio/worker';
-import type { CheckoutActivities } from '../../activities/types';
 import { temporalCliPath } from '../../dev/temporal-binaries';
 import { startTemporalDevServer } from '../../dev/temporal-dev-server';
 import { awaitOutcomeUpdate, cancelCheckoutUpdate, checkoutWorkflowId, OUTCOME_UPDATE_ID, retryCheckoutUpdate } from '../../workflows/messages';
 import { getFreePort } from '../support/ports';
 import { admitted, startWorkerToKill } from './crash-support';
-import { bundleWorkflows, cartCheckoutInput, HISTORIES_DIR, historyToText, quietRuntime } from './support';
+import { bundleWorkflows, cartCheckoutInput, HISTORIES_DIR, historyToText, quietRuntime, succeedingActivities } from './support';
 
 const { EventType } = temporal.api.enums.v1;
 
@@ -60,21 +59,7 @@ const RACES: Race[] = [
   },
 ];
 
-const succeeding: CheckoutActivities = {
-  lockCart: async () => ({ currency: 'USD', lines: [{ sku: 'POSTER', name: 'Poster', quantity: 1, unitPrice: 1000 }] }),
-  releaseCart: async () => undefined,
-  completeCart: async () => undefined,
-  reserveInventory: async ({ checkoutId }) => ({ reservationId: checkoutId }),
-  releaseInventory: async () => undefined,
-  commitInventory: async () => undefined,
-  extendReservation: async () => undefined,
-  chargePayment: async () => ({ chargeId: 'ch_1' }),
-  refundPayment: async () => undefined,
-  createOrder: async ({ orderId }) => ({ orderId }),
-  cancelOrder: async () => undefined,
-  notifyCustomer: async () => ({ notificationId: 'n_1' }),
-  recordCheckoutFailure: async () => undefined,
-};
+const succeeding = succeedingActivities();
 
 /** The update was accepted in the very task that brought the activity's result (nothing between them but that task). */
 function metInOneTask(history: temporal.api.history.v1.IHistory, activityType: string): boolean {

@@ -92,7 +92,7 @@ export function businessFailure(type: string, message = type): ApplicationFailur
 
 export type ActivityName = keyof CheckoutActivities;
 
-function succeedingActivities(): CheckoutActivities {
+export function succeedingActivities(): CheckoutActivities {
   return {
     lockCart: async () => structuredClone(CART),
     releaseCart: async () => undefined,
