@@ -1019,3 +1019,29 @@ describe('upgrading a database from the e-mail-only schema', () => {
     }
   });
 });
+
+describe('upgrading a database that kept the local mailbox', () => {
+  it('drops the mailbox (now the mail server simulator’s) and keeps the SMS log', async () => {
+    const databaseUrl = await createTestDatabase('notifications_mailbox_gone');
+    const before = notificationsMigrations.findIndex((migration) => migration.name === 'Migration20261205000000_mail_server_apart');
+    const old = await openServiceDatabase(databaseUrl, { entities: notificationsEntities, migrations: notificationsMigrations.slice(0, before) });
+    await migrateServiceDatabase(old, databaseUrl);
+    const tables = async (orm: typeof old) =>
+      (
+        await orm.em
+          .fork()
+          .getConnection()
+          .execute<{ name: string | null }[]>("select to_regclass('mailbox_messages')::text as name union all select to_regclass('sms_messages')::text")
+      ).map((row) => row.name);
+    expect(await tables(old)).toEqual(['mailbox_messages', 'sms_messages']);
+    await old.close();
+
+    const upgraded = await openServiceDatabase(databaseUrl, { entities: notificationsEntities, migrations: notificationsMigrations });
+    try {
+      await migrateServiceDatabase(upgraded, databaseUrl);
+      expect(await tables(upgraded)).toEqual([null, 'sms_messages']);
+    } finally {
+      await upgraded.close();
+    }
+  });
+});
