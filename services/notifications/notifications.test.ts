@@ -23,7 +23,7 @@ import { startDeliveryRetrier } from './jobs';
 import { readMailConfig, type OutgoingEmail } from './mailer';
 import { defineNotificationsService, notificationsService } from './main';
 import type { OutgoingSms } from './sms';
-import { renderTemplate } from './templates';
+import { formatMoney, renderTemplate } from './templates';
 import { createNotificationsClient } from './client';
 import { notificationsEntities } from './entities';
 import { notificationsMigrations } from './migrations';
@@ -317,6 +317,15 @@ describe('sending', () => {
 });
 
 describe('templates', () => {
+  it('shows amounts in each currency\'s own minor units, whatever was formatted before', () => {
+    // One formatter is kept per currency: a yen amount after a dollar one must not take its two decimals.
+    expect(formatMoney(4499, 'USD')).toBe('$44.99');
+    expect(formatMoney(4499, 'JPY')).toBe('¥4,499');
+    expect(formatMoney(4499, 'BHD')).toBe('BHD\u00a04.499');
+    expect(formatMoney(4499, 'USD')).toBe('$44.99');
+    expect(renderTemplate('order_confirmed', { orderId: 'o-1', total: 1250, currency: 'JPY' }).sms).toContain('total ¥1,250.');
+  });
+
   it.each<[SendNotificationRequest['template'], SendNotificationRequest['data'], string, string[], string]>([
     [
       'order_shipped',
