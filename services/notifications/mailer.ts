@@ -38,6 +38,10 @@ export interface MailConfig {
 }
 
 export function readMailConfig(env: Record<string, string | undefined> = process.env): MailConfig {
+  // As payments with its provider: a deployment never mails a simulator by accident.
+  if (env.NODE_ENV === 'production' && !env.SMTP_URL) {
+    throw new Error('notifications: set SMTP_URL (the mail server, e.g. smtps://user:pass@smtp.example.com:465); NODE_ENV=production has no default for it');
+  }
   const parsed = MailConfig.safeParse({
     SMTP_URL: env.SMTP_URL || `smtp://127.0.0.1:${mailServerSmtpPort(env)}`,
     MAIL_FROM: env.MAIL_FROM || undefined,

@@ -697,6 +697,8 @@ describe('mail transport configuration', () => {
     // Without SMTP_URL: the mail server simulator on loopback, where `npm start` runs it.
     expect(readMailConfig({})).toEqual({ smtpUrl: 'smtp://127.0.0.1:2525', from: 'Temporal Shop <orders@shop.example>' });
     expect(readMailConfig({ MAIL_SERVER_SMTP_PORT: '2626' }).smtpUrl).toBe('smtp://127.0.0.1:2626');
+    expect(() => readMailConfig({ NODE_ENV: 'production' })).toThrow(/set SMTP_URL .*NODE_ENV=production has no default/);
+    expect(readMailConfig({ NODE_ENV: 'production', SMTP_URL: 'smtp://mail-server:2525' }).smtpUrl).toBe('smtp://mail-server:2525');
     expect(readMailConfig({ SMTP_URL: 'smtps://user:pass@mail.example:465', MAIL_SERVER_SMTP_PORT: '2626' }).smtpUrl).toBe('smtps://user:pass@mail.example:465');
   });
 
