@@ -6,7 +6,7 @@
  *   PostgreSQL  DATABASE_URL, or an embedded server with its data in .data/postgres
  *   Temporal    TEMPORAL_ADDRESS, or the dev server + Web UI with its data in .data/temporal.db
  *   services    every implemented service, each creating and migrating its own database, and
- *               the simulators of outside parties (the payment provider), each with its own too
+ *               the simulators of outside parties (the payment provider, the mail server), each with its own too
  *   gateway     the shoppers' single entry point, on 8080
  *   worker      the checkout worker
  *   codec       the codec server, which decodes payloads for staff in the Temporal UI
