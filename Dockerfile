@@ -3,7 +3,7 @@
 # (docker-compose.yml and deploy/kubernetes/ set it per container):
 #   docker build -t temporal-shop .
 #   docker run temporal-shop dist/services/inventory/main.js
-# The `simulators` target adds the payment provider simulator, for compose only:
+# The `simulators` target adds the simulators of outside parties (payment provider, mail server), for compose only:
 #   docker build --target simulators -t temporal-shop-simulators .
 ARG NODE_IMAGE=node:24-bookworm-slim
 
@@ -55,6 +55,7 @@ CMD ["dist/worker/main.js"]
 # The simulators of outside parties: never part of the shop's image, only of compose's.
 FROM base AS simulators
 COPY --from=build /app/dist/simulators ./dist/simulators
+# Each simulator is picked by the command, as the shop's parts are: dist/simulators/<name>/main.js.
 CMD ["dist/simulators/payment-provider/main.js"]
 
 # The default target: the shop.

@@ -34,6 +34,7 @@ import { codecKeys, EncryptionCodec, FAILURE_CONVERTER_PATH, LOCAL_CODEC_KEYS_FI
 import { getFreePort } from '../dev/processes';
 import { directCheckout, floorRun, gatewayCheckout, prepareShop, runPhase, type PhaseResult } from './load';
 import { cpuMs, loadAverage, MemorySampler, peakRssBytes } from './proc';
+import { isSimulatorName } from '../platform/services';
 import { summariseProfiles } from './profile';
 import { BARE_CATALOG_ROLE, freeShopPorts, freshCopy, removeCopy, startShop, type RunningShop, type ShopProcesses } from './stack';
 import { formatReport, type BenchResult } from './targets';
@@ -168,7 +169,7 @@ async function main(): Promise<void> {
 
     const memory = new MemorySampler(() => {
       const { shop: processes } = which();
-      const shopPids = [...processes.node].filter(([part]) => part !== 'payment-provider').map(([, pid]) => pid);
+      const shopPids = [...processes.node].filter(([part]) => !isSimulatorName(part)).map(([, pid]) => pid);
       return new Map([
         ['shop', [...shopPids, ...processes.postgres]],
         ['temporal', processes.temporal],

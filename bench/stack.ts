@@ -38,6 +38,7 @@ export async function freeShopPorts(): Promise<ShopPorts> {
     const prefix = SIMULATORS[simulator].env;
     urls[`${prefix}_URL`] = `http://127.0.0.1:${await take(`${prefix}_PORT`)}`;
   }
+  await take('MAIL_SERVER_SMTP_PORT');
   urls.GATEWAY_URL = `http://127.0.0.1:${await take('GATEWAY_PORT')}`;
   urls.TEMPORAL_ADDRESS = `127.0.0.1:${env.TEMPORAL_DEV_SERVER_PORT}`;
   urls.DATABASE_URL = `postgres://postgres:postgres@127.0.0.1:${env.EMBEDDED_POSTGRES_PORT}/postgres`;

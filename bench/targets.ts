@@ -3,6 +3,7 @@
  * against the floor measured in the same run, because absolute figures on a
  * shared 2-core machine drift with whatever else runs on it.
  */
+import { SIMULATOR_NAMES } from '../platform/services';
 import type { PhaseResult } from './load';
 
 export interface ProcessFigures {
@@ -35,7 +36,7 @@ export interface BenchResult {
 }
 
 /** The shop's own processes: the payment provider simulator is an outside party, and npm start's launcher is development tooling. */
-export const NOT_SHOP = new Set(['payment-provider', 'temporal', 'launcher', 'floor-worker', 'bare-catalog']);
+export const NOT_SHOP = new Set<string>([...SIMULATOR_NAMES, 'temporal', 'launcher', 'floor-worker', 'bare-catalog']);
 
 export function shopTotal(perPart: Record<string, number>): number {
   return Object.entries(perPart)

@@ -6,7 +6,7 @@
  *   PostgreSQL  DATABASE_URL, or an embedded server with its data in .data/postgres
  *   Temporal    TEMPORAL_ADDRESS, or the dev server + Web UI with its data in .data/temporal.db
  *   services    every implemented service, each creating and migrating its own database, and
- *               the simulators of outside parties (the payment provider), each with its own too
+ *               the simulators of outside parties (the payment provider, the mail server), each with its own too
  *   gateway     the shoppers' single entry point, on 8080
  *   worker      the checkout worker
  *   codec       the codec server, which decodes payloads for staff in the Temporal UI
@@ -25,7 +25,7 @@ import { embeddedPostgresDefaults, startEmbeddedPostgres, type EmbeddedPostgresH
 import { createLogger, exitOnUnhandledErrors } from '../platform/logger';
 import { redact, waitForPostgres } from '../platform/postgres';
 import { assertPortsFree, createPrefixer, formatLogLine, startProcess, tsxCommand, type PortClaim } from './processes';
-import { IMPLEMENTED_SERVICES, servicePort, SIMULATOR_NAMES, SIMULATORS, simulatorPort, type ServiceName, type SimulatorName } from '../platform/services';
+import { IMPLEMENTED_SERVICES, mailServerSmtpPort, servicePort, SIMULATOR_NAMES, SIMULATORS, simulatorPort, type ServiceName, type SimulatorName } from '../platform/services';
 import { PROJECT_ROOT, temporalCliPath } from './temporal-binaries';
 import { startTemporalDevServer, type TemporalDevServer, type TemporalDevServerOptions } from './temporal-dev-server';
 import { registerSearchAttributes } from '../platform/temporal-search-attributes';
@@ -67,6 +67,8 @@ export interface StartPlan {
   devServer: { port: number; uiPort: number; dbFile: string };
   services: { name: ServiceName; port: number; url: string }[];
   simulators: { name: SimulatorName; port: number; url: string }[];
+  /** Where the mail server simulator takes mail (SMTP); notifications sends there unless SMTP_URL says otherwise. */
+  mailSmtpPort: number;
   workerHealthPort: number;
   /** Where the worker's Runtime serves the Temporal SDK's and the checkout's metrics. */
   workerSdkMetricsPort: number;
@@ -119,6 +121,7 @@ export function planStart(env: Env = process.env, mode: RunMode = 'built', optio
       const port = simulatorPort(name, withoutPort);
       return { name, port, url: `http://127.0.0.1:${port}` };
     }),
+    mailSmtpPort: mailServerSmtpPort(env),
     workerHealthPort: Number(env.WORKER_HEALTH_PORT || DEFAULT_WORKER_HEALTH_PORT),
     workerSdkMetricsPort: Number(env.WORKER_SDK_METRICS_PORT || DEFAULT_WORKER_SDK_METRICS_PORT),
     gatewayPort: Number(env.GATEWAY_PORT || DEFAULT_GATEWAY_PORT),
@@ -146,6 +149,7 @@ export function portClaims(plan: StartPlan): PortClaim[] {
   for (const simulator of plan.simulators) {
     claims.push({ port: simulator.port, what: `the ${simulator.name} simulator`, envVar: `${SIMULATORS[simulator.name].env}_PORT` });
   }
+  claims.push({ port: plan.mailSmtpPort, what: "the mail server simulator's SMTP", envVar: 'MAIL_SERVER_SMTP_PORT' });
   claims.push({ port: plan.workerHealthPort, what: "the worker's /health", envVar: 'WORKER_HEALTH_PORT' });
   claims.push({ port: plan.workerSdkMetricsPort, what: "the worker's Temporal SDK metrics", envVar: 'WORKER_SDK_METRICS_PORT' });
   claims.push({ port: plan.gatewayPort, what: 'the gateway', envVar: 'GATEWAY_PORT' });
@@ -191,6 +195,9 @@ export function childEnvironment(plan: StartPlan, databaseUrl: string, temporalA
   }
   for (const service of plan.services) childEnv[`${service.name.toUpperCase()}_URL`] = service.url;
   for (const simulator of plan.simulators) childEnv[`${SIMULATORS[simulator.name].env}_URL`] = simulator.url;
+  childEnv.MAIL_SERVER_SMTP_PORT = String(plan.mailSmtpPort);
+  // The shop's mail goes to the mail server simulator, unless the shell names a real server.
+  childEnv.SMTP_URL = env.SMTP_URL || `smtp://127.0.0.1:${plan.mailSmtpPort}`;
   return childEnv;
 }
 
@@ -534,7 +541,11 @@ class Launcher {
       ...this.plan.services.map((service) =>
         row(service.name, `${service.url}  (docs: ${service.url}/docs)`),
       ),
-      ...this.plan.simulators.map((simulator) => row(simulator.name, `${simulator.url}  (simulates an outside party; docs: ${simulator.url}/docs)`)),
+      ...this.plan.simulators.map((simulator) =>
+        simulator.name === 'mail-server'
+          ? row(simulator.name, `${simulator.url}/messages  (the shop's e-mail, received over SMTP on port ${this.plan.mailSmtpPort}; docs: ${simulator.url}/docs)`)
+          : row(simulator.name, `${simulator.url}  (simulates an outside party; docs: ${simulator.url}/docs)`),
+      ),
       row('gateway', `http://127.0.0.1:${this.plan.gatewayPort}  (the shoppers' API; all docs: http://127.0.0.1:${this.plan.gatewayPort}/docs)`),
       row('worker', `http://127.0.0.1:${this.plan.workerHealthPort}/health`),
       row('metrics', metricsUrls(this.plan).join('\n' + ' '.repeat(width + 2))),

@@ -1,7 +1,7 @@
 /**
  * What the gateway exposes: an allow-list of (method, path) per service. The
  * services' internal endpoints (reservations, charges, the checkout's cart
- * lock, the mailbox) are not routed: only other services reach them, on their
+ * lock, the SMS log) are not routed: only other services reach them, on their
  * own ports. `public` routes need no token; every other one is refused at the
  * gateway without a valid one (the service checks it again, and decides roles).
  */

@@ -64,7 +64,17 @@ export function serviceDatabaseUrl(service: ServiceName, env: Record<string, str
  */
 export const SIMULATORS = {
   'payment-provider': { port: 3090, env: 'PAYMENT_PROVIDER', database: 'sim_payment_provider' },
+  /** Its port is the HTTP API that reads the mail back; mail itself arrives over SMTP on MAIL_SERVER_SMTP_PORT. */
+  'mail-server': { port: 3091, env: 'MAIL_SERVER', database: 'sim_mail_server' },
 } as const;
+
+/** The mail server simulator's SMTP port: 2525, the usual unprivileged submission port of local mail catchers. */
+export const MAIL_SERVER_SMTP_PORT = 2525;
+
+/** `MAIL_SERVER_SMTP_PORT` when given (0 for any free port), else 2525. */
+export function mailServerSmtpPort(env: Record<string, string | undefined> = process.env): number {
+  return Number(env.MAIL_SERVER_SMTP_PORT || MAIL_SERVER_SMTP_PORT);
+}
 
 export type SimulatorName = keyof typeof SIMULATORS;
 

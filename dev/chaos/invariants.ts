@@ -270,7 +270,7 @@ async function readOnly<T>(adminUrl: string, database: string, read: (query: <R>
 }
 
 export async function readEvidence(adminUrl: string): Promise<Evidence> {
-  const [orders, payments, provider, inventory, cart, notifications] = await Promise.all([
+  const [orders, payments, provider, inventory, cart, notifications, mail] = await Promise.all([
     readOnly(adminUrl, databaseName('orders'), (query) =>
       query<Evidence['orders'][number]>('select id, checkout_id, status, total::float8 as total, lines, charge_id from orders'),
     ),
@@ -300,11 +300,14 @@ export async function readEvidence(adminUrl: string): Promise<Evidence> {
     readOnly(adminUrl, databaseName('notifications'), async (query) => ({
       notifications: await query<Evidence['notifications'][number]>('select id, event_id, template, phone from notifications'),
       deliveries: await query<Evidence['deliveries'][number]>('select notification_id, channel, status, attempts from notification_deliveries'),
-      mailbox: await query<Evidence['mailbox'][number]>('select message_id from mailbox_messages'),
       sms: await query<Evidence['sms'][number]>('select reference from sms_messages'),
     })),
+    // What the mail server (its simulator) received, as the payment provider's charges are read from its own.
+    readOnly(adminUrl, SIMULATORS['mail-server'].database, async (query) => ({
+      mailbox: await query<Evidence['mailbox'][number]>('select message_id from messages'),
+    })),
   ]);
-  return { orders, ...payments, ...provider, ...inventory, ...cart, ...notifications };
+  return { orders, ...payments, ...provider, ...inventory, ...cart, ...notifications, ...mail };
 }
 
 /**

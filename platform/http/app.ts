@@ -56,7 +56,7 @@ function clientErrorFromMiddleware(error: unknown): HttpProblem | undefined {
 
 export const REDACTED = '[redacted]';
 
-/** `/mailbox/messages?to=ada@shop.example` → `/mailbox/messages?to=[redacted]`: the names stay, to read the log by; the values go. */
+/** `/users?email=ada@shop.example` → `/users?email=[redacted]`: the names stay, to read the log by; the values go. */
 export function redactQueryString(url: string): string {
   const mark = url.indexOf('?');
   if (mark < 0) return url;

@@ -123,28 +123,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/mailbox/messages": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * E-mails the local SMTP sink received, newest first
-         * @description What arrived at this service's own SMTP sink (the local default when
-         *     `SMTP_URL` is not set), parsed: envelope recipient, headers and
-         *     bodies. Empty when mail goes to a real server.
-         */
-        get: operations["listMailboxMessages"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/mailbox/sms": {
         parameters: {
             query?: never;
@@ -301,27 +279,6 @@ export interface components {
         };
         NotificationPage: {
             items: components["schemas"]["Notification"][];
-            total: number;
-            limit: number;
-            offset: number;
-        };
-        MailboxMessage: {
-            /** Format: uuid */
-            id: string;
-            /** @description The envelope recipient */
-            to: string;
-            /** @description The From header */
-            from: string;
-            subject: string;
-            text: string;
-            html?: string;
-            /** @description The Message-ID header */
-            messageId?: string;
-            /** Format: date-time */
-            receivedAt: string;
-        };
-        MailboxMessagePage: {
-            items: components["schemas"]["MailboxMessage"][];
             total: number;
             limit: number;
             offset: number;
@@ -673,36 +630,6 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             422: components["responses"]["Unprocessable"];
-        };
-    };
-    listMailboxMessages: {
-        parameters: {
-            query?: {
-                /** @description Only mail to this address (compared without regard to case) */
-                to?: components["schemas"]["Email"];
-                /** @description Items per page */
-                limit?: components["parameters"]["Limit"];
-                /** @description Items to skip */
-                offset?: components["parameters"]["Offset"];
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description A page of received e-mails */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["MailboxMessagePage"];
-                };
-            };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
         };
     };
     listMailboxSms: {

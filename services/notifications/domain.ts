@@ -22,7 +22,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { stringify } from 'safe-stable-stringify';
 import { conflict, notFound } from '../../platform/http/problem';
 import type { components } from './api.gen';
-import { Delivery, MailboxMessage, Notification, SmsMessage, type Channel, type DeliveryStatus } from './entities';
+import { Delivery, Notification, SmsMessage, type Channel, type DeliveryStatus } from './entities';
 import type { Mailer } from './mailer';
 import type { SmsProvider } from './sms';
 import type { RenderedMessage } from './templates';
@@ -364,32 +364,6 @@ export async function listDeliveries(em: EntityManager, query: DeliveryQuery): P
     offset: query.offset,
   });
   return { items: deliveries.map(toDeliveryDetail), total, limit: query.limit, offset: query.offset };
-}
-
-export async function listMailboxMessages(
-  em: EntityManager,
-  query: { to?: string; limit: number; offset: number },
-): Promise<Schemas['MailboxMessagePage']> {
-  const [messages, total] = await em.findAndCount(MailboxMessage, query.to ? { recipient: query.to.toLowerCase() } : {}, {
-    orderBy: { receivedAt: 'desc', id: 'desc' },
-    limit: query.limit,
-    offset: query.offset,
-  });
-  return {
-    items: messages.map((message) => ({
-      id: message.id,
-      to: message.recipient,
-      from: message.sender,
-      subject: message.subject,
-      text: message.text,
-      ...(message.html ? { html: message.html } : {}),
-      ...(message.messageId ? { messageId: message.messageId } : {}),
-      receivedAt: message.receivedAt.toISOString(),
-    })),
-    total,
-    limit: query.limit,
-    offset: query.offset,
-  };
 }
 
 export async function listSmsMessages(em: EntityManager, query: { to?: string; limit: number; offset: number }): Promise<Schemas['SmsMessagePage']> {

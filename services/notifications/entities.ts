@@ -80,25 +80,6 @@ export const Delivery = defineEntity({
 });
 export type Delivery = InferEntity<typeof Delivery>;
 
-/** An e-mail as the local SMTP sink received it: one row per envelope recipient. */
-export const MailboxMessage = defineEntity({
-  name: 'MailboxMessage',
-  tableName: 'mailbox_messages',
-  properties: {
-    id: p.uuid().primary(),
-    /** The envelope recipient, lower-cased so look-ups ignore case. */
-    recipient: p.string().length(254),
-    sender: p.text(),
-    subject: p.text(),
-    text: p.text(),
-    html: p.text().nullable(),
-    messageId: p.text().nullable(),
-    receivedAt: p.datetime(),
-  },
-  indexes: [{ properties: ['recipient', 'receivedAt'] }],
-});
-export type MailboxMessage = InferEntity<typeof MailboxMessage>;
-
 /** An SMS as the local provider recorded it. */
 export const SmsMessage = defineEntity({
   name: 'SmsMessage',
@@ -114,4 +95,4 @@ export const SmsMessage = defineEntity({
 });
 export type SmsMessage = InferEntity<typeof SmsMessage>;
 
-export const notificationsEntities = [Notification, Delivery, MailboxMessage, SmsMessage];
+export const notificationsEntities = [Notification, Delivery, SmsMessage];

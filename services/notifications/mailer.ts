@@ -1,10 +1,12 @@
 /**
  * How e-mail leaves the building. The service sees only `Mailer`; the real one
- * is nodemailer over SMTP: to SMTP_URL when it is set, otherwise to the
- * service's own SMTP sink on loopback (mail-sink.ts), the local default.
+ * is nodemailer over SMTP, to SMTP_URL. Without it, mail goes to the mail
+ * server simulator on loopback (simulators/mail-server, which `npm start` runs),
+ * as payments goes to the payment provider simulator without PAYMENT_PROVIDER_URL.
  */
 import nodemailer, { type Transporter } from 'nodemailer';
 import { z } from 'zod';
+import { mailServerSmtpPort } from '../../platform/services';
 
 export interface OutgoingEmail {
   /** The notification's id: the Message-ID is made from it, so a receiver can tell a retried message from a new one. */
@@ -26,33 +28,26 @@ export const DEFAULT_MAIL_FROM = 'Temporal Shop <orders@shop.example>';
 const SMTP_TIMEOUTS = { connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 30_000 };
 
 const MailConfig = z.object({
-  SMTP_URL: z
-    .url({ protocol: /^smtps?$/, error: 'SMTP_URL must be an smtp:// or smtps:// URL, e.g. smtp://user:pass@mail.example:587' })
-    .optional(),
+  SMTP_URL: z.url({ protocol: /^smtps?$/, error: 'SMTP_URL must be an smtp:// or smtps:// URL, e.g. smtp://user:pass@mail.example:587' }),
   MAIL_FROM: z.string().regex(/\S+@\S+/, 'MAIL_FROM must contain an e-mail address, e.g. Shop <orders@shop.example>').default(DEFAULT_MAIL_FROM),
-  SMTP_SINK_PORT: z.coerce
-    .number({ error: 'SMTP_SINK_PORT must be a port number (0 for any free one)' })
-    .int('SMTP_SINK_PORT must be a port number (0 for any free one)')
-    .min(0, 'SMTP_SINK_PORT must be a port number (0 for any free one)')
-    .max(65535, 'SMTP_SINK_PORT must be a port number (0 for any free one)')
-    .default(0),
 });
 
 export interface MailConfig {
-  smtpUrl: string | undefined;
+  smtpUrl: string;
   from: string;
-  /** Where the local SMTP sink listens when there is no SMTP_URL; 0 = any free port, so instances can share a host. */
-  sinkPort: number;
 }
 
 export function readMailConfig(env: Record<string, string | undefined> = process.env): MailConfig {
+  // As payments with its provider: a deployment never mails a simulator by accident.
+  if (env.NODE_ENV === 'production' && !env.SMTP_URL) {
+    throw new Error('notifications: set SMTP_URL (the mail server, e.g. smtps://user:pass@smtp.example.com:465); NODE_ENV=production has no default for it');
+  }
   const parsed = MailConfig.safeParse({
-    SMTP_URL: env.SMTP_URL || undefined,
+    SMTP_URL: env.SMTP_URL || `smtp://127.0.0.1:${mailServerSmtpPort(env)}`,
     MAIL_FROM: env.MAIL_FROM || undefined,
-    SMTP_SINK_PORT: env.SMTP_SINK_PORT || undefined,
   });
   if (!parsed.success) throw new Error(`notifications: invalid mail configuration\n${parsed.error.issues.map((issue) => `  - ${issue.message}`).join('\n')}`);
-  return { smtpUrl: parsed.data.SMTP_URL, from: parsed.data.MAIL_FROM, sinkPort: parsed.data.SMTP_SINK_PORT };
+  return { smtpUrl: parsed.data.SMTP_URL, from: parsed.data.MAIL_FROM };
 }
 
 export function nodemailerMailer(transporter: Transporter, from: string): Mailer {
@@ -74,9 +69,4 @@ const POOL = { pool: true, maxConnections: 5 } as const;
 
 export function smtpTransport(url: string): Transporter {
   return nodemailer.createTransport({ url, ...POOL, ...SMTP_TIMEOUTS });
-}
-
-/** To the local sink: plain SMTP on loopback, no STARTTLS attempt (the sink offers none). */
-export function sinkTransport(port: number): Transporter {
-  return nodemailer.createTransport({ host: '127.0.0.1', port, secure: false, ignoreTLS: true, ...POOL, ...SMTP_TIMEOUTS });
 }

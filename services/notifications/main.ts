@@ -12,8 +12,8 @@ import { reportFailingDeliveries } from './metrics';
 
 /**
  * The service with its ways out (tests pass their own). Each running instance
- * (each context) gets its own channels, and with them its own local SMTP
- * sink; the app and the retry job share them, and stopping the jobs closes them.
+ * (each context) gets its own channels (a pooled SMTP transport); the app and
+ * the retry job share them, and stopping the jobs closes them.
  */
 export function defineNotificationsService(channelsFor: (context: ServiceContext) => DeliveryChannels = channelsFromConfig): ServiceDefinition {
   const built = new WeakMap<ServiceContext, DeliveryChannels>();
@@ -35,7 +35,7 @@ export function defineNotificationsService(channelsFor: (context: ServiceContext
       const retrier = startDeliveryRetrier(context.orm, channels(context), context.logger, report);
       return [
         {
-          // The retrier first: a pass under way still needs the sink.
+          // The retrier first: a pass under way still needs the SMTP connections.
           async stop() {
             await retrier.stop();
             await channels(context).close();

@@ -9,6 +9,7 @@ import { serviceUnderTest, type ServiceUnderTest } from '../../test/support/serv
 import { expectToMatchSpec } from '../../test/support/openapi';
 import { getFreePort } from '../../test/support/ports';
 import { createTestDatabase } from '../../test/support/database';
+import { startTestMailServer, type ReceivedMail, type TestMailServer } from '../../test/support/mail-server';
 import { asAdmin, asCustomer, asService, asSupport, signTestToken, testTokenVerifier } from '../../test/support/auth';
 import { migrateServiceDatabase, openServiceDatabase } from '../../platform/db';
 import { createLogger } from '../../platform/logger';
@@ -19,24 +20,22 @@ import { channelsFromConfig, type DeliveryChannels } from './channels';
 import { DELIVERY_LEASE_MS, FIRST_RETRY_DELAY_MS, MAX_RETRY_DELAY_MS, recordNotification, retryDueDeliveries, type Senders } from './domain';
 import { DEFAULT_ALERT_AFTER_MS, deliveryReporter, readAlertAfterMs } from './alerts';
 import { startDeliveryRetrier } from './jobs';
-import { startMailSink } from './mail-sink';
 import { readMailConfig, type OutgoingEmail } from './mailer';
 import { defineNotificationsService, notificationsService } from './main';
 import type { OutgoingSms } from './sms';
-import { renderTemplate } from './templates';
+import { formatMoney, renderTemplate } from './templates';
 import { createNotificationsClient } from './client';
 import { notificationsEntities } from './entities';
 import { notificationsMigrations } from './migrations';
 
 type SendNotificationRequest = components['schemas']['SendNotificationRequest'];
 type Notification = components['schemas']['Notification'];
-type MailboxMessage = components['schemas']['MailboxMessage'];
 type SmsMessage = components['schemas']['SmsMessage'];
 type DeliveryDetail = components['schemas']['DeliveryDetail'];
 type RedriveResult = components['schemas']['RedriveResult'];
 
 /**
- * The real ways out (nodemailer over SMTP into the service's own sink, the
+ * The real ways out (nodemailer over SMTP into the mail server simulator, the
  * local SMS provider), with one addition: it refuses the next few messages to
  * an address on a channel when told to, as a busy mail server or SMS gateway would.
  */
@@ -90,6 +89,7 @@ class FaultInjector implements Senders {
 }
 
 let service: ServiceUnderTest;
+let mailServer: TestMailServer;
 let channels: DeliveryChannels;
 let senders: FaultInjector;
 const tokens: Record<'service' | 'admin' | 'support', string> = { service: '', admin: '', support: '' };
@@ -97,18 +97,21 @@ const quiet = createLogger('notifications');
 const report = deliveryReporter(quiet, DEFAULT_ALERT_AFTER_MS);
 
 beforeAll(async () => {
+  mailServer = await startTestMailServer();
   service = await serviceUnderTest(
     defineNotificationsService((context) => {
       channels = channelsFromConfig(context);
       senders = new FaultInjector(channels);
       return { ...channels, mailer: senders.mailer, sms: senders.sms };
     }),
+    { env: mailServer.env },
   );
   [tokens.service, tokens.admin, tokens.support] = await Promise.all([asService('orders'), asAdmin(), asSupport()]);
 });
 afterAll(async () => {
   await channels?.close();
-  await service.close();
+  await service?.close();
+  await mailServer?.stop();
 });
 
 const api = () => request(service.app);
@@ -138,10 +141,8 @@ const newPhone = () => `+4420${String(Date.now() % 1_000_000).padStart(6, '0')}$
 const send = (body: unknown, key: string = randomUUID(), auth = tokens.service) =>
   api().post('/notifications').set('Idempotency-Key', key).set('authorization', auth).send(body as object);
 
-async function mailTo(email: string, app = service.app): Promise<MailboxMessage[]> {
-  const res = conforms(await request(app).get('/mailbox/messages').query({ to: email, limit: '100' }).set('authorization', tokens.support).expect(200));
-  return res.body.items as MailboxMessage[];
-}
+/** What the mail server received for `email`, newest first. */
+const mailTo = (email: string): Promise<ReceivedMail[]> => mailServer.mailTo(email);
 
 async function smsTo(phone: string): Promise<SmsMessage[]> {
   const res = conforms(await api().get('/mailbox/sms').query({ to: phone, limit: '100' }).set('authorization', tokens.support).expect(200));
@@ -189,7 +190,7 @@ function capturingLogger() {
 }
 
 describe('sending', () => {
-  it('renders the template and delivers it over SMTP into the local sink, readable through the mailbox', async () => {
+  it('renders the template and delivers it over SMTP to the mail server', async () => {
     const body = confirmation({ data: { orderId: 'order-42', total: 4499, currency: 'USD', customerName: 'Ada <Countess> & co' } });
     const res = conforms(await send(body).expect(201));
     const notification = res.body as Notification;
@@ -316,6 +317,15 @@ describe('sending', () => {
 });
 
 describe('templates', () => {
+  it('shows amounts in each currency\'s own minor units, whatever was formatted before', () => {
+    // One formatter is kept per currency: a yen amount after a dollar one must not take its two decimals.
+    expect(formatMoney(4499, 'USD')).toBe('$44.99');
+    expect(formatMoney(4499, 'JPY')).toBe('¥4,499');
+    expect(formatMoney(4499, 'BHD')).toBe('BHD\u00a04.499');
+    expect(formatMoney(4499, 'USD')).toBe('$44.99');
+    expect(renderTemplate('order_confirmed', { orderId: 'o-1', total: 1250, currency: 'JPY' }).sms).toContain('total ¥1,250.');
+  });
+
   it.each<[SendNotificationRequest['template'], SendNotificationRequest['data'], string, string[], string]>([
     [
       'order_shipped',
@@ -669,33 +679,6 @@ describe('support: failing deliveries', () => {
 });
 
 describe('mail transport configuration', () => {
-  it('sends to SMTP_URL when it is set, and starts no sink of its own', async () => {
-    // A separate sink stands in for a real mail server; it stores into the same mailbox.
-    const server = await startMailSink(service.orm, { port: 0, logger: createLogger('notifications') });
-    const external = channelsFromConfig({ ...service.context, env: { SMTP_URL: `smtp://127.0.0.1:${server.port}` } });
-    try {
-      expect(external.mailSink).toBeUndefined();
-      const app = createNotificationsApp(service.context, external);
-      const body = confirmation();
-      const res = conforms(await request(app).post('/notifications').set('Idempotency-Key', randomUUID()).set('authorization', tokens.service).send(body).expect(201));
-      expect(res.body.status).toBe('sent');
-      expect((await mailTo(body.email)).map((mail) => mail.messageId)).toEqual([`<${res.body.id}@shop.example>`]);
-    } finally {
-      await external.close();
-      await server.close();
-    }
-  });
-
-  it('starts the sink on SMTP_SINK_PORT when given', async () => {
-    const port = await getFreePort();
-    const local = channelsFromConfig({ ...service.context, env: { SMTP_SINK_PORT: String(port) } });
-    try {
-      expect((await local.mailSink)?.port).toBe(port);
-    } finally {
-      await local.close();
-    }
-  });
-
   it('records a failure when the SMTP server cannot be reached', async () => {
     const port = await getFreePort();
     const unreachable = channelsFromConfig({ ...service.context, env: { SMTP_URL: `smtp://127.0.0.1:${port}` } });
@@ -710,9 +693,13 @@ describe('mail transport configuration', () => {
   it('refuses mail configuration it cannot use, saying what is wrong', () => {
     expect(() => readMailConfig({ SMTP_URL: 'http://mail.example' })).toThrow(/SMTP_URL must be an smtp:\/\/ or smtps:\/\/ URL/);
     expect(() => readMailConfig({ MAIL_FROM: 'nobody' })).toThrow(/MAIL_FROM must contain an e-mail address/);
-    expect(() => readMailConfig({ SMTP_SINK_PORT: '70000' })).toThrow(/SMTP_SINK_PORT must be a port number/);
-    expect(() => readMailConfig({ SMTP_SINK_PORT: 'twenty-five' })).toThrow(/SMTP_SINK_PORT must be a port number/);
-    expect(readMailConfig({})).toEqual({ smtpUrl: undefined, from: 'Temporal Shop <orders@shop.example>', sinkPort: 0 });
+    expect(() => readMailConfig({ MAIL_SERVER_SMTP_PORT: 'twenty-five' })).toThrow(/SMTP_URL must be an smtp:\/\/ or smtps:\/\/ URL/);
+    // Without SMTP_URL: the mail server simulator on loopback, where `npm start` runs it.
+    expect(readMailConfig({})).toEqual({ smtpUrl: 'smtp://127.0.0.1:2525', from: 'Temporal Shop <orders@shop.example>' });
+    expect(readMailConfig({ MAIL_SERVER_SMTP_PORT: '2626' }).smtpUrl).toBe('smtp://127.0.0.1:2626');
+    expect(() => readMailConfig({ NODE_ENV: 'production' })).toThrow(/set SMTP_URL .*NODE_ENV=production has no default/);
+    expect(readMailConfig({ NODE_ENV: 'production', SMTP_URL: 'smtp://mail-server:2525' }).smtpUrl).toBe('smtp://mail-server:2525');
+    expect(readMailConfig({ SMTP_URL: 'smtps://user:pass@mail.example:465', MAIL_SERVER_SMTP_PORT: '2626' }).smtpUrl).toBe('smtps://user:pass@mail.example:465');
   });
 
   it('takes the alert threshold from NOTIFICATION_ALERT_AFTER_MS, refusing one it cannot use', () => {
@@ -729,8 +716,8 @@ describe('two instances on one database', () => {
     await Promise.all(instances.map((instance) => instance.stop()));
   });
 
-  it('each runs its own sink on an ephemeral port and delivers; one event is still sent once per channel', async () => {
-    const env = { NOTIFICATIONS_DATABASE_URL: service.databaseUrl, PORT: '0', HOST: '127.0.0.1' };
+  it('both deliver through the same mail server; one event is still sent once per channel', async () => {
+    const env = { NOTIFICATIONS_DATABASE_URL: service.databaseUrl, PORT: '0', HOST: '127.0.0.1', ...mailServer.env };
     instances = await Promise.all([0, 1].map(() => startService(notificationsService, env, { auth: testTokenVerifier })));
     const [a, b] = instances as [RunningService, RunningService];
 
@@ -766,7 +753,6 @@ describe('authorization', () => {
       api().get('/notifications'),
       api().get(`/notifications/${id}`),
       api().post('/notifications').set('Idempotency-Key', randomUUID()).send(confirmation()),
-      api().get('/mailbox/messages'),
       api().get('/mailbox/sms'),
     ])) {
       conforms(res);
@@ -820,12 +806,10 @@ describe('authorization', () => {
     }
   });
 
-  it('keeps the mailbox to support, admins and services', async () => {
+  it('keeps the SMS log to support, admins and services', async () => {
     const auth = await asCustomer('customer-1');
-    for (const path of ['/mailbox/messages', '/mailbox/sms']) {
-      conforms(await api().get(path).set('authorization', auth).expect(403));
-      for (const staff of [tokens.support, tokens.admin, tokens.service]) conforms(await api().get(path).set('authorization', staff).expect(200));
-    }
+    conforms(await api().get('/mailbox/sms').set('authorization', auth).expect(403));
+    for (const staff of [tokens.support, tokens.admin, tokens.service]) conforms(await api().get('/mailbox/sms').set('authorization', staff).expect(200));
   });
 });
 
@@ -846,18 +830,15 @@ describe('listing', () => {
     expect(page.body.items.map((n: Notification) => n.id)).toEqual([first.body.id]);
   });
 
-  it('reads the mailbox newest first, page by page, ignoring the case of the address', async () => {
+  it('sends mail to the address as given and reads the SMS log newest first, page by page', async () => {
     const email = `Grace+${randomUUID()}@Example.com`;
     const phone = newPhone();
     const first = conforms(await send(confirmation({ email, phone })).expect(201)).body as Notification;
     const second = conforms(await send(confirmation({ email, phone, template: 'order_delivered', data: { orderId: 'o-2' } })).expect(201)).body as Notification;
 
-    const mail = await mailTo(email.toLowerCase());
+    const mail = await mailTo(email);
     expect(mail.map((m) => m.subject)).toEqual([second.subject, first.subject]);
     expect(mail.map((m) => m.to)).toEqual([email.toLowerCase(), email.toLowerCase()]);
-    const page = conforms(await api().get('/mailbox/messages').query({ to: email, limit: '1', offset: '1' }).set('authorization', tokens.support).expect(200));
-    expect(page.body).toMatchObject({ total: 2, limit: 1, offset: 1 });
-    expect(page.body.items.map((m: MailboxMessage) => m.subject)).toEqual([first.subject]);
 
     expect((await smsTo(phone)).map((sms) => sms.reference)).toEqual([second.id, first.id]);
     const smsPage = conforms(await api().get('/mailbox/sms').query({ to: phone, limit: '1' }).set('authorization', tokens.support).expect(200));
@@ -871,8 +852,6 @@ describe('listing', () => {
     expect(bad.body.errors[0].field).toBe('params.notificationId');
     const badQuery = conforms(await api().get('/notifications').query({ customerId: 'bad id', limit: '101' }).set('authorization', tokens.admin).expect(400));
     expect(badQuery.body.errors.map((error: { field: string }) => error.field)).toEqual(['query.customerId', 'query.limit']);
-    const badMailbox = conforms(await api().get('/mailbox/messages').query({ to: 'nobody', offset: '-1' }).set('authorization', tokens.support).expect(400));
-    expect(badMailbox.body.errors.map((error: { field: string }) => error.field)).toEqual(['query.to', 'query.offset']);
     const badSms = conforms(await api().get('/mailbox/sms').query({ to: '0123', extra: '1' }).set('authorization', tokens.support).expect(400));
     expect(badSms.body.errors.map((error: { field: string }) => error.field).sort()).toEqual(['query.extra', 'query.to']);
   });
@@ -1046,6 +1025,32 @@ describe('upgrading a database from the e-mail-only schema', () => {
           [abandonedId, 'sent', 6],
         ].sort(),
       );
+    } finally {
+      await upgraded.close();
+    }
+  });
+});
+
+describe('upgrading a database that kept the local mailbox', () => {
+  it('drops the mailbox (now the mail server simulator’s) and keeps the SMS log', async () => {
+    const databaseUrl = await createTestDatabase('notifications_mailbox_gone');
+    const before = notificationsMigrations.findIndex((migration) => migration.name === 'Migration20261205000000_mail_server_apart');
+    const old = await openServiceDatabase(databaseUrl, { entities: notificationsEntities, migrations: notificationsMigrations.slice(0, before) });
+    await migrateServiceDatabase(old, databaseUrl);
+    const tables = async (orm: typeof old) =>
+      (
+        await orm.em
+          .fork()
+          .getConnection()
+          .execute<{ name: string | null }[]>("select to_regclass('mailbox_messages')::text as name union all select to_regclass('sms_messages')::text")
+      ).map((row) => row.name);
+    expect(await tables(old)).toEqual(['mailbox_messages', 'sms_messages']);
+    await old.close();
+
+    const upgraded = await openServiceDatabase(databaseUrl, { entities: notificationsEntities, migrations: notificationsMigrations });
+    try {
+      await migrateServiceDatabase(upgraded, databaseUrl);
+      expect(await tables(upgraded)).toEqual([null, 'sms_messages']);
     } finally {
       await upgraded.close();
     }

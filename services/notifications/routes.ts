@@ -12,7 +12,6 @@ import {
   getDelivery,
   getNotification,
   listDeliveries,
-  listMailboxMessages,
   listNotifications,
   listSmsMessages,
   recordNotification,
@@ -23,7 +22,6 @@ import {
 import {
   DeliveryIdParams,
   ListDeliveriesQuery,
-  ListMailboxMessagesQuery,
   ListNotificationsQuery,
   ListSmsQuery,
   NotificationIdParams,
@@ -115,12 +113,6 @@ export function notificationsRoutes(orm: MikroORM, senders: Senders, report: Del
       };
     }),
   );
-
-  router.get('/mailbox/messages', async (req, res) => {
-    requireRole(req, 'support', 'admin', 'service');
-    const query = parseRequest('query', ListMailboxMessagesQuery, req.query);
-    res.json(await listMailboxMessages(em(), query));
-  });
 
   router.get('/mailbox/sms', async (req, res) => {
     requireRole(req, 'support', 'admin', 'service');

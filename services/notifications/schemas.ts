@@ -57,12 +57,6 @@ export const ListDeliveriesQuery = z.strictObject({
   offset: queryInteger({ min: 0, max: 1_000_000, default: 0 }),
 });
 
-export const ListMailboxMessagesQuery = z.strictObject({
-  to: Email.optional(),
-  limit: queryInteger({ min: 1, max: 100, default: 50 }),
-  offset: queryInteger({ min: 0, max: 1_000_000, default: 0 }),
-});
-
 export const ListSmsQuery = z.strictObject({
   to: Phone.optional(),
   limit: queryInteger({ min: 1, max: 100, default: 50 }),

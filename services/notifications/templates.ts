@@ -25,11 +25,24 @@ export function escapeHtml(value: string): string {
   return value.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
 }
 
+// Building a formatter loads ICU data for the currency and was most of a render's cost; one per currency is kept.
+const moneyFormats = new Map<string, { format: Intl.NumberFormat; divisor: number }>();
+
+function moneyFormat(currency: string): { format: Intl.NumberFormat; divisor: number } {
+  let known = moneyFormats.get(currency);
+  if (!known) {
+    const format = new Intl.NumberFormat('en', { style: 'currency', currency });
+    known = { format, divisor: 10 ** (format.resolvedOptions().maximumFractionDigits ?? 2) };
+    // Bounded by the ISO 4217 codes the request schema admits (about 300).
+    moneyFormats.set(currency, known);
+  }
+  return known;
+}
+
 /** Minor units to a display string, e.g. 4499 USD → "$44.99" (display only: amounts stay integers everywhere else). */
 export function formatMoney(amount: number, currency: string): string {
-  const format = new Intl.NumberFormat('en', { style: 'currency', currency });
-  const digits = format.resolvedOptions().maximumFractionDigits ?? 2;
-  return format.format(amount / 10 ** digits);
+  const { format, divisor } = moneyFormat(currency);
+  return format.format(amount / divisor);
 }
 
 function message(subject: string, paragraphs: string[], sms: string): RenderedMessage {

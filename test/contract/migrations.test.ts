@@ -8,6 +8,7 @@ import path from 'node:path';
 import type { ServiceDefinition } from '../../platform/service-main';
 import { prepareServiceDatabase } from '../../platform/db';
 import { SERVICE_NAMES } from '../../platform/services';
+import { mailServerDatabase } from '../../simulators/mail-server/main';
 import { paymentProviderDatabase } from '../../simulators/payment-provider/main';
 import { createTestDatabase } from '../support/database';
 
@@ -18,7 +19,10 @@ const services: ServiceDefinition[] = SERVICE_NAMES.filter((name) => existsSync(
 );
 
 // The simulators of outside parties keep their own databases the same way.
-const simulators = [{ name: 'payment-provider', database: paymentProviderDatabase }];
+const simulators = [
+  { name: 'payment-provider', database: paymentProviderDatabase },
+  { name: 'mail-server', database: mailServerDatabase },
+];
 
 it.each([...services, ...simulators].map((service) => [service.name, service] as const))('%s: migrations match the entities', async (_name, service) => {
   const orm = await prepareServiceDatabase(await createTestDatabase(`schema_${service.name}`), service.database);

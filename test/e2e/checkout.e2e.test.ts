@@ -27,6 +27,7 @@ import { checkoutWorkflowId, type CheckoutInput, type CheckoutResult } from '../
 import { TEST_CARDS } from '../../scripts/demo-data';
 import { createTestDatabase } from '../support/database';
 import { eventually } from '../support/eventually';
+import { startTestMailServer, type TestMailServer } from '../support/mail-server';
 import { startTestPaymentProvider, type TestPaymentProvider } from '../support/payment-provider';
 import { testDataConverter } from '../support/temporal-codec';
 
@@ -37,6 +38,7 @@ let workflowBundle: WorkflowBundleWithSourceMap;
 let services: RunningService[] = [];
 let clients: ServiceClients;
 let paymentProvider: TestPaymentProvider;
+let mailServer: TestMailServer;
 
 /** Shared by the services and the worker, as npm start shares one. */
 const SERVICE_CLIENT_SECRET = `e2e-${randomUUID()}`;
@@ -55,13 +57,13 @@ async function startOnFreshDatabase(definition: ServiceDefinition, urls: Record<
 beforeAll(async () => {
   // The users service first: every other part gets its tokens and keys from it.
   const usersRunning = startOnFreshDatabase(usersService);
-  paymentProvider = await startTestPaymentProvider();
+  [paymentProvider, mailServer] = await Promise.all([startTestPaymentProvider(), startTestMailServer()]);
   const others = usersRunning.then(async (users) => {
     const withUsers = { USERS_URL: users.url };
     const [inventory, payments, notifications] = await Promise.all([
       startOnFreshDatabase(inventoryService, withUsers),
       startOnFreshDatabase(paymentsService, { ...withUsers, ...paymentProvider.env }),
-      startOnFreshDatabase(notificationsService, withUsers),
+      startOnFreshDatabase(notificationsService, { ...withUsers, ...mailServer.env }),
     ]);
     const orders = await startOnFreshDatabase(ordersService, { ...withUsers, NOTIFICATIONS_URL: notifications!.url });
     const catalog = await startOnFreshDatabase(catalogService, withUsers);
@@ -94,6 +96,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await Promise.all(services.map((service) => service.stop()));
   await paymentProvider?.stop();
+  await mailServer?.stop();
   await env?.teardown();
 });
 
@@ -180,6 +183,8 @@ it('a successful checkout lowers stock and leaves one charge, one order and one 
   const notifications = await clients.notifications.GET('/notifications', { params: { query: { customerId: input.customerId } } });
   expect(notifications.data?.items).toHaveLength(1);
   expect(notifications.data?.items[0]).toMatchObject({ template: 'order_confirmed', email: 'ada@example.com', status: 'sent' });
+  // And the mail server (its simulator) has the message, with the Message-ID made from the notification.
+  expect((await mailServer.mailTo('ada@example.com')).map((mail) => mail.messageId)).toContain(`<${notifications.data!.items[0]!.id}@shop.example>`);
 
   const description = await env.client.workflow.getHandle(workflowId).describe();
   expect(description.typedSearchAttributes.get(SEARCH_ATTRIBUTES.CustomerId)).toBe(input.customerId);

@@ -21,6 +21,7 @@ import { ordersService } from '../../services/orders/main';
 import { paymentsService } from '../../services/payments/main';
 import { usersService } from '../../services/users/main';
 import { createTestDatabase } from '../support/database';
+import { startTestMailServer, type TestMailServer } from '../support/mail-server';
 import { startTestPaymentProvider, type TestPaymentProvider } from '../support/payment-provider';
 import { testCodecEnv, testDataConverter } from '../support/temporal-codec';
 
@@ -31,6 +32,8 @@ export interface Shop {
   services: Partial<Record<ServiceName, RunningService>>;
   /** The outside party payments charges through; tests switch its outage on and off. */
   paymentProvider: TestPaymentProvider;
+  /** Where notifications sends its mail. */
+  mailServer: TestMailServer;
   gateway: RunningGateway;
   worker: Worker;
   /** Stops the worker (a fresh one, with an empty cache, is started by startWorker). */
@@ -47,9 +50,10 @@ export async function startShop(options: {
   overrides?: Partial<Record<ServiceName, ServiceDefinition>>;
 }): Promise<Shop> {
   const taskQueue = `shop-${randomUUID()}`;
-  const paymentProvider = await startTestPaymentProvider();
+  const [paymentProvider, mailServer] = await Promise.all([startTestPaymentProvider(), startTestMailServer()]);
   const env: Record<string, string> = {
     ...paymentProvider.env,
+    ...mailServer.env,
     // The gateway encrypts with it as the worker below does, and as the test's own client must (testDataConverter).
     ...testCodecEnv,
     SERVICE_CLIENT_SECRET: `shop-${randomUUID()}`,
@@ -104,6 +108,7 @@ export async function startShop(options: {
     env,
     services,
     paymentProvider,
+    mailServer,
     gateway,
     get worker() {
       if (!worker) throw new Error('the worker is stopped');
@@ -120,6 +125,7 @@ export async function startShop(options: {
       await gateway.stop();
       await Promise.all(Object.values(services).map((service) => service?.stop()));
       await paymentProvider.stop();
+      await mailServer.stop();
     },
   };
 }

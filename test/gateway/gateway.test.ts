@@ -101,7 +101,7 @@ describe('routing', () => {
     for (const call of [
       request(app).put('/reservations/r-1').set('authorization', token).send({ lines: [{ sku: 'X', quantity: 1 }] }),
       request(app).post('/oauth/token').send('grant_type=client_credentials'),
-      request(app).get('/mailbox/messages').set('authorization', token),
+      request(app).get('/mailbox/sms').set('authorization', token),
     ]) {
       const res = await call.expect(404);
       expect(res.body.type).toBe('route-not-found');

@@ -51,7 +51,7 @@ describe('judging the targets', () => {
   });
 
   it('counts the shop and PostgreSQL, not Temporal, the simulator or the benchmark’s own processes', () => {
-    expect(shopTotal({ worker: 20, postgres: 5, temporal: 100, 'payment-provider': 10, launcher: 3, 'floor-worker': 7, 'bare-catalog': 1, orders: 2 })).toBe(27);
+    expect(shopTotal({ worker: 20, postgres: 5, temporal: 100, 'payment-provider': 10, 'mail-server': 4, launcher: 3, 'floor-worker': 7, 'bare-catalog': 1, orders: 2 })).toBe(27);
   });
 
   it('draws each target as a share of its limit, 100 % when just met', () => {

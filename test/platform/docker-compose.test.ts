@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
-import { IMPLEMENTED_SERVICES, SERVICES, SIMULATORS } from '../../platform/services';
+import { IMPLEMENTED_SERVICES, MAIL_SERVER_SMTP_PORT, SERVICES, SIMULATORS } from '../../platform/services';
 import { LOCAL_API_KEY } from '../../simulators/payment-provider/client';
 import { SEARCH_ATTRIBUTE_REGISTRATIONS } from '../../temporal.config';
 import { WORKER_STOP_GRACE_MS } from '../../worker/config';
@@ -77,6 +77,15 @@ describe('docker-compose.yml', () => {
       expect(String(env.PAYMENT_PROVIDER_API_KEY)).toContain(LOCAL_API_KEY);
     }
     expect(dependency(compose.services.worker, 'payment-provider')?.condition).toBe('service_healthy');
+  });
+
+  it('runs the mail server simulator, and sends the shop\'s mail there unless SMTP_URL names another server', () => {
+    const simulator = compose.services['mail-server'];
+    expect(simulator?.command).toEqual(['dist/simulators/mail-server/main.js']);
+    expect(Number(simulator?.environment?.PORT)).toBe(SIMULATORS['mail-server'].port);
+    expect(Number(simulator?.environment?.MAIL_SERVER_SMTP_PORT)).toBe(MAIL_SERVER_SMTP_PORT);
+    expect(simulator?.healthcheck?.test.join(' ')).toContain('/ready');
+    expect(compose.services.notifications?.environment?.SMTP_URL).toBe(`\${SMTP_URL:-smtp://mail-server:${MAIL_SERVER_SMTP_PORT}}`);
   });
 
   it('tells every app container where each service is', () => {

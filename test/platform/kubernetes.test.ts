@@ -9,7 +9,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { KUSTOMIZE } from '../../dev/setup-tools';
-import { IMPLEMENTED_SERVICES, SERVICES, SIMULATORS } from '../../platform/services';
+import { IMPLEMENTED_SERVICES, isSimulatorName, MAIL_SERVER_SMTP_PORT, SERVICES, SIMULATORS } from '../../platform/services';
 import { builtPath, codeSources, shopEntryPoints } from '../../scripts/build';
 import { DEFAULT_WORKER_SDK_METRICS_PORT, WORKER_STOP_GRACE_MS } from '../../worker/config';
 
@@ -130,7 +130,7 @@ describe.each(OVERLAYS)('the %s overlay', (overlay) => {
     for (const deployment of deployments) {
       const annotations = (deployment.spec!.template as { metadata?: { annotations?: Record<string, string> } }).metadata?.annotations ?? {};
       const name = deployment.metadata.name;
-      if (name === 'payment-provider') continue;
+      if (isSimulatorName(name)) continue;
       expect([name, annotations['prometheus.io/scrape'], annotations['prometheus.io/path']]).toEqual([name, 'true', '/metrics']);
       const ports = deployment.spec!.template!.spec.containers.flatMap((each) => each.ports ?? []).map((port) => port.containerPort);
       expect([name, ports]).toEqual([name, expect.arrayContaining([Number(annotations['prometheus.io/port'])])]);
@@ -140,7 +140,7 @@ describe.each(OVERLAYS)('the %s overlay', (overlay) => {
 
   it('wires tracing through the shared config: OTEL_EXPORTER_OTLP_ENDPOINT, empty (off) until set', () => {
     expect(find(manifests, 'ConfigMap', 'shop-config').data).toMatchObject({ OTEL_EXPORTER_OTLP_ENDPOINT: '', OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf' });
-    for (const deployment of deployments.filter((each) => each.metadata.name !== 'payment-provider')) {
+    for (const deployment of deployments.filter((each) => !isSimulatorName(each.metadata.name))) {
       const sources = deployment.spec!.template!.spec.containers[0]!.envFrom ?? [];
       expect([deployment.metadata.name, sources.some((source) => source.configMapRef?.name === 'shop-config')]).toEqual([deployment.metadata.name, true]);
     }
@@ -268,6 +268,25 @@ describe.each(OVERLAYS)('the %s overlay', (overlay) => {
     expect(main.args).toEqual([distEntry('simulators/payment-provider/main.ts')]);
     expect(main.ports).toEqual([{ name: 'http', containerPort: SIMULATORS['payment-provider'].port }]);
     expect(main.readinessProbe?.httpGet).toEqual({ path: '/ready', port: 'http' });
+  });
+
+  it('runs the mail server simulator in the dev overlay only, and sends the dev shop\'s mail there', () => {
+    const simulator = deployments.find((deployment) => deployment.metadata.name === 'mail-server');
+    if (overlay !== 'dev') {
+      expect(simulator).toBeUndefined();
+      return;
+    }
+    const main = container(manifests, 'mail-server');
+    expect(main.args).toEqual([distEntry('simulators/mail-server/main.ts')]);
+    expect(main.ports).toEqual([
+      { name: 'http', containerPort: SIMULATORS['mail-server'].port },
+      { name: 'smtp', containerPort: MAIL_SERVER_SMTP_PORT },
+    ]);
+    expect(main.env).toEqual(expect.arrayContaining([{ name: 'MAIL_SERVER_SMTP_PORT', value: String(MAIL_SERVER_SMTP_PORT) }]));
+    expect(main.readinessProbe?.httpGet).toEqual({ path: '/ready', port: 'http' });
+    expect(find(manifests, 'Service', 'mail-server').spec?.ports).toEqual(expect.arrayContaining([expect.objectContaining({ port: MAIL_SERVER_SMTP_PORT, targetPort: 'smtp' })]));
+    const smtp = manifests.find((manifest) => manifest.kind === 'Secret' && secretName(manifest.metadata.name) === 'smtp') as { data?: Record<string, string> } | undefined;
+    expect(Buffer.from(smtp?.data?.url ?? '', 'base64').toString()).toBe(`smtp://mail-server:${MAIL_SERVER_SMTP_PORT}`);
   });
 });
 

@@ -42,6 +42,7 @@ describe('planStart', () => {
     expect(external.map((claim) => claim.port)).not.toEqual(expect.arrayContaining([54320]));
     expect(external.map((claim) => claim.port)).not.toContain(7233);
     expect(external.find((claim) => claim.port === 3006)?.envVar).toBe('INVENTORY_PORT');
+    expect(embedded.find((claim) => claim.port === 2525)?.envVar).toBe('MAIL_SERVER_SMTP_PORT');
   });
 
   it('tells every child where PostgreSQL, Temporal and each service are', () => {
@@ -56,7 +57,12 @@ describe('planStart', () => {
       WORKER_SDK_METRICS_PORT: '3098',
       GATEWAY_METRICS_PORT: '8081',
       PATH: '/bin',
+      // The shop's mail goes to the mail server simulator, read back over its HTTP API.
+      MAIL_SERVER_URL: 'http://127.0.0.1:3091',
+      SMTP_URL: 'smtp://127.0.0.1:2525',
     });
+    expect(childEnvironment(planStart({ MAIL_SERVER_SMTP_PORT: '2626' }), 'postgres://db/postgres', '127.0.0.1:7233', {}).SMTP_URL).toBe('smtp://127.0.0.1:2626');
+    expect(childEnvironment(plan, 'postgres://db/postgres', '127.0.0.1:7233', { SMTP_URL: 'smtps://mail.example:465' }).SMTP_URL).toBe('smtps://mail.example:465');
     expect(env.PORT).toBeUndefined();
   });
 });

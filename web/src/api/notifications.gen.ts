@@ -254,27 +254,6 @@ export interface components {
             limit: number;
             offset: number;
         };
-        MailboxMessage: {
-            /** Format: uuid */
-            id: string;
-            /** @description The envelope recipient */
-            to: string;
-            /** @description The From header */
-            from: string;
-            subject: string;
-            text: string;
-            html?: string;
-            /** @description The Message-ID header */
-            messageId?: string;
-            /** Format: date-time */
-            receivedAt: string;
-        };
-        MailboxMessagePage: {
-            items: components["schemas"]["MailboxMessage"][];
-            total: number;
-            limit: number;
-            offset: number;
-        };
         SmsMessage: {
             /**
              * Format: uuid

@@ -1,10 +1,9 @@
 /**
- * The local default for e-mail: an SMTP server on loopback that keeps what it
- * receives in the service's database, so the shop runs without a mail server
- * and every message can still be read back (`GET /mailbox/messages`). Mail
- * reaches it through nodemailer over real SMTP, exactly as it would reach a
- * real server; a message is accepted only once it is stored, so a refusal here
- * is a failed attempt that the retry job repeats.
+ * The simulator's SMTP side: it keeps what it receives in its database, so
+ * every message can be read back (`GET /messages`). The shop reaches it over
+ * real SMTP, exactly as it would reach a real server; a message is accepted
+ * only once it is stored, so a refusal here is a failed attempt the sender
+ * retries.
  */
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
@@ -12,9 +11,9 @@ import { SMTPServer, type SMTPServerDataStream } from 'smtp-server';
 import { simpleParser } from 'mailparser';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from '../../platform/logger';
-import { MailboxMessage } from './entities';
+import { ReceivedMessage } from './entities';
 
-export interface MailSink {
+export interface SmtpListener {
   port: number;
   close(): Promise<void>;
 }
@@ -26,7 +25,7 @@ function smtpError(message: string, responseCode: number): Error {
   return Object.assign(new Error(message), { responseCode });
 }
 
-export async function startMailSink(orm: MikroORM, options: { port: number; logger: Logger }): Promise<MailSink> {
+export async function startSmtpServer(orm: MikroORM, options: { port: number; host: string; logger: Logger }): Promise<SmtpListener> {
   const { logger } = options;
   const store = async (stream: SMTPServerDataStream, recipients: string[], envelopeFrom: string) => {
     const mail = await simpleParser(stream);
@@ -35,7 +34,7 @@ export async function startMailSink(orm: MikroORM, options: { port: number; logg
     const receivedAt = new Date();
     // One insert for all recipients: the message is stored for each, or for none.
     await orm.em.fork().insertMany(
-      MailboxMessage,
+      ReceivedMessage,
       recipients.map((recipient) => ({
         id: randomUUID(),
         recipient,
@@ -50,11 +49,11 @@ export async function startMailSink(orm: MikroORM, options: { port: number; logg
   };
 
   const server = new SMTPServer({
-    // Loopback only and plain text: TLS and logins would protect nothing here.
+    // Plain text, no logins: it holds only test mail, on loopback unless told otherwise (HOST).
     disabledCommands: ['STARTTLS', 'AUTH'],
     authOptional: true,
     size: MAX_MESSAGE_BYTES,
-    banner: 'notifications mail sink',
+    banner: 'mail server simulator',
     logger: false,
     onRcptTo(address, _session, callback) {
       if (address.address.length > MAX_ADDRESS_LENGTH) callback(smtpError('Recipient address too long', 553));
@@ -69,18 +68,18 @@ export async function startMailSink(orm: MikroORM, options: { port: number; logg
           // Drain what is left, or the client waits for a reply that never comes.
           stream.resume();
           if (error instanceof Error && 'responseCode' in error) return callback(error);
-          logger.error({ err: error }, 'the mail sink could not store a message');
+          logger.error({ err: error }, 'the mail server could not store a message');
           callback(smtpError('Could not store the message, try again later', 451));
         },
       );
     },
   });
-  server.on('error', (error) => logger.warn({ err: error }, 'mail sink connection error'));
+  server.on('error', (error) => logger.warn({ err: error }, 'SMTP connection error'));
 
   const port = await new Promise<number>((resolve, reject) => {
     const onError = (error: Error) => reject(error);
     server.server.once('error', onError);
-    server.listen(options.port, '127.0.0.1', () => {
+    server.listen(options.port, options.host, () => {
       server.server.off('error', onError);
       resolve((server.server.address() as AddressInfo).port);
     });
