@@ -8,15 +8,14 @@
 import type { Server } from 'node:http';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { z } from 'zod';
-import { prepareServiceDatabaseWhenReachable } from '../../platform/db';
-import { listenDraining, shutdownDrainMs, stopOnSignals } from '../../platform/http/server';
-import { createLogger, exitOnUnhandledErrors } from '../../platform/logger';
-import { redact } from '../../platform/postgres';
+import { listenDraining, shutdownDrainMs } from '../../platform/http/server';
+import { createLogger } from '../../platform/logger';
 import { mailServerSmtpPort, simulatorDatabaseUrl, simulatorPort } from '../../platform/services';
 import { createMailServerApp } from './app';
 import { mailServerEntities } from './entities';
 import { mailServerMigrations } from './migrations';
 import { startSmtpServer } from './smtp';
+import { openSimulatorDatabase, readSimulatorConfig, runSimulatorMain } from '../simulator';
 
 export const mailServerDatabase = { entities: mailServerEntities, migrations: mailServerMigrations };
 
@@ -28,23 +27,21 @@ const port = (name: string) =>
     .max(65535, `${name} must be a port number (0 for any free one)`);
 
 export function readMailServerConfig(env: Record<string, string | undefined>) {
-  const parsed = z
-    .object({
+  return readSimulatorConfig(
+    'mail-server',
+    z.object({
       databaseUrl: z.url({ message: 'no database configured: set DATABASE_URL (the PostgreSQL server; the simulator uses its own database on it) or MAIL_SERVER_DATABASE_URL' }),
       port: port('MAIL_SERVER_PORT (or PORT)'),
       smtpPort: port('MAIL_SERVER_SMTP_PORT'),
       host: z.string().min(1),
-    })
-    .safeParse({
+    }),
+    {
       databaseUrl: simulatorDatabaseUrl('mail-server', env),
       port: simulatorPort('mail-server', env),
       smtpPort: mailServerSmtpPort(env),
       host: env.HOST || '127.0.0.1',
-    });
-  if (!parsed.success) {
-    throw new Error(`mail-server: invalid configuration\n${parsed.error.issues.map((issue) => `  - ${issue.path.join('.')}: ${issue.message}`).join('\n')}`);
-  }
-  return parsed.data;
+    },
+  );
 }
 
 export interface RunningMailServer {
@@ -60,11 +57,7 @@ export interface RunningMailServer {
 export async function startMailServer(env: Record<string, string | undefined> = process.env): Promise<RunningMailServer> {
   const logger = createLogger('mail-server');
   const config = readMailServerConfig(env);
-  const orm = await prepareServiceDatabaseWhenReachable(config.databaseUrl, mailServerDatabase, logger).catch((error: unknown) => {
-    throw new Error(`mail-server: cannot open its database at ${redact(config.databaseUrl)}: ${error instanceof Error ? error.message : String(error)}`, {
-      cause: error,
-    });
-  });
+  const orm = await openSimulatorDatabase('mail-server', config.databaseUrl, mailServerDatabase, logger);
   const smtp = await startSmtpServer(orm, { port: config.smtpPort, host: config.host, logger }).catch(async (error: unknown) => {
     await orm.close();
     throw new Error(`mail-server: cannot listen for SMTP on ${config.host}:${config.smtpPort} (MAIL_SERVER_SMTP_PORT): ${String(error)}`, { cause: error });
@@ -102,14 +95,4 @@ export async function startMailServer(env: Record<string, string | undefined> = 
   };
 }
 
-if (require.main === module) {
-  const logger = createLogger('mail-server');
-  exitOnUnhandledErrors(logger);
-  startMailServer().then(
-    (running) => stopOnSignals(running.stop, logger),
-    (error: unknown) => {
-      logger.fatal({ err: error }, 'the mail server simulator could not start');
-      process.exit(1);
-    },
-  );
-}
+if (require.main === module) runSimulatorMain('mail-server', 'the mail server simulator', startMailServer);
