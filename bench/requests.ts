@@ -14,7 +14,7 @@
  * DATABASE_URL (an admin URL) uses that server instead of starting one.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -23,12 +23,14 @@ import express from 'express';
 import pino from 'pino';
 import { Pool as PgPool } from 'pg';
 import { Pool, type Dispatcher } from 'undici';
+import { SignJWT } from 'jose';
 import { startEmbeddedPostgres } from '../dev/embedded-postgres';
 import { ensureDatabase } from '../platform/postgres';
 import { prepareServiceDatabase } from '../platform/db';
 import { createLogger } from '../platform/logger';
 import type { ServiceDefinition } from '../platform/service-main';
-import { signTestToken, testTokenVerifier } from '../test/support/auth';
+import { createTokenVerifier, TOKEN_ALGORITHM, TOKEN_AUDIENCE, TOKEN_ISSUER, type Role } from '../platform/auth';
+import { getFreePort } from '../dev/processes';
 import { catalogService } from '../services/catalog/main';
 import { inventoryService } from '../services/inventory/main';
 import { paymentsService } from '../services/payments/main';
@@ -41,6 +43,20 @@ const roundsAt = args.indexOf('--rounds');
 const ROUNDS = roundsAt >= 0 ? Number(args.splice(roundsAt, 2)[1]) : 1;
 const WARMUP = Math.min(500, N);
 const results = new Map<string, number[]>();
+
+// Tokens as the users service signs them, with a key of this run's own.
+const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+const testTokenVerifier = createTokenVerifier(publicKey);
+const signTestToken = (subject: string, roles: Role[]) =>
+  new SignJWT({ roles })
+    .setProtectedHeader({ alg: TOKEN_ALGORITHM, kid: 'bench-key' })
+    .setSubject(subject)
+    .setIssuer(TOKEN_ISSUER)
+    .setAudience(TOKEN_AUDIENCE)
+    .setIssuedAt()
+    .setJti(randomUUID())
+    .setExpirationTime('15m')
+    .sign(privateKey);
 const scenarios = args.length ? args : ['bare', 'catalog', 'inventory', 'payments', 'orders'];
 
 let adminUrl = process.env.DATABASE_URL ?? '';
@@ -202,7 +218,10 @@ async function seedProduct(client: Pool, _token: string): Promise<void> {
 
 async function startProvider(): Promise<{ url: string; process: ChildProcess }> {
   const databaseUrl = await newDatabase('payment_provider');
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, '../simulators/payment-provider/main.ts')], {
+  // From the sources through tsx, or built (dist/bench/requests.js) as it is.
+  const built = __filename.endsWith('.js');
+  const main = path.join(__dirname, '../simulators/payment-provider', built ? 'main.js' : 'main.ts');
+  const child = spawn(process.execPath, built ? [main] : ['--import', 'tsx', main], {
     env: { ...process.env, PAYMENT_PROVIDER_DATABASE_URL: databaseUrl, PORT: '0', HOST: '127.0.0.1', NODE_OPTIONS: '' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -227,14 +246,13 @@ async function main(): Promise<void> {
   let stop = async () => {};
   if (!adminUrl) {
     const dataDir = path.join(os.tmpdir(), `bench-requests-pg-${randomBytes(6).toString('hex')}`);
-    const { getFreePort } = await import('../test/support/ports');
     const postgres = await startEmbeddedPostgres({ dataDir, port: await getFreePort(), persistent: false });
     adminUrl = postgres.adminUrl;
     stop = () => postgres.stop();
   }
   try {
-    const token = await signTestToken('service:bench', ['service']);
-    for (let round = 0; round < ROUNDS; round++) for (const scenario of scenarios) await run(scenario, token);
+    // A token per scenario: they live 15 minutes at most (platform/auth.ts), and a run with rounds takes longer.
+    for (let round = 0; round < ROUNDS; round++) for (const scenario of scenarios) await run(scenario, await signTestToken('service:bench', ['service']));
     if (ROUNDS > 1) {
       // The median of the rounds: the machine is shared, so single rounds drift.
       for (const [name, values] of results) {
