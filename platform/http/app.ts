@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import express, { type ErrorRequestHandler, type Request, type Router } from 'express';
 import { RequestContext, type MikroORM } from '@mikro-orm/postgresql';
+import { pino } from 'pino';
 import { pinoHttp } from 'pino-http';
 import swaggerUi from 'swagger-ui-express';
 import { HttpProblem, PROBLEM_CONTENT_TYPE, type ProblemBody } from './problem';
@@ -64,13 +65,31 @@ export function redactQueryString(url: string): string {
   return `${url.slice(0, mark)}?${names.map((name) => `${encodeURIComponent(name)}=${REDACTED}`).join('&')}`;
 }
 
-/** pino's serialised request, with the query string's values gone (e-mail addresses, phone numbers travel in queries). */
-function withoutQueryValues(req: { url?: string; query?: unknown }) {
+/**
+ * The request as the access log shows it: what pino's standard serialiser writes
+ * (id, method, url, query, params, headers, remote address and port), with the
+ * query string's values gone (e-mail addresses, phone numbers travel in queries).
+ * Built straight from the request rather than by wrapping the standard
+ * serialiser (which builds a copy of its own first): this runs for every request.
+ */
+function loggedRequest(req: IncomingMessage & { id?: unknown; params?: unknown; query?: unknown }) {
+  const url = req.url ?? '';
+  const hasQuery = url.includes('?');
   return {
-    ...req,
-    url: req.url === undefined ? undefined : redactQueryString(req.url),
-    query: req.query && typeof req.query === 'object' ? Object.fromEntries(Object.keys(req.query).map((name) => [name, REDACTED])) : req.query,
+    id: req.id,
+    method: req.method,
+    url: hasQuery ? redactQueryString(url) : url,
+    query: hasQuery && req.query && typeof req.query === 'object' ? Object.fromEntries(Object.keys(req.query).map((name) => [name, REDACTED])) : {},
+    params: req.params ?? {},
+    headers: req.headers,
+    remoteAddress: req.socket?.remoteAddress,
+    remotePort: req.socket?.remotePort,
   };
+}
+
+/** The status; not the response's headers, which are the service's own (and one is the request id, logged already). */
+function loggedResponse(res: ServerResponse) {
+  return { statusCode: res.headersSent ? res.statusCode : null };
 }
 
 /**
@@ -84,7 +103,8 @@ export function requestLogging(logger: Logger): express.RequestHandler {
   return pinoHttp({
     // A bearer token or cookie in a log is a credential in a log.
     logger: logger.child({}, { redact: { paths: REDACTED_LOG_PATHS, censor: REDACTED } }),
-    serializers: { req: withoutQueryValues },
+    serializers: { req: loggedRequest, res: loggedResponse, err: pino.stdSerializers.err },
+    wrapSerializers: false,
     genReqId: (req: IncomingMessage, res: ServerResponse) => {
       const incoming = req.headers[REQUEST_ID_HEADER];
       const id = typeof incoming === 'string' && /^[\w.:-]{1,128}$/.test(incoming) ? incoming : randomUUID();

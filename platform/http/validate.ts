@@ -31,6 +31,8 @@ export function zodIssuesToFieldErrors(part: RequestPart, error: z.ZodError): Fi
  * Iterative: hostile JSON can nest deeper than the stack.
  */
 export function fieldsWithNul(part: RequestPart, root: unknown): FieldError[] {
+  // Every request passes through here and almost none holds a NUL: look before naming fields.
+  if (!holdsNul(root)) return [];
   const found: FieldError[] = [];
   const pending: [string, unknown][] = [[part, root]];
   while (pending.length > 0) {
@@ -47,6 +49,25 @@ export function fieldsWithNul(part: RequestPart, root: unknown): FieldError[] {
     }
   }
   return found.reverse();
+}
+
+function holdsNul(root: unknown): boolean {
+  const pending: unknown[] = [root];
+  while (pending.length > 0) {
+    const value = pending.pop();
+    if (typeof value === 'string') {
+      if (value.includes('\u0000')) return true;
+    } else if (Array.isArray(value)) {
+      for (const item of value) pending.push(item);
+    } else if (typeof value === 'object' && value !== null) {
+      for (const key in value) {
+        if (!Object.hasOwn(value, key)) continue;
+        if (key.includes('\u0000')) return true;
+        pending.push((value as Record<string, unknown>)[key]);
+      }
+    }
+  }
+  return false;
 }
 
 /** Parses one part of a request; a mismatch (or a NUL character anywhere in it) becomes a 400 problem naming every bad field. */
