@@ -33,11 +33,13 @@ import {
   log,
   patched,
   proxyActivities,
+  proxyLocalActivities,
   setHandler,
   upsertMemo,
   upsertSearchAttributes,
   uuid4,
   type ActivityOptions,
+  type LocalActivityOptions,
 } from '@temporalio/workflow';
 import type { CheckoutActivities, NotificationTemplate } from '../activities/types';
 import {
@@ -88,6 +90,11 @@ const HOLD_STOCK_WHILE_WAITING_PATCH = 'hold-stock-while-waiting';
  * MAX_SUPPORT_WAITS times. One marker for all of them: they shipped together.
  */
 const SAFE_EDGES_PATCH = 'safe-edges';
+/**
+ * Checkouts started before this run the steps after the order (commit the stock, empty the
+ * cart, notify) as ordinary activities; since, they are local activities (postOrderActivities).
+ */
+const POST_ORDER_LOCAL_STEPS_PATCH = 'post-order-local-steps';
 
 /** Values of the CheckoutStatus search attribute, for filtering in the Temporal UI. */
 export const CHECKOUT_STATUS_VALUES = {
@@ -132,8 +139,10 @@ const FORWARD_STEP: ActivityOptions = {
 
 /**
  * Compensations, and the steps after the order: giving up early would leave
- * stock or money in the wrong place, so they are retried patiently. A stuck one
- * shows in the UI as a pending activity with its last error.
+ * stock or money in the wrong place, so they are retried patiently. A stuck
+ * compensation shows in the UI as a pending activity with its last error; a stuck
+ * step after the order, since POST_ORDER_LOCAL_STEPS_PATCH a local activity, as
+ * backoff timers and the checkout's `step` (docs/runbook.md).
  */
 const MUST_SUCCEED: ActivityOptions = {
   startToCloseTimeout: ACTIVITY_TIMEOUTS.startToClose,
@@ -153,12 +162,39 @@ const NOTIFICATION: ActivityOptions = {
   retry: SERVICE_CALL_RETRY,
 };
 
+/**
+ * A local activity that fails waits for its next attempt inside the worker while the backoff is at
+ * most this long, holding the checkout's workflow task open meanwhile (queries, updates and support's
+ * signals are answered only when it ends); a longer backoff becomes a timer in the history. Short on
+ * purpose: a blip (the first two or three retries, at most 3 s of waiting in all) costs no round trip
+ * to Temporal, while an outage shows in the history as timers, keeps the checkout answering
+ * between attempts, and carries the attempt count across a worker restart. The SDK's default
+ * (1 minute) would hold the task for minutes with COMPENSATION_RETRY's growing backoff.
+ */
+const LOCAL_RETRY_THRESHOLD = '3s';
+
 /** The notifications service refuses a longer failure message (and the customer would then hear nothing). */
 const MAX_NOTIFIED_MESSAGE_LENGTH = 2000;
 
 /** The activities with the given options; the summary labels the call in the Temporal UI. */
 function activities(options: ActivityOptions, summary: string) {
   return proxyActivities<CheckoutActivities>({ ...options, summary });
+}
+
+/**
+ * The steps once the order exists, and the failure notice once a failed checkout is undone: the
+ * purchase (or its undoing) is decided. Since POST_ORDER_LOCAL_STEPS_PATCH they are local activities:
+ * run by the worker that runs the checkout, with no activity task on the Temporal server (a third
+ * of a checkout's server work; docs/benchmarks.md). Support does not act on them (a failure is
+ * flagged, never waited on), and each is idempotent, so that a worker crash repeating them (the
+ * unfinished workflow task runs them again) is harmless. Same timeouts, retries and summaries
+ * as the ordinary activities they replace; the history shows each as a marker with its result.
+ */
+function postOrderActivities(local: boolean, options: ActivityOptions, summary: string) {
+  if (!local) return activities(options, summary);
+  const { startToCloseTimeout, scheduleToCloseTimeout, retry } = options;
+  const localOptions: LocalActivityOptions = { startToCloseTimeout, scheduleToCloseTimeout, retry, localRetryThreshold: LOCAL_RETRY_THRESHOLD, summary };
+  return proxyLocalActivities<CheckoutActivities>(localOptions);
 }
 
 export function orderTotal(lines: readonly CheckoutLine[]): number {
@@ -168,6 +204,7 @@ export function orderTotal(lines: readonly CheckoutLine[]): number {
 export async function checkoutWorkflow(input: CheckoutInput): Promise<CheckoutResult> {
   // Decided once, at the start: a checkout keeps the behaviour it started with for its whole life.
   const safeEdges = patched(SAFE_EDGES_PATCH);
+  const localSteps = patched(POST_ORDER_LOCAL_STEPS_PATCH);
   // A reset to the first workflow task must find the same order, so its id comes from the input.
   const orderId = safeEdges ? input.checkoutId : uuid4();
   const state = initialState(input, orderId);
@@ -201,12 +238,12 @@ export async function checkoutWorkflow(input: CheckoutInput): Promise<CheckoutRe
   try {
     chargeId = await placing.run(() => placeOrder(input, state, saga, desk));
   } catch (error) {
-    return abandon(input, state, saga, desk, error, safeEdges);
+    return abandon(input, state, saga, desk, error, safeEdges, localSteps);
   }
 
   // Paid and ordered: the purchase is decided. A cancellation arriving now must not
   // leave it half-done (stock reserved but never committed, customer never told).
-  await CancellationScope.nonCancellable(() => completePurchase(input, state, saga, safeEdges));
+  await CancellationScope.nonCancellable(() => completePurchase(input, state, saga, safeEdges, localSteps));
   state.step = 'done';
   publishStatus(state, 'completed');
   return { checkoutId: input.checkoutId, status: 'completed', orderId: state.orderId, chargeId, total: state.total };
@@ -333,10 +370,10 @@ async function placeOrder(input: CheckoutInput, state: CheckoutState, saga: Saga
   return chargeId;
 }
 
-async function completePurchase(input: CheckoutInput, state: CheckoutState, saga: Saga, safeEdges: boolean): Promise<void> {
+async function completePurchase(input: CheckoutInput, state: CheckoutState, saga: Saga, safeEdges: boolean, localSteps: boolean): Promise<void> {
   state.step = 'committing_inventory';
   try {
-    await activities(AFTER_ORDER, 'Commit the reserved stock').commitInventory({ checkoutId: input.checkoutId });
+    await postOrderActivities(localSteps, AFTER_ORDER, 'Commit the reserved stock').commitInventory({ checkoutId: input.checkoutId });
   } catch (error) {
     // A refusal (e.g. the reservation expired and was released), or retries spent. The
     // customer has paid and the order exists: undoing that over a stock record is worse
@@ -352,7 +389,7 @@ async function completePurchase(input: CheckoutInput, state: CheckoutState, saga
     // Bought: the cart is emptied (and unlocked).
     state.step = 'completing_cart';
     try {
-      await activities(AFTER_ORDER, 'Empty the bought cart').completeCart({ checkoutId: input.checkoutId, customerId: input.customerId });
+      await postOrderActivities(localSteps, AFTER_ORDER, 'Empty the bought cart').completeCart({ checkoutId: input.checkoutId, customerId: input.customerId });
       saga.forget('releaseCart');
     } catch (error) {
       // E.g. support released the cart by hand while the checkout waited. Nothing may fail
@@ -365,7 +402,7 @@ async function completePurchase(input: CheckoutInput, state: CheckoutState, saga
   }
 
   state.step = 'notifying_customer';
-  state.notificationError = await notifyCustomer(input, 'order_confirmed', {
+  state.notificationError = await notifyCustomer(input, localSteps, 'order_confirmed', {
     orderId: state.orderId,
     total: state.total.amount,
     currency: state.total.currency,
@@ -378,7 +415,7 @@ async function completePurchase(input: CheckoutInput, state: CheckoutState, saga
  * on), and the customer's cancel. A cancellation of the workflow itself is
  * compensated too, and then rethrown so that the workflow ends cancelled.
  */
-async function abandon(input: CheckoutInput, state: CheckoutState, saga: Saga, desk: SupportDesk, error: unknown, safeEdges: boolean): Promise<CheckoutResult> {
+async function abandon(input: CheckoutInput, state: CheckoutState, saga: Saga, desk: SupportDesk, error: unknown, safeEdges: boolean, localSteps: boolean): Promise<CheckoutResult> {
   // A cancel asked through the checkout's own update or signal ends it as failed, with who and why;
   // a cancellation of the workflow itself (Temporal UI or CLI) ends it cancelled.
   const asked = desk.cancelDecision;
@@ -403,7 +440,7 @@ async function abandon(input: CheckoutInput, state: CheckoutState, saga: Saga, d
   // The customer who cancelled knows; everyone else hears how their checkout ended.
   if (!cancelled && asked?.by !== 'customer') {
     state.step = 'notifying_customer';
-    state.notificationError = await notifyCustomer(input, 'checkout_failed', {
+    state.notificationError = await notifyCustomer(input, localSteps, 'checkout_failed', {
       checkoutId: input.checkoutId,
       reason: failure.type,
       // Stored with the notification for engineers, never shown to the customer; the service caps its length.
@@ -438,11 +475,12 @@ async function recordFailure(input: CheckoutInput, failure: CheckoutFailure): Pr
 /** Sends a notification; returns why it could not be sent, if it could not. It never fails the checkout. */
 async function notifyCustomer(
   input: CheckoutInput,
+  local: boolean,
   template: NotificationTemplate,
   data: Record<string, string | number>,
 ): Promise<string | undefined> {
   try {
-    await activities(NOTIFICATION, `Notify the customer: ${template}`).notifyCustomer({
+    await postOrderActivities(local, NOTIFICATION, `Notify the customer: ${template}`).notifyCustomer({
       checkoutId: input.checkoutId,
       customerId: input.customerId,
       email: input.customerEmail,
