@@ -45,6 +45,7 @@ import {
   recordingActivities,
   startTestEnvironment,
 } from './support';
+import { startWorkerToKill } from './crash-support';
 
 let env: TestWorkflowEnvironment;
 let workflowBundle: WorkflowBundleWithSourceMap;
@@ -834,6 +835,107 @@ describe('once the order exists, nothing fails the purchase', () => {
     expect(compensationsIn(calls)).toEqual([]);
     expect(calls.at(-1)).toBe('notifyCustomer');
     expect(await searchAttributesOf(handle)).toMatchObject({ checkoutStatus: CHECKOUT_STATUS_VALUES.completed, failureReason: CHECKOUT_FAILURE_REASONS.CartNotCompleted });
+  });
+});
+
+describe('the steps after the order are local activities', () => {
+  const LOCAL_STEPS: ActivityName[] = ['commitInventory', 'completeCart', 'notifyCustomer'];
+
+  /** Activity types by how the history holds them: activity tasks scheduled, local activity markers with a result. */
+  async function stepsInHistory(handle: CheckoutHandle) {
+    const events = await eventsOf(handle);
+    const tasks = events.map((event) => event.activityTaskScheduledEventAttributes?.activityType?.name).filter(Boolean);
+    const markers = events
+      .filter((event) => event.markerRecordedEventAttributes?.markerName === 'core_local_activity')
+      .map((event) => JSON.parse(Buffer.from(event.markerRecordedEventAttributes!.details!['data']!.payloads![0]!.data!).toString()) as { activity_type: string });
+    return { tasks, markers: markers.map(({ activity_type }) => activity_type) };
+  }
+
+  it('runs committing, emptying the cart and confirming in the worker: markers in the history, no activity tasks', async () => {
+    const { activities, calls } = recordingActivities();
+    const { result, handle } = await runCheckout(activities, undefined, cartCheckoutInput());
+
+    expect(result?.status).toBe('completed');
+    expect(calls.slice(-3)).toEqual(LOCAL_STEPS);
+    expect(await stepsInHistory(handle)).toEqual({ tasks: ['lockCart', 'reserveInventory', 'chargePayment', 'createOrder'], markers: LOCAL_STEPS });
+  });
+
+  it('tells a failure through a local activity too, after the compensations and the record (ordinary activities)', async () => {
+    const { activities } = recordingActivities({
+      chargePayment: async () => {
+        throw businessFailure(BUSINESS_FAILURES.PaymentDeclined, 'Your card was declined');
+      },
+    });
+    const { result, handle } = await runCheckout(activities);
+
+    expect(result?.status).toBe('failed');
+    expect(activities.notifyCustomer).toHaveBeenCalledWith(expect.objectContaining({ template: 'checkout_failed' }));
+    expect(await stepsInHistory(handle)).toEqual({
+      tasks: ['reserveInventory', 'chargePayment', 'refundPayment', 'releaseInventory', 'recordCheckoutFailure'],
+      markers: ['notifyCustomer'],
+    });
+  });
+
+  it('retries a local activity after a transient failure: past the in-worker backoffs, after a timer', async () => {
+    const notify = failingTimes(4, () => new Error('notifications: 503 service unavailable'), async () => ({ notificationId: 'n_1' }));
+    const { activities } = recordingActivities({ notifyCustomer: notify.run });
+    const { result, state, handle } = await runCheckout(activities);
+
+    expect(notify.counter.calls).toBe(5);
+    expect(result?.status).toBe('completed');
+    expect(state.notificationError).toBeUndefined();
+    const events = await eventsOf(handle);
+    // The backoffs of 0.5 s, 1 s and 2 s stay in the worker (LOCAL_RETRY_THRESHOLD); the fourth, of 4 s, is a timer.
+    expect(events.filter((event) => event.timerStartedEventAttributes).map((event) => event.timerStartedEventAttributes!.startToFireTimeout?.seconds?.toString())).toEqual(['4']);
+    expect((await stepsInHistory(handle)).markers).toEqual(['commitInventory', 'notifyCustomer', 'notifyCustomer']);
+  });
+
+  it('flags, and completes, when a local step fails for good', async () => {
+    const { activities } = recordingActivities({
+      commitInventory: async () => {
+        throw businessFailure(BUSINESS_FAILURES.InvalidRequest, 'Reservation was released (expired) and cannot be committed');
+      },
+      completeCart: async () => {
+        throw businessFailure(BUSINESS_FAILURES.InvalidRequest, 'cart: 409 checkout-released');
+      },
+      notifyCustomer: async () => {
+        throw businessFailure(BUSINESS_FAILURES.InvalidRequest, 'mail server refused');
+      },
+    });
+    const { result, state, handle } = await runCheckout(activities, undefined, cartCheckoutInput());
+
+    expect(result?.status).toBe('completed');
+    expect(state).toMatchObject({
+      status: 'completed',
+      inventoryCommitError: 'Reservation was released (expired) and cannot be committed',
+      cartCompletionError: 'cart: 409 checkout-released',
+      notificationError: 'mail server refused',
+    });
+    expect(state.compensations.filter(({ status }) => status !== 'pending')).toEqual([]);
+    expect((await searchAttributesOf(handle)).failureReason).toBe(CHECKOUT_FAILURE_REASONS.CartNotCompleted);
+  });
+
+  it('repeats a step whose worker died before the step was recorded; the same idempotent call, and the checkout completes once', async () => {
+    const taskQueue = `checkout-crash-${randomUUID()}`;
+    const checkout = checkoutInput();
+    const doomed = await startWorkerToKill(require.resolve('./race-worker'), [env.address, taskQueue, 'commit']);
+    try {
+      const handle = await env.client.workflow.start(checkoutWorkflow, { taskQueue, workflowId: checkoutWorkflowId(checkout.checkoutId), args: [checkout] });
+      await doomed.token; // the commit runs in the doomed worker
+      await doomed.kill();
+
+      const { activities, calls } = recordingActivities();
+      const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle, activities });
+      const result = await worker.runUntil(handle.result());
+
+      expect(result.status).toBe('completed');
+      // Nothing before the order runs again; the commit does, as it was asked the first time.
+      expect(calls).toEqual(['commitInventory', 'notifyCustomer']);
+      expect(activities.commitInventory).toHaveBeenCalledWith({ checkoutId: checkout.checkoutId });
+      expect((await stepsInHistory(handle)).markers).toEqual(['commitInventory', 'notifyCustomer']);
+    } finally {
+      if (doomed.child.exitCode === null && doomed.child.signalCode === null) await doomed.kill();
+    }
   });
 });
 
