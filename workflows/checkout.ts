@@ -35,6 +35,7 @@ import {
   proxyActivities,
   proxyLocalActivities,
   setHandler,
+  sleep,
   upsertMemo,
   upsertSearchAttributes,
   uuid4,
@@ -238,12 +239,15 @@ export async function checkoutWorkflow(input: CheckoutInput): Promise<CheckoutRe
   try {
     chargeId = await placing.run(() => placeOrder(input, state, saga, desk));
   } catch (error) {
-    return abandon(input, state, saga, desk, error, safeEdges, localSteps);
+    return abandon(input, state, saga, desk, error, safeEdges, localSteps, () => outcomeAwaited);
   }
 
   // Paid and ordered: the purchase is decided. A cancellation arriving now must not
   // leave it half-done (stock reserved but never committed, customer never told).
-  await CancellationScope.nonCancellable(() => completePurchase(input, state, saga, safeEdges, localSteps));
+  await CancellationScope.nonCancellable(async () => {
+    if (localSteps && outcomeAwaited) await answerTheShopperFirst();
+    await completePurchase(input, state, saga, safeEdges, localSteps);
+  });
   state.step = 'done';
   publishStatus(state, 'completed');
   return { checkoutId: input.checkoutId, status: 'completed', orderId: state.orderId, chargeId, total: state.total };
@@ -370,6 +374,17 @@ async function placeOrder(input: CheckoutInput, state: CheckoutState, saga: Saga
   return chargeId;
 }
 
+/**
+ * The shopper's answer (the awaitOutcome update's result) leaves with the workflow task that
+ * decided it, and local activities started in that task would hold it until they all ended: the
+ * shopper would wait for the stock, the cart and the e-mail too. A timer of a millisecond ends
+ * the task first; the local steps run in the next one. Only when someone awaits the outcome.
+ */
+async function answerTheShopperFirst(): Promise<void> {
+  // Not cancellable: nothing after the order (or after the undoing) may be cut short by a cancel.
+  await CancellationScope.nonCancellable(() => sleep(1, { summary: 'Answer the shopper before the steps after the order' }));
+}
+
 async function completePurchase(input: CheckoutInput, state: CheckoutState, saga: Saga, safeEdges: boolean, localSteps: boolean): Promise<void> {
   state.step = 'committing_inventory';
   try {
@@ -415,7 +430,7 @@ async function completePurchase(input: CheckoutInput, state: CheckoutState, saga
  * on), and the customer's cancel. A cancellation of the workflow itself is
  * compensated too, and then rethrown so that the workflow ends cancelled.
  */
-async function abandon(input: CheckoutInput, state: CheckoutState, saga: Saga, desk: SupportDesk, error: unknown, safeEdges: boolean, localSteps: boolean): Promise<CheckoutResult> {
+async function abandon(input: CheckoutInput, state: CheckoutState, saga: Saga, desk: SupportDesk, error: unknown, safeEdges: boolean, localSteps: boolean, outcomeAwaited: () => boolean): Promise<CheckoutResult> {
   // A cancel asked through the checkout's own update or signal ends it as failed, with who and why;
   // a cancellation of the workflow itself (Temporal UI or CLI) ends it cancelled.
   const asked = desk.cancelDecision;
@@ -440,6 +455,7 @@ async function abandon(input: CheckoutInput, state: CheckoutState, saga: Saga, d
   // The customer who cancelled knows; everyone else hears how their checkout ended.
   if (!cancelled && asked?.by !== 'customer') {
     state.step = 'notifying_customer';
+    if (localSteps && outcomeAwaited()) await answerTheShopperFirst();
     state.notificationError = await notifyCustomer(input, localSteps, 'checkout_failed', {
       checkoutId: input.checkoutId,
       reason: failure.type,

@@ -915,6 +915,21 @@ describe('the steps after the order are local activities', () => {
     expect((await searchAttributesOf(handle)).failureReason).toBe(CHECKOUT_FAILURE_REASONS.CartNotCompleted);
   });
 
+  it('answers the shopper in a workflow task of its own, before the local steps run (they would hold the answer back)', async () => {
+    const { activities } = recordingActivities();
+    const { result, handle } = await runCheckout(activities, async (running) => {
+      expect(await running.executeUpdate(awaitOutcomeUpdate)).toMatchObject({ ordered: true });
+    });
+    expect(result?.status).toBe('completed');
+    const events = await eventsOf(handle);
+    const answered = events.findIndex((event) => event.eventType === EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_COMPLETED);
+    const firstStep = events.findIndex((event) => event.markerRecordedEventAttributes?.markerName === 'core_local_activity');
+    expect(answered).toBeGreaterThan(0);
+    expect(firstStep).toBeGreaterThan(answered);
+    // The answer left with its task: another task ran the steps.
+    expect(events.slice(answered, firstStep).filter((event) => event.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED)).toHaveLength(1);
+  });
+
   it('repeats a step whose worker died before the step was recorded; the same idempotent call, and the checkout completes once', async () => {
     const taskQueue = `checkout-crash-${randomUUID()}`;
     const checkout = checkoutInput();
