@@ -167,7 +167,7 @@ const NOTIFICATION: ActivityOptions = {
  * A local activity that fails waits for its next attempt inside the worker while the backoff is at
  * most this long, holding the checkout's workflow task open meanwhile (queries, updates and support's
  * signals are answered only when it ends); a longer backoff becomes a timer in the history. Short on
- * purpose: a blip (the first two or three retries, at most 3 s of waiting in all) costs no round trip
+ * purpose: a blip (the first two or three retries, backoffs of up to 3 s) costs no round trip
  * to Temporal, while an outage shows in the history as timers, keeps the checkout answering
  * between attempts, and carries the attempt count across a worker restart. The SDK's default
  * (1 minute) would hold the task for minutes with COMPENSATION_RETRY's growing backoff.
@@ -185,11 +185,14 @@ function activities(options: ActivityOptions, summary: string) {
 /**
  * The steps once the order exists, and the failure notice once a failed checkout is undone: the
  * purchase (or its undoing) is decided. Since POST_ORDER_LOCAL_STEPS_PATCH they are local activities:
- * run by the worker that runs the checkout, with no activity task on the Temporal server (a third
- * of a checkout's server work; docs/benchmarks.md). Support does not act on them (a failure is
+ * run by the worker that runs the checkout, with no activity task on the Temporal server (less
+ * work for it; docs/benchmarks.md measures how much). Support does not act on them (a failure is
  * flagged, never waited on), and each is idempotent, so that a worker crash repeating them (the
  * unfinished workflow task runs them again) is harmless. Same timeouts, retries and summaries
  * as the ordinary activities they replace; the history shows each as a marker with its result.
+ * Their final failure is an ActivityFailure as before (its cause the activity's error, or a
+ * TimeoutFailure once scheduleToClose, counted from the first attempt, has passed), so the
+ * handling around them is the same.
  */
 function postOrderActivities(local: boolean, options: ActivityOptions, summary: string) {
   if (!local) return activities(options, summary);

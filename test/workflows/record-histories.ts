@@ -69,6 +69,20 @@ interface Scenario {
 
 const paymentsDown = () => new Error('payments: 503 provider unavailable');
 
+/** The card is declined: everything is undone and the customer told. */
+const cardDeclined: Partial<CheckoutActivities> = {
+  chargePayment: async () => {
+    throw businessFailure(BUSINESS_FAILURES.PaymentDeclined, 'Your card was declined');
+  },
+};
+
+/** The bought cart cannot be emptied (released by hand meanwhile): the order stands, flagged. */
+const cartReleased: Partial<CheckoutActivities> = {
+  completeCart: async () => {
+    throw businessFailure(BUSINESS_FAILURES.InvalidRequest, 'cart: 409 checkout-released');
+  },
+};
+
 async function untilWaitingForSupport(handle: WorkflowHandle<typeof checkoutWorkflow>, env: TestWorkflowEnvironment, round = 1): Promise<void> {
   await env.sleep('6m');
   await eventually('the checkout to wait for support', async () => {
@@ -151,16 +165,7 @@ function scenarios(): Scenario[] {
 
     // Since safe-edges, as production ran them until the steps after the order became local activities.
     { name: 'cart-update-with-start', asTheGatewayDoes: true, activities: {}, before: 'post-order-local-steps' },
-    {
-      name: 'cart-declined-told-once-undone',
-      before: 'post-order-local-steps',
-      asTheGatewayDoes: true,
-      activities: {
-        chargePayment: async () => {
-          throw businessFailure(BUSINESS_FAILURES.PaymentDeclined, 'Your card was declined');
-        },
-      },
-    },
+    { name: 'cart-declined-told-once-undone', before: 'post-order-local-steps', asTheGatewayDoes: true, activities: cardDeclined },
     {
       name: 'customer-cancelled-while-charging',
       before: 'post-order-local-steps',
@@ -209,38 +214,13 @@ function scenarios(): Scenario[] {
         }
       },
     },
-    {
-      name: 'cart-not-completed',
-      before: 'post-order-local-steps',
-      asTheGatewayDoes: true,
-      activities: {
-        completeCart: async () => {
-          throw businessFailure(BUSINESS_FAILURES.InvalidRequest, 'cart: 409 checkout-released');
-        },
-      },
-    },
+    { name: 'cart-not-completed', before: 'post-order-local-steps', asTheGatewayDoes: true, activities: cartReleased },
     { name: 'order-adopted', before: 'post-order-local-steps', activities: { createOrder: async () => ({ orderId: '0b6f7a52-3f0e-4f57-9a57-2f1f0c3b9d7e' }) } },
 
     // Since post-order-local-steps: committing the stock, emptying the cart and notifying are local activities.
     { name: 'local-steps-cart-update-with-start', asTheGatewayDoes: true, activities: {} },
-    {
-      name: 'local-steps-cart-not-completed',
-      asTheGatewayDoes: true,
-      activities: {
-        completeCart: async () => {
-          throw businessFailure(BUSINESS_FAILURES.InvalidRequest, 'cart: 409 checkout-released');
-        },
-      },
-    },
-    {
-      name: 'local-steps-declined-told-once-undone',
-      asTheGatewayDoes: true,
-      activities: {
-        chargePayment: async () => {
-          throw businessFailure(BUSINESS_FAILURES.PaymentDeclined, 'Your card was declined');
-        },
-      },
-    },
+    { name: 'local-steps-cart-not-completed', asTheGatewayDoes: true, activities: cartReleased },
+    { name: 'local-steps-declined-told-once-undone', asTheGatewayDoes: true, activities: cardDeclined },
     {
       // Three failed attempts: the first two backoffs (1 s, 2 s) inside the worker, the third (4 s) a timer in the history.
       name: 'local-steps-commit-retried',
