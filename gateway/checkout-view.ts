@@ -131,8 +131,8 @@ async function currentStep(client: Client, description: WorkflowExecutionDescrip
 const LOCAL_ACTIVITY_MARKER = 'core_local_activity';
 
 /**
- * The activity an event is about: an activity task scheduled, or a local activity's marker (the
- * steps after the order, since they are local activities: they are never pending on the server).
+ * The activity an event is about: an activity task scheduled, or a local activity's marker
+ * (emptying the cart and notifying, since they are local activities: never pending on the server).
  */
 export function activityTypeOf(event: temporal.api.history.v1.IHistoryEvent): string | undefined {
   const { EventType } = temporal.api.enums.v1;

@@ -35,7 +35,6 @@ import {
   proxyActivities,
   proxyLocalActivities,
   setHandler,
-  sleep,
   upsertMemo,
   upsertSearchAttributes,
   uuid4,
@@ -92,8 +91,9 @@ const HOLD_STOCK_WHILE_WAITING_PATCH = 'hold-stock-while-waiting';
  */
 const SAFE_EDGES_PATCH = 'safe-edges';
 /**
- * Checkouts started before this run the steps after the order (commit the stock, empty the
- * cart, notify) as ordinary activities; since, they are local activities (postOrderActivities).
+ * Checkouts started before this empty the cart and notify the customer through ordinary
+ * activities; since, those are local activities (postOrderActivities). Committing the stock
+ * stays an ordinary activity on both paths.
  */
 const POST_ORDER_LOCAL_STEPS_PATCH = 'post-order-local-steps';
 
@@ -141,9 +141,9 @@ const FORWARD_STEP: ActivityOptions = {
 /**
  * Compensations, and the steps after the order: giving up early would leave
  * stock or money in the wrong place, so they are retried patiently. A stuck
- * compensation shows in the UI as a pending activity with its last error; a stuck
- * step after the order, since POST_ORDER_LOCAL_STEPS_PATCH a local activity, as
- * backoff timers and the checkout's `step` (docs/runbook.md).
+ * compensation, or a stuck stock commit, shows in the UI as a pending activity with
+ * its attempts and last error; a stuck cart, since POST_ORDER_LOCAL_STEPS_PATCH a
+ * local activity, as backoff timers and the checkout's `step` (docs/runbook.md).
  */
 const MUST_SUCCEED: ActivityOptions = {
   startToCloseTimeout: ACTIVITY_TIMEOUTS.startToClose,
@@ -183,16 +183,22 @@ function activities(options: ActivityOptions, summary: string) {
 }
 
 /**
- * The steps once the order exists, and the failure notice once a failed checkout is undone: the
- * purchase (or its undoing) is decided. Since POST_ORDER_LOCAL_STEPS_PATCH they are local activities:
- * run by the worker that runs the checkout, with no activity task on the Temporal server (less
- * work for it; docs/benchmarks.md measures how much). Support does not act on them (a failure is
- * flagged, never waited on), and each is idempotent, so that a worker crash repeating them (the
- * unfinished workflow task runs them again) is harmless. Same timeouts, retries and summaries
- * as the ordinary activities they replace; the history shows each as a marker with its result.
- * Their final failure is an ActivityFailure as before (its cause the activity's error, or a
+ * Emptying the bought cart and notifying the customer, once the purchase (or its undoing) is
+ * decided. Since POST_ORDER_LOCAL_STEPS_PATCH they are local activities: run by the worker that
+ * runs the checkout, with no activity task on the Temporal server (less work for it;
+ * docs/benchmarks.md measures how much). Support does not act on them (a failure is flagged,
+ * never waited on), and each is idempotent, so that a worker crash repeating them (the unfinished
+ * workflow task runs them again) is harmless. Same timeouts, retries and summaries as the
+ * ordinary activities they replace; the history shows each as a marker with its result. Their
+ * final failure is an ActivityFailure as before (its cause the activity's error, or a
  * TimeoutFailure once scheduleToClose, counted from the first attempt, has passed), so the
  * handling around them is the same.
+ *
+ * Committing the stock is not one of them: it moves stock, and a commit that keeps failing is
+ * what support reconciles (InventoryNotCommitted), so it stays a pending activity with its
+ * attempts and last error in the Temporal UI. Being an activity also lets the shopper's answer
+ * go out at once: local activities started in the workflow task that answers the awaitOutcome
+ * update hold that answer until they end, while scheduling the commit ends that task.
  */
 function postOrderActivities(local: boolean, options: ActivityOptions, summary: string) {
   if (!local) return activities(options, summary);
@@ -242,15 +248,12 @@ export async function checkoutWorkflow(input: CheckoutInput): Promise<CheckoutRe
   try {
     chargeId = await placing.run(() => placeOrder(input, state, saga, desk));
   } catch (error) {
-    return abandon(input, state, saga, desk, error, safeEdges, localSteps, () => outcomeAwaited);
+    return abandon(input, state, saga, desk, error, safeEdges, localSteps);
   }
 
   // Paid and ordered: the purchase is decided. A cancellation arriving now must not
   // leave it half-done (stock reserved but never committed, customer never told).
-  await CancellationScope.nonCancellable(async () => {
-    if (localSteps && outcomeAwaited) await answerTheShopperFirst();
-    await completePurchase(input, state, saga, safeEdges, localSteps);
-  });
+  await CancellationScope.nonCancellable(() => completePurchase(input, state, saga, safeEdges, localSteps));
   state.step = 'done';
   publishStatus(state, 'completed');
   return { checkoutId: input.checkoutId, status: 'completed', orderId: state.orderId, chargeId, total: state.total };
@@ -377,21 +380,11 @@ async function placeOrder(input: CheckoutInput, state: CheckoutState, saga: Saga
   return chargeId;
 }
 
-/**
- * The shopper's answer (the awaitOutcome update's result) leaves with the workflow task that
- * decided it, and local activities started in that task would hold it until they all ended: the
- * shopper would wait for the stock, the cart and the e-mail too. A timer of a millisecond ends
- * the task first; the local steps run in the next one. Only when someone awaits the outcome.
- */
-async function answerTheShopperFirst(): Promise<void> {
-  // Not cancellable: nothing after the order (or after the undoing) may be cut short by a cancel.
-  await CancellationScope.nonCancellable(() => sleep(1, { summary: 'Answer the shopper before the steps after the order' }));
-}
-
 async function completePurchase(input: CheckoutInput, state: CheckoutState, saga: Saga, safeEdges: boolean, localSteps: boolean): Promise<void> {
   state.step = 'committing_inventory';
   try {
-    await postOrderActivities(localSteps, AFTER_ORDER, 'Commit the reserved stock').commitInventory({ checkoutId: input.checkoutId });
+    // An ordinary activity on both paths (postOrderActivities says why); the shopper's answer leaves with its scheduling.
+    await activities(AFTER_ORDER, 'Commit the reserved stock').commitInventory({ checkoutId: input.checkoutId });
   } catch (error) {
     // A refusal (e.g. the reservation expired and was released), or retries spent. The
     // customer has paid and the order exists: undoing that over a stock record is worse
@@ -433,7 +426,7 @@ async function completePurchase(input: CheckoutInput, state: CheckoutState, saga
  * on), and the customer's cancel. A cancellation of the workflow itself is
  * compensated too, and then rethrown so that the workflow ends cancelled.
  */
-async function abandon(input: CheckoutInput, state: CheckoutState, saga: Saga, desk: SupportDesk, error: unknown, safeEdges: boolean, localSteps: boolean, outcomeAwaited: () => boolean): Promise<CheckoutResult> {
+async function abandon(input: CheckoutInput, state: CheckoutState, saga: Saga, desk: SupportDesk, error: unknown, safeEdges: boolean, localSteps: boolean): Promise<CheckoutResult> {
   // A cancel asked through the checkout's own update or signal ends it as failed, with who and why;
   // a cancellation of the workflow itself (Temporal UI or CLI) ends it cancelled.
   const asked = desk.cancelDecision;
@@ -458,7 +451,13 @@ async function abandon(input: CheckoutInput, state: CheckoutState, saga: Saga, d
   // The customer who cancelled knows; everyone else hears how their checkout ended.
   if (!cancelled && asked?.by !== 'customer') {
     state.step = 'notifying_customer';
-    if (localSteps && outcomeAwaited()) await answerTheShopperFirst();
+    // Since POST_ORDER_LOCAL_STEPS_PATCH the shopper's answer (decided above) leaves with the workflow
+    // task that runs this local notification, so it waits for it: one call when notifications answer;
+    // when they fail fast, the in-worker retries (about 3.5 s) until the first backoff longer than
+    // LOCAL_RETRY_THRESHOLD becomes a timer and ends the task; when they hang, the SDK's workflow task
+    // heartbeat (at 80% of the 10 s workflow task timeout) sends it after about 8 s. The gateway
+    // answers 202 after GATEWAY_CHECKOUT_WAIT_MS (5 s) anyway; a timer to answer first would add a
+    // workflow task to every failed checkout for that (docs/benchmarks.md).
     state.notificationError = await notifyCustomer(input, localSteps, 'checkout_failed', {
       checkoutId: input.checkoutId,
       reason: failure.type,

@@ -1,6 +1,6 @@
 /**
  * The gateway reads where a running checkout is from its history (it never queries the
- * workflow): an activity scheduled, or, for the steps after the order, a local activity's marker.
+ * workflow): an activity scheduled, or, for emptying the cart and notifying, a local activity's marker.
  * Read over recorded histories of both kinds (test/workflows/histories).
  */
 import { readFileSync } from 'node:fs';
@@ -19,8 +19,8 @@ it('finds every step of a checkout whose steps after the order are activities', 
   expect(activitiesIn('cart-update-with-start.json')).toEqual(CART_CHECKOUT);
 });
 
-it('finds the steps after the order in their local activity markers, a retried one at its backoff too', () => {
+it('finds the local steps after the order (emptying the cart, notifying) in their markers, a retried one at its backoff too', () => {
   expect(activitiesIn('local-steps-cart-update-with-start.json')).toEqual(CART_CHECKOUT);
-  // commitInventory failed three times: a marker for the backoff (a timer follows), then one for the result.
-  expect(activitiesIn('local-steps-commit-retried.json')).toEqual([...CART_CHECKOUT.slice(0, 5), ...CART_CHECKOUT.slice(4)]);
+  // completeCart failed three times: a marker for the backoff (a timer follows), then one for the result.
+  expect(activitiesIn('local-steps-cart-completion-retried.json')).toEqual([...CART_CHECKOUT.slice(0, 6), ...CART_CHECKOUT.slice(5)]);
 });

@@ -5,9 +5,9 @@
  *   charge     chargePayment
  *   extension  extendReservation, after chargePayment failed for good (a
  *              refusal that is not the customer's: the checkout waits for support)
- *   commit     commitInventory, a local activity: it prints its token and never ends, so the
- *              worker dies before the step is recorded (checkout.test.ts)
- *   node --import tsx race-worker.ts <temporal address> <task queue> <charge|extension|commit>
+ *   cart       completeCart of a cart checkout, a local activity: it prints its token and never
+ *              ends, so the worker dies before the step is recorded (checkout.test.ts)
+ *   node --import tsx race-worker.ts <temporal address> <task queue> <charge|extension|cart>
  */
 import { CompleteAsyncError, Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
@@ -36,14 +36,15 @@ async function main(): Promise<void> {
     chargePayment:
       which === 'charge'
         ? held
-        : which === 'commit'
+        : which === 'cart'
           ? async () => ({ chargeId: 'ch_1' })
           : async () => {
               throw ApplicationFailure.create({ type: 'ProviderMisconfigured', message: 'payments: the provider refused our API key', nonRetryable: true });
             },
     extendReservation: which === 'extension' ? held : async () => undefined,
     createOrder: async ({ orderId }) => ({ orderId }),
-    commitInventory: hung,
+    commitInventory: async () => undefined,
+    completeCart: hung,
   };
   const worker = await Worker.create({
     connection: await NativeConnection.connect({ address: address! }),

@@ -15,8 +15,8 @@
  * The newer scenarios take the paths production takes: the gateway's cart
  * checkout by update-with-start with its one awaitOutcome update id, the
  * customer's cancel, support's retry by signal (the Temporal UI), the support
- * deadline, and the safe-edges paths; since post-order-local-steps, those whose
- * steps after the order are local activities (`local-steps-*`).
+ * deadline, and the safe-edges paths; since post-order-local-steps, those where
+ * emptying the cart and notifying are local activities (`local-steps-*`).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -217,15 +217,15 @@ function scenarios(): Scenario[] {
     { name: 'cart-not-completed', before: 'post-order-local-steps', asTheGatewayDoes: true, activities: cartReleased },
     { name: 'order-adopted', before: 'post-order-local-steps', activities: { createOrder: async () => ({ orderId: '0b6f7a52-3f0e-4f57-9a57-2f1f0c3b9d7e' }) } },
 
-    // Since post-order-local-steps: committing the stock, emptying the cart and notifying are local activities.
+    // Since post-order-local-steps: emptying the cart and notifying are local activities (committing the stock stays an activity).
     { name: 'local-steps-cart-update-with-start', asTheGatewayDoes: true, activities: {} },
     { name: 'local-steps-cart-not-completed', asTheGatewayDoes: true, activities: cartReleased },
     { name: 'local-steps-declined-told-once-undone', asTheGatewayDoes: true, activities: cardDeclined },
     {
       // Three failed attempts: the first two backoffs (1 s, 2 s) inside the worker, the third (4 s) a timer in the history.
-      name: 'local-steps-commit-retried',
+      name: 'local-steps-cart-completion-retried',
       asTheGatewayDoes: true,
-      activities: { commitInventory: failingTimes(3, () => new Error('inventory: 503 service unavailable'), async () => undefined).run },
+      activities: { completeCart: failingTimes(3, () => new Error('cart: 503 service unavailable'), async () => undefined).run },
     },
   ];
 }

@@ -32,11 +32,11 @@ it('has recorded histories to replay', () => {
       'customer-cancelled-while-charging.json',
       'support-retried-by-signal.json',
       'support-deadline-passed.json',
-      // Since post-order-local-steps: the steps after the order as local activities, flagged when one fails, retried after a timer.
+      // Since post-order-local-steps: emptying the cart and notifying as local activities, flagged when one fails, retried after a timer.
       'local-steps-cart-update-with-start.json',
       'local-steps-cart-not-completed.json',
       'local-steps-declined-told-once-undone.json',
-      'local-steps-commit-retried.json',
+      'local-steps-cart-completion-retried.json',
       // An update meeting an activity's result in one task, after a worker crash (record-update-races.ts).
       'race-customer-cancel-with-charge-result.json',
       'race-support-retry-with-extension-result.json',
