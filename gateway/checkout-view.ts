@@ -109,8 +109,8 @@ export async function liveCheckout(client: Client, checkoutId: string): Promise<
 }
 
 /**
- * The step of the call in flight, or else of the last one scheduled (read from the end of the
- * history): steps only move forward. Keeping the stock while waiting for support is not a step.
+ * The step of the call in flight, or else of the last one scheduled or, for a local activity, run
+ * (read from the end of the history): steps only move forward. Keeping the stock while waiting for support is not a step.
  */
 async function currentStep(client: Client, description: WorkflowExecutionDescription): Promise<CheckoutStep> {
   const pending = description.raw.pendingActivities?.map((activity) => STEP_OF_ACTIVITY[activity.activityType?.name ?? '']).find(Boolean);
@@ -121,9 +121,31 @@ async function currentStep(client: Client, description: WorkflowExecutionDescrip
     maximumPageSize: 50,
   });
   for (const event of history?.events ?? []) {
-    if (event.eventType !== temporal.api.enums.v1.EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED) continue;
-    const step = STEP_OF_ACTIVITY[event.activityTaskScheduledEventAttributes?.activityType?.name ?? ''];
+    const step = STEP_OF_ACTIVITY[activityTypeOf(event) ?? ''];
     if (step) return step;
   }
   return 'started';
+}
+
+/** The marker a local activity leaves in the history when it ends, or when it backs off before a retry. */
+const LOCAL_ACTIVITY_MARKER = 'core_local_activity';
+
+/**
+ * The activity an event is about: an activity task scheduled, or a local activity's marker
+ * (emptying the cart and notifying, since they are local activities: never pending on the server).
+ */
+export function activityTypeOf(event: temporal.api.history.v1.IHistoryEvent): string | undefined {
+  const { EventType } = temporal.api.enums.v1;
+  if (event.eventType === EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED) return event.activityTaskScheduledEventAttributes?.activityType?.name ?? undefined;
+  if (event.eventType !== EventType.EVENT_TYPE_MARKER_RECORDED || event.markerRecordedEventAttributes?.markerName !== LOCAL_ACTIVITY_MARKER) return undefined;
+  // The SDK's core writes it itself, as JSON ({"activity_type": ..., "attempt": ..., ...}); the activity's result is apart.
+  const data = event.markerRecordedEventAttributes.details?.['data']?.payloads?.[0]?.data;
+  if (!data) return undefined;
+  try {
+    const parsed: unknown = JSON.parse(Buffer.from(data).toString('utf8'));
+    const type = (parsed as { activity_type?: unknown } | null)?.activity_type;
+    return typeof type === 'string' ? type : undefined;
+  } catch {
+    return undefined;
+  }
 }

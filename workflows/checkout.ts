@@ -33,11 +33,13 @@ import {
   log,
   patched,
   proxyActivities,
+  proxyLocalActivities,
   setHandler,
   upsertMemo,
   upsertSearchAttributes,
   uuid4,
   type ActivityOptions,
+  type LocalActivityOptions,
 } from '@temporalio/workflow';
 import type { CheckoutActivities, NotificationTemplate } from '../activities/types';
 import {
@@ -88,6 +90,12 @@ const HOLD_STOCK_WHILE_WAITING_PATCH = 'hold-stock-while-waiting';
  * MAX_SUPPORT_WAITS times. One marker for all of them: they shipped together.
  */
 const SAFE_EDGES_PATCH = 'safe-edges';
+/**
+ * Checkouts started before this empty the cart and notify the customer through ordinary
+ * activities; since, those are local activities (postOrderActivities). Committing the stock
+ * stays an ordinary activity on both paths.
+ */
+const POST_ORDER_LOCAL_STEPS_PATCH = 'post-order-local-steps';
 
 /** Values of the CheckoutStatus search attribute, for filtering in the Temporal UI. */
 export const CHECKOUT_STATUS_VALUES = {
@@ -132,8 +140,10 @@ const FORWARD_STEP: ActivityOptions = {
 
 /**
  * Compensations, and the steps after the order: giving up early would leave
- * stock or money in the wrong place, so they are retried patiently. A stuck one
- * shows in the UI as a pending activity with its last error.
+ * stock or money in the wrong place, so they are retried patiently. A stuck
+ * compensation, or a stuck stock commit, shows in the UI as a pending activity with
+ * its attempts and last error; a stuck cart, since POST_ORDER_LOCAL_STEPS_PATCH a
+ * local activity, as backoff timers and the checkout's `step` (docs/runbook.md).
  */
 const MUST_SUCCEED: ActivityOptions = {
   startToCloseTimeout: ACTIVITY_TIMEOUTS.startToClose,
@@ -153,12 +163,48 @@ const NOTIFICATION: ActivityOptions = {
   retry: SERVICE_CALL_RETRY,
 };
 
+/**
+ * A local activity that fails waits for its next attempt inside the worker while the backoff is at
+ * most this long, holding the checkout's workflow task open meanwhile (queries, updates and support's
+ * signals are answered only when it ends); a longer backoff becomes a timer in the history. Short on
+ * purpose: a blip (the first two or three retries, backoffs of up to 3 s) costs no round trip
+ * to Temporal, while an outage shows in the history as timers, keeps the checkout answering
+ * between attempts, and carries the attempt count across a worker restart. The SDK's default
+ * (1 minute) would hold the task for minutes with COMPENSATION_RETRY's growing backoff.
+ */
+const LOCAL_RETRY_THRESHOLD = '3s';
+
 /** The notifications service refuses a longer failure message (and the customer would then hear nothing). */
 const MAX_NOTIFIED_MESSAGE_LENGTH = 2000;
 
 /** The activities with the given options; the summary labels the call in the Temporal UI. */
 function activities(options: ActivityOptions, summary: string) {
   return proxyActivities<CheckoutActivities>({ ...options, summary });
+}
+
+/**
+ * Emptying the bought cart and notifying the customer, once the purchase (or its undoing) is
+ * decided. Since POST_ORDER_LOCAL_STEPS_PATCH they are local activities: run by the worker that
+ * runs the checkout, with no activity task on the Temporal server (less work for it;
+ * docs/benchmarks.md measures how much). Support does not act on them (a failure is flagged,
+ * never waited on), and each is idempotent, so that a worker crash repeating them (the unfinished
+ * workflow task runs them again) is harmless. Same timeouts, retries and summaries as the
+ * ordinary activities they replace; the history shows each as a marker with its result. Their
+ * final failure is an ActivityFailure as before (its cause the activity's error, or a
+ * TimeoutFailure once scheduleToClose, counted from the first attempt, has passed), so the
+ * handling around them is the same.
+ *
+ * Committing the stock is not one of them: it moves stock, and a commit that keeps failing is
+ * what support reconciles (InventoryNotCommitted), so it stays a pending activity with its
+ * attempts and last error in the Temporal UI. Being an activity also lets the shopper's answer
+ * go out at once: local activities started in the workflow task that answers the awaitOutcome
+ * update hold that answer until they end, while scheduling the commit ends that task.
+ */
+function postOrderActivities(local: boolean, options: ActivityOptions, summary: string) {
+  if (!local) return activities(options, summary);
+  const { startToCloseTimeout, scheduleToCloseTimeout, retry } = options;
+  const localOptions: LocalActivityOptions = { startToCloseTimeout, scheduleToCloseTimeout, retry, localRetryThreshold: LOCAL_RETRY_THRESHOLD, summary };
+  return proxyLocalActivities<CheckoutActivities>(localOptions);
 }
 
 export function orderTotal(lines: readonly CheckoutLine[]): number {
@@ -168,6 +214,7 @@ export function orderTotal(lines: readonly CheckoutLine[]): number {
 export async function checkoutWorkflow(input: CheckoutInput): Promise<CheckoutResult> {
   // Decided once, at the start: a checkout keeps the behaviour it started with for its whole life.
   const safeEdges = patched(SAFE_EDGES_PATCH);
+  const localSteps = patched(POST_ORDER_LOCAL_STEPS_PATCH);
   // A reset to the first workflow task must find the same order, so its id comes from the input.
   const orderId = safeEdges ? input.checkoutId : uuid4();
   const state = initialState(input, orderId);
@@ -201,12 +248,12 @@ export async function checkoutWorkflow(input: CheckoutInput): Promise<CheckoutRe
   try {
     chargeId = await placing.run(() => placeOrder(input, state, saga, desk));
   } catch (error) {
-    return abandon(input, state, saga, desk, error, safeEdges);
+    return abandon(input, state, saga, desk, error, safeEdges, localSteps);
   }
 
   // Paid and ordered: the purchase is decided. A cancellation arriving now must not
   // leave it half-done (stock reserved but never committed, customer never told).
-  await CancellationScope.nonCancellable(() => completePurchase(input, state, saga, safeEdges));
+  await CancellationScope.nonCancellable(() => completePurchase(input, state, saga, safeEdges, localSteps));
   state.step = 'done';
   publishStatus(state, 'completed');
   return { checkoutId: input.checkoutId, status: 'completed', orderId: state.orderId, chargeId, total: state.total };
@@ -333,9 +380,10 @@ async function placeOrder(input: CheckoutInput, state: CheckoutState, saga: Saga
   return chargeId;
 }
 
-async function completePurchase(input: CheckoutInput, state: CheckoutState, saga: Saga, safeEdges: boolean): Promise<void> {
+async function completePurchase(input: CheckoutInput, state: CheckoutState, saga: Saga, safeEdges: boolean, localSteps: boolean): Promise<void> {
   state.step = 'committing_inventory';
   try {
+    // An ordinary activity on both paths (postOrderActivities says why); the shopper's answer leaves with its scheduling.
     await activities(AFTER_ORDER, 'Commit the reserved stock').commitInventory({ checkoutId: input.checkoutId });
   } catch (error) {
     // A refusal (e.g. the reservation expired and was released), or retries spent. The
@@ -352,7 +400,7 @@ async function completePurchase(input: CheckoutInput, state: CheckoutState, saga
     // Bought: the cart is emptied (and unlocked).
     state.step = 'completing_cart';
     try {
-      await activities(AFTER_ORDER, 'Empty the bought cart').completeCart({ checkoutId: input.checkoutId, customerId: input.customerId });
+      await postOrderActivities(localSteps, AFTER_ORDER, 'Empty the bought cart').completeCart({ checkoutId: input.checkoutId, customerId: input.customerId });
       saga.forget('releaseCart');
     } catch (error) {
       // E.g. support released the cart by hand while the checkout waited. Nothing may fail
@@ -365,7 +413,7 @@ async function completePurchase(input: CheckoutInput, state: CheckoutState, saga
   }
 
   state.step = 'notifying_customer';
-  state.notificationError = await notifyCustomer(input, 'order_confirmed', {
+  state.notificationError = await notifyCustomer(input, localSteps, 'order_confirmed', {
     orderId: state.orderId,
     total: state.total.amount,
     currency: state.total.currency,
@@ -378,7 +426,7 @@ async function completePurchase(input: CheckoutInput, state: CheckoutState, saga
  * on), and the customer's cancel. A cancellation of the workflow itself is
  * compensated too, and then rethrown so that the workflow ends cancelled.
  */
-async function abandon(input: CheckoutInput, state: CheckoutState, saga: Saga, desk: SupportDesk, error: unknown, safeEdges: boolean): Promise<CheckoutResult> {
+async function abandon(input: CheckoutInput, state: CheckoutState, saga: Saga, desk: SupportDesk, error: unknown, safeEdges: boolean, localSteps: boolean): Promise<CheckoutResult> {
   // A cancel asked through the checkout's own update or signal ends it as failed, with who and why;
   // a cancellation of the workflow itself (Temporal UI or CLI) ends it cancelled.
   const asked = desk.cancelDecision;
@@ -403,7 +451,14 @@ async function abandon(input: CheckoutInput, state: CheckoutState, saga: Saga, d
   // The customer who cancelled knows; everyone else hears how their checkout ended.
   if (!cancelled && asked?.by !== 'customer') {
     state.step = 'notifying_customer';
-    state.notificationError = await notifyCustomer(input, 'checkout_failed', {
+    // Since POST_ORDER_LOCAL_STEPS_PATCH the shopper's answer (decided above) leaves with the workflow
+    // task that runs this local notification, so it waits for it: one call when notifications answer;
+    // when they fail fast, the in-worker retries (about 3.5 s) until the first backoff longer than
+    // LOCAL_RETRY_THRESHOLD becomes a timer and ends the task; when they hang, the SDK's workflow task
+    // heartbeat (at 80% of the 10 s workflow task timeout) sends it after about 8 s. The gateway
+    // answers 202 after GATEWAY_CHECKOUT_WAIT_MS (5 s) anyway; a timer to answer first would add a
+    // workflow task to every failed checkout for that (docs/benchmarks.md).
+    state.notificationError = await notifyCustomer(input, localSteps, 'checkout_failed', {
       checkoutId: input.checkoutId,
       reason: failure.type,
       // Stored with the notification for engineers, never shown to the customer; the service caps its length.
@@ -438,11 +493,12 @@ async function recordFailure(input: CheckoutInput, failure: CheckoutFailure): Pr
 /** Sends a notification; returns why it could not be sent, if it could not. It never fails the checkout. */
 async function notifyCustomer(
   input: CheckoutInput,
+  local: boolean,
   template: NotificationTemplate,
   data: Record<string, string | number>,
 ): Promise<string | undefined> {
   try {
-    await activities(NOTIFICATION, `Notify the customer: ${template}`).notifyCustomer({
+    await postOrderActivities(local, NOTIFICATION, `Notify the customer: ${template}`).notifyCustomer({
       checkoutId: input.checkoutId,
       customerId: input.customerId,
       email: input.customerEmail,

@@ -4,8 +4,8 @@
  * exports them with Temporal's own metrics (worker/telemetry.ts, Prometheus:
  * these without the `temporal_` prefix of the SDK's, counters without `_total`,
  * times in milliseconds). The checkout workflow itself is left as
- * it is: the interceptors see it start and end and see each activity it
- * schedules resolve, exactly once per checkout whichever worker runs it and
+ * it is: the interceptors see it start and end and see each activity and
+ * local activity it schedules resolve, exactly once per checkout whichever worker runs it and
  * however often workers restart. The meter emits nothing while a workflow
  * replays and adds no command to the history, so replay is unaffected.
  * Counters are per worker process, as Prometheus expects (sum over workers;
@@ -18,9 +18,11 @@
 import {
   ApplicationFailure,
   isCancellation,
+  LocalActivityDoBackoff,
   metricMeter,
   workflowInfo,
   type ActivityInput,
+  type LocalActivityInput,
   type Next,
   type WorkflowExecuteInput,
   type WorkflowInboundCallsInterceptor,
@@ -81,19 +83,53 @@ export class CheckoutMetricsInbound implements WorkflowInboundCallsInterceptor {
   }
 }
 
-/** Times each activity the checkout schedules (a saga step or a compensation), retries included, by outcome. */
+type StepOutcome = 'completed' | 'failed' | 'cancelled';
+
+function recordStep(step: string, scheduled: number, outcome: StepOutcome): void {
+  metricMeter
+    .createHistogram(CHECKOUT_METRICS.stepDuration, 'int', 'ms', 'How long each step of the checkout took, retries included, by activity and outcome')
+    .record(Math.max(0, Date.now() - scheduled), { step, outcome });
+}
+
+function outcomeOf(error: unknown): StepOutcome {
+  return isCancellation(error) ? 'cancelled' : 'failed';
+}
+
+/** A protobuf timestamp (its seconds a number or a Long) in milliseconds. */
+function timestampMs({ seconds, nanos }: NonNullable<LocalActivityInput['originalScheduleTime']>): number {
+  return Number(String(seconds ?? 0)) * 1000 + Math.floor((nanos ?? 0) / 1_000_000);
+}
+
+/**
+ * Times each activity the checkout schedules (a saga step or a compensation), and each local
+ * activity (the steps after the order), retries included, by outcome, under the same `step` label.
+ */
 export class CheckoutMetricsOutbound implements WorkflowOutboundCallsInterceptor {
   scheduleActivity(input: ActivityInput, next: Next<WorkflowOutboundCallsInterceptor, 'scheduleActivity'>): Promise<unknown> {
     const scheduled = Date.now();
     const running = next(input);
     if (workflowInfo().workflowType !== CHECKOUT_WORKFLOW_TYPE) return running;
-    const record = (outcome: 'completed' | 'failed' | 'cancelled') =>
-      metricMeter
-        .createHistogram(CHECKOUT_METRICS.stepDuration, 'int', 'ms', 'How long each step of the checkout took, retries included, by activity and outcome')
-        .record(Math.max(0, Date.now() - scheduled), { step: input.activityType, outcome });
     running.then(
-      () => record('completed'),
-      (error: unknown) => record(isCancellation(error) ? 'cancelled' : 'failed'),
+      () => recordStep(input.activityType, scheduled, 'completed'),
+      (error: unknown) => recordStep(input.activityType, scheduled, outcomeOf(error)),
+    );
+    return running;
+  }
+
+  /**
+   * A local activity whose backoff is longer than its localRetryThreshold comes back here after a
+   * timer, as a new call carrying the first call's schedule time: the step is timed from that, and
+   * recorded once, when it ends, not at each backoff.
+   */
+  scheduleLocalActivity(input: LocalActivityInput, next: Next<WorkflowOutboundCallsInterceptor, 'scheduleLocalActivity'>): Promise<unknown> {
+    const scheduled = input.originalScheduleTime ? timestampMs(input.originalScheduleTime) : Date.now();
+    const running = next(input);
+    if (workflowInfo().workflowType !== CHECKOUT_WORKFLOW_TYPE) return running;
+    running.then(
+      () => recordStep(input.activityType, scheduled, 'completed'),
+      (error: unknown) => {
+        if (!(error instanceof LocalActivityDoBackoff)) recordStep(input.activityType, scheduled, outcomeOf(error));
+      },
     );
     return running;
   }

@@ -45,6 +45,7 @@ import {
   recordingActivities,
   startTestEnvironment,
 } from './support';
+import { startWorkerToKill } from './crash-support';
 
 let env: TestWorkflowEnvironment;
 let workflowBundle: WorkflowBundleWithSourceMap;
@@ -772,6 +773,10 @@ describe('cancellation', () => {
 
 const { EventType } = temporal.api.enums.v1;
 
+async function eventsOf(handle: CheckoutHandle) {
+  return (await handle.fetchHistory()).events ?? [];
+}
+
 /** The event ids at which the workflow completed its awaitOutcome updates, and at which each activity completed, by type. */
 async function historyMarks(handle: CheckoutHandle) {
   const events = (await handle.fetchHistory()).events ?? [];
@@ -821,6 +826,185 @@ describe('once the order exists, nothing fails the purchase', () => {
     expect(compensationsIn(calls)).toEqual([]);
     expect(calls.at(-1)).toBe('notifyCustomer');
     expect(await searchAttributesOf(handle)).toMatchObject({ checkoutStatus: CHECKOUT_STATUS_VALUES.completed, failureReason: CHECKOUT_FAILURE_REASONS.CartNotCompleted });
+  });
+});
+
+describe('emptying the cart and notifying are local activities; committing the stock stays an activity', () => {
+  const LOCAL_MARKER = 'core_local_activity';
+
+  /** Activity types by how the history holds them: activity tasks scheduled, local activity markers. */
+  async function stepsInHistory(handle: CheckoutHandle) {
+    const events = await eventsOf(handle);
+    const tasks = events.map((event) => event.activityTaskScheduledEventAttributes?.activityType?.name).filter(Boolean);
+    const markers = events
+      .filter((event) => event.markerRecordedEventAttributes?.markerName === LOCAL_MARKER)
+      .map((event) => JSON.parse(Buffer.from(event.markerRecordedEventAttributes!.details!['data']!.payloads![0]!.data!).toString()) as { activity_type: string });
+    return { tasks, markers: markers.map(({ activity_type }) => activity_type) };
+  }
+
+  /**
+   * The workflow task completion whose commands and messages wrote an event: the last one before it (what
+   * one completion asks for is written right after it, before anything else happens).
+   */
+  function sentBy(events: temporal.api.history.v1.IHistoryEvent[], event: temporal.api.history.v1.IHistoryEvent | undefined): number {
+    const at = event ? events.indexOf(event) : -1;
+    expect(at).toBeGreaterThan(0);
+    const task = [...events.slice(0, at)].reverse().find((earlier) => earlier.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED);
+    return Number(task!.eventId);
+  }
+
+  /** The workflow task completion that sent the shopper's answer (the awaitOutcome update's result). */
+  function answeringTask(events: temporal.api.history.v1.IHistoryEvent[]): number {
+    return sentBy(events, events.find((event) => event.eventType === EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_COMPLETED));
+  }
+
+  it('commits the stock through an activity task, then empties the cart and confirms in the worker: markers in the history', async () => {
+    const { activities, calls } = recordingActivities();
+    const { result, handle } = await runCheckout(activities, undefined, cartCheckoutInput());
+
+    expect(result?.status).toBe('completed');
+    expect(calls.slice(-3)).toEqual(['commitInventory', 'completeCart', 'notifyCustomer']);
+    expect(await stepsInHistory(handle)).toEqual({
+      tasks: ['lockCart', 'reserveInventory', 'chargePayment', 'createOrder', 'commitInventory'],
+      markers: ['completeCart', 'notifyCustomer'],
+    });
+  });
+
+  it('tells a failure through a local activity too, after the compensations and the record (ordinary activities)', async () => {
+    const { activities } = recordingActivities({
+      chargePayment: async () => {
+        throw businessFailure(BUSINESS_FAILURES.PaymentDeclined, 'Your card was declined');
+      },
+    });
+    const { result, handle } = await runCheckout(activities);
+
+    expect(result?.status).toBe('failed');
+    expect(activities.notifyCustomer).toHaveBeenCalledWith(expect.objectContaining({ template: 'checkout_failed' }));
+    expect(await stepsInHistory(handle)).toEqual({
+      tasks: ['reserveInventory', 'chargePayment', 'refundPayment', 'releaseInventory', 'recordCheckoutFailure'],
+      markers: ['notifyCustomer'],
+    });
+  });
+
+  it('retries a local activity after a transient failure: past the in-worker backoffs, after a timer', async () => {
+    const notify = failingTimes(4, () => new Error('notifications: 503 service unavailable'), async () => ({ notificationId: 'n_1' }));
+    const { activities } = recordingActivities({ notifyCustomer: notify.run });
+    const { result, state, handle } = await runCheckout(activities);
+
+    expect(notify.counter.calls).toBe(5);
+    expect(result?.status).toBe('completed');
+    expect(state.notificationError).toBeUndefined();
+    const events = await eventsOf(handle);
+    // The backoffs of 0.5 s, 1 s and 2 s stay in the worker (LOCAL_RETRY_THRESHOLD); the fourth, of 4 s, is a timer.
+    expect(events.filter((event) => event.timerStartedEventAttributes).map((event) => event.timerStartedEventAttributes!.startToFireTimeout?.seconds?.toString())).toEqual(['4']);
+    expect((await stepsInHistory(handle)).markers).toEqual(['notifyCustomer', 'notifyCustomer']);
+  });
+
+  it('flags, and completes, when a step after the order fails for good', async () => {
+    const { activities } = recordingActivities({
+      commitInventory: async () => {
+        throw businessFailure(BUSINESS_FAILURES.InvalidRequest, 'Reservation was released (expired) and cannot be committed');
+      },
+      completeCart: async () => {
+        throw businessFailure(BUSINESS_FAILURES.InvalidRequest, 'cart: 409 checkout-released');
+      },
+      notifyCustomer: async () => {
+        throw businessFailure(BUSINESS_FAILURES.InvalidRequest, 'mail server refused');
+      },
+    });
+    const { result, state, handle } = await runCheckout(activities, undefined, cartCheckoutInput());
+
+    expect(result?.status).toBe('completed');
+    expect(state).toMatchObject({
+      status: 'completed',
+      inventoryCommitError: 'Reservation was released (expired) and cannot be committed',
+      cartCompletionError: 'cart: 409 checkout-released',
+      notificationError: 'mail server refused',
+    });
+    expect(state.compensations.filter(({ status }) => status !== 'pending')).toEqual([]);
+    expect((await searchAttributesOf(handle)).failureReason).toBe(CHECKOUT_FAILURE_REASONS.CartNotCompleted);
+  });
+
+  it('answers an ordered checkout with the task that schedules the commit, before any local step runs, with no timer', async () => {
+    const { activities } = recordingActivities();
+    const { result, handle } = await runCheckout(
+      activities,
+      async (running) => {
+        expect(await running.executeUpdate(awaitOutcomeUpdate)).toMatchObject({ ordered: true });
+      },
+      cartCheckoutInput(),
+    );
+    expect(result?.status).toBe('completed');
+    const events = await eventsOf(handle);
+    const commit = events.find((event) => event.activityTaskScheduledEventAttributes?.activityType?.name === 'commitInventory');
+    expect(sentBy(events, commit)).toBe(answeringTask(events));
+    const firstMarker = events.find((event) => event.markerRecordedEventAttributes?.markerName === LOCAL_MARKER);
+    expect(sentBy(events, firstMarker)).toBeGreaterThan(answeringTask(events));
+    expect(events.filter((event) => event.timerStartedEventAttributes)).toEqual([]);
+  });
+
+  it('answers a failed checkout with the task that runs its local notification: it waits for that one call', async () => {
+    const { activities } = recordingActivities({
+      chargePayment: async () => {
+        throw businessFailure(BUSINESS_FAILURES.PaymentDeclined, 'Your card was declined');
+      },
+    });
+    const { result, handle } = await runCheckout(activities, async (running) => {
+      expect(await running.executeUpdate(awaitOutcomeUpdate)).toMatchObject({ status: 'failed' });
+    });
+    expect(result?.status).toBe('failed');
+    const events = await eventsOf(handle);
+    const notified = events.find((event) => event.markerRecordedEventAttributes?.markerName === LOCAL_MARKER);
+    expect(sentBy(events, notified)).toBe(answeringTask(events));
+    expect(events.filter((event) => event.timerStartedEventAttributes)).toEqual([]);
+  });
+
+  it('answers a failed checkout whose notification keeps failing once the in-worker retries give way to a timer', async () => {
+    const notify = failingTimes(4, () => new Error('notifications: 503 service unavailable'), async () => ({ notificationId: 'n_1' }));
+    const { activities } = recordingActivities({
+      chargePayment: async () => {
+        throw businessFailure(BUSINESS_FAILURES.PaymentDeclined, 'Your card was declined');
+      },
+      notifyCustomer: notify.run,
+    });
+    const { result, handle } = await runCheckout(activities, async (running) => {
+      expect(await running.executeUpdate(awaitOutcomeUpdate)).toMatchObject({ status: 'failed' });
+    });
+    expect(result?.status).toBe('failed');
+    const events = await eventsOf(handle);
+    // The answer left with the backoff's marker and timer (after three attempts), not after the fifth, successful one.
+    const timer = events.find((event) => event.timerStartedEventAttributes);
+    expect(sentBy(events, timer)).toBe(answeringTask(events));
+    const markers = events.filter((event) => event.markerRecordedEventAttributes?.markerName === LOCAL_MARKER);
+    expect(sentBy(events, markers[0])).toBe(answeringTask(events));
+    expect(markers).toHaveLength(2);
+    expect(sentBy(events, markers[1])).toBeGreaterThan(answeringTask(events));
+  });
+
+  it('repeats a local step whose worker died before the step was recorded; the same idempotent call, and the checkout completes once', async () => {
+    const taskQueue = `checkout-crash-${randomUUID()}`;
+    const checkout = cartCheckoutInput();
+    const doomed = await startWorkerToKill(require.resolve('./race-worker'), [env.address, taskQueue, 'cart']);
+    try {
+      const handle = await env.client.workflow.start(checkoutWorkflow, { taskQueue, workflowId: checkoutWorkflowId(checkout.checkoutId), args: [checkout] });
+      await doomed.token; // emptying the cart runs in the doomed worker
+      await doomed.kill();
+
+      const { activities, calls } = recordingActivities();
+      const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle, activities });
+      const result = await worker.runUntil(handle.result());
+
+      expect(result.status).toBe('completed');
+      // Nothing up to the commit (an activity, completed by the dead worker) runs again; emptying the cart does, as it was asked the first time.
+      expect(calls).toEqual(['completeCart', 'notifyCustomer']);
+      expect(activities.completeCart).toHaveBeenCalledWith({ checkoutId: checkout.checkoutId, customerId: checkout.customerId });
+      expect(await stepsInHistory(handle)).toEqual({
+        tasks: ['lockCart', 'reserveInventory', 'chargePayment', 'createOrder', 'commitInventory'],
+        markers: ['completeCart', 'notifyCustomer'],
+      });
+    } finally {
+      if (doomed.child.exitCode === null && doomed.child.signalCode === null) await doomed.kill();
+    }
   });
 });
 

@@ -5,16 +5,26 @@
  *   charge     chargePayment
  *   extension  extendReservation, after chargePayment failed for good (a
  *              refusal that is not the customer's: the checkout waits for support)
- *   node --import tsx race-worker.ts <temporal address> <task queue> <charge|extension>
+ *   cart       completeCart of a cart checkout, a local activity: it prints its token and never
+ *              ends, so the worker dies before the step is recorded (checkout.test.ts)
+ *   node --import tsx race-worker.ts <temporal address> <task queue> <charge|extension|cart>
  */
 import { CompleteAsyncError, Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import type { CheckoutActivities } from '../../activities/types';
 
+const printToken = () => process.stdout.write(`TOKEN ${Buffer.from(Context.current().info.taskToken).toString('base64')}\n`);
+
 const held = () => {
-  process.stdout.write(`TOKEN ${Buffer.from(Context.current().info.taskToken).toString('base64')}\n`);
+  printToken();
   throw new CompleteAsyncError();
+};
+
+/** A local activity cannot complete asynchronously: it just never ends. */
+const hung = () => {
+  printToken();
+  return new Promise<never>(() => undefined);
 };
 
 async function main(): Promise<void> {
@@ -26,10 +36,15 @@ async function main(): Promise<void> {
     chargePayment:
       which === 'charge'
         ? held
-        : async () => {
-            throw ApplicationFailure.create({ type: 'ProviderMisconfigured', message: 'payments: the provider refused our API key', nonRetryable: true });
-          },
+        : which === 'cart'
+          ? async () => ({ chargeId: 'ch_1' })
+          : async () => {
+              throw ApplicationFailure.create({ type: 'ProviderMisconfigured', message: 'payments: the provider refused our API key', nonRetryable: true });
+            },
     extendReservation: which === 'extension' ? held : async () => undefined,
+    createOrder: async ({ orderId }) => ({ orderId }),
+    commitInventory: async () => undefined,
+    completeCart: hung,
   };
   const worker = await Worker.create({
     connection: await NativeConnection.connect({ address: address! }),

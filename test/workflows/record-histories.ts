@@ -15,7 +15,8 @@
  * The newer scenarios take the paths production takes: the gateway's cart
  * checkout by update-with-start with its one awaitOutcome update id, the
  * customer's cancel, support's retry by signal (the Temporal UI), the support
- * deadline, and the safe-edges paths.
+ * deadline, and the safe-edges paths; since post-order-local-steps, those where
+ * emptying the cart and notifying are local activities (`local-steps-*`).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -45,6 +46,7 @@ import {
   cartCheckoutInput,
   checkoutInput,
   eventually,
+  failingTimes,
   gate,
   heldUntil,
   HISTORIES_DIR,
@@ -62,10 +64,24 @@ interface Scenario {
   /** The customer's cart, started as the gateway starts it (update-with-start), rather than given lines by workflow start. */
   asTheGatewayDoes?: boolean;
   /** Recorded from code older than this patch: the file documents that path and is kept. */
-  before?: 'safe-edges';
+  before?: 'safe-edges' | 'post-order-local-steps';
 }
 
 const paymentsDown = () => new Error('payments: 503 provider unavailable');
+
+/** The card is declined: everything is undone and the customer told. */
+const cardDeclined: Partial<CheckoutActivities> = {
+  chargePayment: async () => {
+    throw businessFailure(BUSINESS_FAILURES.PaymentDeclined, 'Your card was declined');
+  },
+};
+
+/** The bought cart cannot be emptied (released by hand meanwhile): the order stands, flagged. */
+const cartReleased: Partial<CheckoutActivities> = {
+  completeCart: async () => {
+    throw businessFailure(BUSINESS_FAILURES.InvalidRequest, 'cart: 409 checkout-released');
+  },
+};
 
 async function untilWaitingForSupport(handle: WorkflowHandle<typeof checkoutWorkflow>, env: TestWorkflowEnvironment, round = 1): Promise<void> {
   await env.sleep('6m');
@@ -76,7 +92,7 @@ async function untilWaitingForSupport(handle: WorkflowHandle<typeof checkoutWork
 }
 
 /** A payments outage that support retries past, after `waited` of waiting. */
-function supportRetriedAfterOutage(name: string, waited: Duration, by: 'update' | 'signal' = 'update', before?: 'safe-edges'): Scenario {
+function supportRetriedAfterOutage(name: string, waited: Duration, by: 'update' | 'signal', before: Scenario['before']): Scenario {
   let down = true;
   return {
     name,
@@ -147,19 +163,12 @@ function scenarios(): Scenario[] {
       },
     },
 
-    // Since safe-edges, as production runs them.
-    { name: 'cart-update-with-start', asTheGatewayDoes: true, activities: {} },
-    {
-      name: 'cart-declined-told-once-undone',
-      asTheGatewayDoes: true,
-      activities: {
-        chargePayment: async () => {
-          throw businessFailure(BUSINESS_FAILURES.PaymentDeclined, 'Your card was declined');
-        },
-      },
-    },
+    // Since safe-edges, as production ran them until the steps after the order became local activities.
+    { name: 'cart-update-with-start', asTheGatewayDoes: true, activities: {}, before: 'post-order-local-steps' },
+    { name: 'cart-declined-told-once-undone', before: 'post-order-local-steps', asTheGatewayDoes: true, activities: cardDeclined },
     {
       name: 'customer-cancelled-while-charging',
+      before: 'post-order-local-steps',
       asTheGatewayDoes: true,
       activities: {
         chargePayment: async () => {
@@ -174,9 +183,10 @@ function scenarios(): Scenario[] {
         customerCharge.mayFinish.open();
       },
     },
-    supportRetriedAfterOutage('support-retried-by-signal', '20m', 'signal'),
+    supportRetriedAfterOutage('support-retried-by-signal', '20m', 'signal', 'post-order-local-steps'),
     {
       name: 'support-deadline-passed',
+      before: 'post-order-local-steps',
       asTheGatewayDoes: true,
       activities: {
         chargePayment: async () => {
@@ -190,6 +200,7 @@ function scenarios(): Scenario[] {
     },
     {
       name: 'support-asked-too-often',
+      before: 'post-order-local-steps',
       asTheGatewayDoes: true,
       activities: {
         chargePayment: async () => {
@@ -203,16 +214,19 @@ function scenarios(): Scenario[] {
         }
       },
     },
+    { name: 'cart-not-completed', before: 'post-order-local-steps', asTheGatewayDoes: true, activities: cartReleased },
+    { name: 'order-adopted', before: 'post-order-local-steps', activities: { createOrder: async () => ({ orderId: '0b6f7a52-3f0e-4f57-9a57-2f1f0c3b9d7e' }) } },
+
+    // Since post-order-local-steps: emptying the cart and notifying are local activities (committing the stock stays an activity).
+    { name: 'local-steps-cart-update-with-start', asTheGatewayDoes: true, activities: {} },
+    { name: 'local-steps-cart-not-completed', asTheGatewayDoes: true, activities: cartReleased },
+    { name: 'local-steps-declined-told-once-undone', asTheGatewayDoes: true, activities: cardDeclined },
     {
-      name: 'cart-not-completed',
+      // Three failed attempts: the first two backoffs (1 s, 2 s) inside the worker, the third (4 s) a timer in the history.
+      name: 'local-steps-cart-completion-retried',
       asTheGatewayDoes: true,
-      activities: {
-        completeCart: async () => {
-          throw businessFailure(BUSINESS_FAILURES.InvalidRequest, 'cart: 409 checkout-released');
-        },
-      },
+      activities: { completeCart: failingTimes(3, () => new Error('cart: 503 service unavailable'), async () => undefined).run },
     },
-    { name: 'order-adopted', activities: { createOrder: async () => ({ orderId: '0b6f7a52-3f0e-4f57-9a57-2f1f0c3b9d7e' }) } },
   ];
 }
 

@@ -27,11 +27,16 @@ it('has recorded histories to replay', () => {
       'payment-declined.json',
       'order-rejected-refund-refused.json',
       'cancelled-while-charging.json',
-      // The paths production takes since: the gateway's update-with-start, the customer's cancel, support's retry by signal, the deadline.
+      // The paths production took since (until post-order-local-steps): the gateway's update-with-start, the customer's cancel, support's retry by signal, the deadline.
       'cart-update-with-start.json',
       'customer-cancelled-while-charging.json',
       'support-retried-by-signal.json',
       'support-deadline-passed.json',
+      // Since post-order-local-steps: emptying the cart and notifying as local activities, flagged when one fails, retried after a timer.
+      'local-steps-cart-update-with-start.json',
+      'local-steps-cart-not-completed.json',
+      'local-steps-declined-told-once-undone.json',
+      'local-steps-cart-completion-retried.json',
       // An update meeting an activity's result in one task, after a worker crash (record-update-races.ts).
       'race-customer-cancel-with-charge-result.json',
       'race-support-retry-with-extension-result.json',
