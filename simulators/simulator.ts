@@ -1,9 +1,12 @@
 /**
  * What every simulator of an outside party shares: its configuration read with
  * one message per problem, its own database opened (and migrated) once
- * PostgreSQL answers, and its life as a process of its own.
+ * PostgreSQL answers, the routes it answers besides its API, and its life as a
+ * process of its own.
  */
+import type express from 'express';
 import type { MikroORM } from '@mikro-orm/postgresql';
+import swaggerUi from 'swagger-ui-express';
 import type { z } from 'zod';
 import { prepareServiceDatabaseWhenReachable, type ServiceDatabase } from '../platform/db';
 import { stopOnSignals } from '../platform/http/server';
@@ -36,4 +39,31 @@ export function runSimulatorMain(name: string, what: string, start: () => Promis
       process.exit(1);
     },
   );
+}
+
+/**
+ * The routes every simulator answers besides its API: /health, /ready (its database answers),
+ * its spec at /openapi.json and its docs at /docs. `notReady` answers in the simulator's own
+ * error shape (a provider's, not necessarily the shop's problem+json).
+ */
+export function serveSimulatorBasics(
+  app: express.Express,
+  options: { name: string; title: string; orm: MikroORM; spec: unknown; notReady: (res: express.Response, error: unknown) => void },
+): void {
+  const { name, orm, spec } = options;
+  app.get('/health', (_req, res) => {
+    res.json({ status: 'ok', service: name });
+  });
+  app.get('/ready', async (_req, res) => {
+    try {
+      await orm.em.getConnection().execute('select 1');
+      res.json({ status: 'ready', service: name });
+    } catch (error) {
+      options.notReady(res, error);
+    }
+  });
+  app.get('/openapi.json', (_req, res) => {
+    res.json(spec);
+  });
+  app.use('/docs', swaggerUi.serve, swaggerUi.setup(spec as swaggerUi.JsonObject, { customSiteTitle: options.title }));
 }

@@ -1,6 +1,5 @@
 import express from 'express';
 import { RequestContext, type EntityManager, type MikroORM } from '@mikro-orm/postgresql';
-import swaggerUi from 'swagger-ui-express';
 import { z } from 'zod';
 import { methodNotAllowed, problemErrorHandler, requestLogging, routeNotFound, sendProblem } from '../../platform/http/app';
 import { HttpProblem } from '../../platform/http/problem';
@@ -10,6 +9,7 @@ import type { Logger } from '../../platform/logger';
 import { loadSpec } from '../../platform/openapi';
 import type { components } from './api.gen';
 import { ReceivedMessage } from './entities';
+import { serveSimulatorBasics } from '../simulator';
 
 export const mailServerSpec = loadSpec('mail-server.yaml');
 
@@ -45,21 +45,13 @@ export function createMailServerApp({ orm, logger }: { orm: MikroORM; logger: Lo
   app.use(requestLogging(logger));
   app.use((_req, _res, next) => RequestContext.create(orm.em, next));
 
-  app.get('/health', (_req, res) => {
-    res.json({ status: 'ok', service: 'mail-server' });
+  serveSimulatorBasics(app, {
+    name: 'mail-server',
+    title: 'mail server simulator',
+    orm,
+    spec: mailServerSpec,
+    notReady: (res, error) => sendProblem(res, new HttpProblem(503, 'not-ready', 'The database is not reachable', String(error)).toBody()),
   });
-  app.get('/ready', async (_req, res) => {
-    try {
-      await orm.em.getConnection().execute('select 1');
-      res.json({ status: 'ready', service: 'mail-server' });
-    } catch (error) {
-      sendProblem(res, new HttpProblem(503, 'not-ready', 'The database is not reachable', String(error)).toBody());
-    }
-  });
-  app.get('/openapi.json', (_req, res) => {
-    res.json(mailServerSpec);
-  });
-  app.use('/docs', swaggerUi.serve, swaggerUi.setup(mailServerSpec as swaggerUi.JsonObject, { customSiteTitle: 'mail server simulator' }));
 
   app.get('/messages', async (req, res) => {
     // The mailbox holds addresses: never cached on the way.

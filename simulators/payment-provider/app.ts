@@ -2,12 +2,12 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import express, { type ErrorRequestHandler } from 'express';
 import { RequestContext, type MikroORM } from '@mikro-orm/postgresql';
-import swaggerUi from 'swagger-ui-express';
 import { parse } from 'yaml';
 import { DEFAULT_BODY_LIMIT, requestLogging } from '../../platform/http/app';
 import type { Logger } from '../../platform/logger';
 import { invalidRequest, ProviderError } from './errors';
 import { paymentProviderRoutes, type OutageSwitch } from './routes';
+import { serveSimulatorBasics } from '../simulator';
 
 export const paymentProviderSpec: unknown = parse(readFileSync(path.resolve(__dirname, '../../openapi/payment-provider.yaml'), 'utf8'));
 
@@ -42,21 +42,13 @@ export function createPaymentProviderApp(options: PaymentProviderAppOptions): ex
   app.use(express.json({ limit: DEFAULT_BODY_LIMIT }));
   app.use((_req, _res, next) => RequestContext.create(orm.em, next));
 
-  app.get('/health', (_req, res) => {
-    res.json({ status: 'ok', service: 'payment-provider' });
+  serveSimulatorBasics(app, {
+    name: 'payment-provider',
+    title: 'payment provider simulator',
+    orm,
+    spec: paymentProviderSpec,
+    notReady: (res) => res.status(503).json({ error: { type: 'api_error', message: 'The database is not reachable' } }),
   });
-  app.get('/ready', async (_req, res) => {
-    try {
-      await orm.em.getConnection().execute('select 1');
-      res.json({ status: 'ready', service: 'payment-provider' });
-    } catch {
-      res.status(503).json({ error: { type: 'api_error', message: 'The database is not reachable' } });
-    }
-  });
-  app.get('/openapi.json', (_req, res) => {
-    res.json(paymentProviderSpec);
-  });
-  app.use('/docs', swaggerUi.serve, swaggerUi.setup(paymentProviderSpec as swaggerUi.JsonObject, { customSiteTitle: 'payment provider simulator' }));
 
   app.use(paymentProviderRoutes(orm, options));
   app.use((req, res) => {
