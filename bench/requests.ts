@@ -5,12 +5,13 @@
  * `process.cpuUsage()` around N requests, so the figure is server + client in
  * this process (PostgreSQL not counted); the bare express + pg handler of
  * bench/bare-catalog.ts, measured the same way in the same run, is the yardstick.
- * The payment provider simulator runs in a process of its own (not counted).
+ * The payment provider and mail server simulators run in processes of their own (not counted).
  *
  *   node --import tsx bench/requests.ts [--n 2000] [--rounds 5] [scenario...]
  *   node --import tsx --cpu-prof --cpu-prof-dir=/tmp/prof bench/requests.ts --n 3000 payments
  *
- * Scenarios: bare, catalog, inventory (reserve + commit), payments (charge), orders (create).
+ * Scenarios: bare, catalog, inventory (reserve + commit), payments (charge), orders (create),
+ * notifications (the order confirmation e-mail, sent over SMTP to the mail server simulator).
  * DATABASE_URL (an admin URL) uses that server instead of starting one.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -35,6 +36,7 @@ import { catalogService } from '../services/catalog/main';
 import { inventoryService } from '../services/inventory/main';
 import { paymentsService } from '../services/payments/main';
 import { ordersService } from '../services/orders/main';
+import { notificationsService } from '../services/notifications/main';
 
 const args = process.argv.slice(2);
 const nAt = args.indexOf('--n');
@@ -57,7 +59,7 @@ const signTestToken = (subject: string, roles: Role[]) =>
     .setJti(randomUUID())
     .setExpirationTime('15m')
     .sign(privateKey);
-const scenarios = args.length ? args : ['bare', 'catalog', 'inventory', 'payments', 'orders'];
+const scenarios = args.length ? args : ['bare', 'catalog', 'inventory', 'payments', 'orders', 'notifications'];
 
 let adminUrl = process.env.DATABASE_URL ?? '';
 
@@ -158,7 +160,7 @@ async function run(scenario: string, token: string): Promise<void> {
       return;
     }
     case 'payments': {
-      const provider = await startProvider();
+      const provider = await startSimulator('payment-provider', 'payment_provider', (databaseUrl) => ({ PAYMENT_PROVIDER_DATABASE_URL: databaseUrl }), /"url":"([^"]+)"/);
       try {
         const service = await startService(paymentsService, { PAYMENT_PROVIDER_URL: provider.url, PAYMENT_PROVIDER_API_KEY: 'sk_test_shop_simulator' });
         const method = await service.client.request({ method: 'POST', path: '/payment-methods', ...json(token, { card: { number: '4242424242424242', expMonth: 12, expYear: new Date().getFullYear() + 2, cvc: '123' } }) });
@@ -202,6 +204,29 @@ async function run(scenario: string, token: string): Promise<void> {
       await service.close();
       return;
     }
+    case 'notifications': {
+      const mailServer = await startSimulator('mail-server', 'mail_server', (databaseUrl) => ({ MAIL_SERVER_DATABASE_URL: databaseUrl, MAIL_SERVER_SMTP_PORT: '0' }), /"smtpUrl":"([^"]+)"/);
+      try {
+        const service = await startService(notificationsService, { SMTP_URL: mailServer.url });
+        // As the worker's notifyCustomer sends the order confirmation: the event id is the Idempotency-Key.
+        await measure('notifications send', service.client, (client) => {
+          const key = `checkout-${randomUUID()}:notify:order_confirmed`;
+          return call(
+            client,
+            {
+              method: 'POST',
+              path: '/notifications',
+              ...json(token, { eventId: key, customerId: 'customer-1', template: 'order_confirmed', data: { orderId: randomUUID(), total: 2500, currency: 'USD' }, email: 'ada@example.com' }, { 'idempotency-key': key }),
+            },
+            [201],
+          );
+        });
+        await service.close();
+      } finally {
+        mailServer.process.kill('SIGTERM');
+      }
+      return;
+    }
     default:
       throw new Error(`unknown scenario ${scenario}`);
   }
@@ -216,20 +241,26 @@ async function seedProduct(client: Pool, _token: string): Promise<void> {
   );
 }
 
-async function startProvider(): Promise<{ url: string; process: ChildProcess }> {
-  const databaseUrl = await newDatabase('payment_provider');
+/** A simulator in a process of its own, so its CPU is not counted; resolves with the URL its start-up log line names. */
+async function startSimulator(
+  name: string,
+  database: string,
+  env: (databaseUrl: string) => Record<string, string>,
+  urlInLog: RegExp,
+): Promise<{ url: string; process: ChildProcess }> {
+  const databaseUrl = await newDatabase(database);
   // From the sources through tsx, or built (dist/bench/requests.js) as it is.
   const built = __filename.endsWith('.js');
-  const main = path.join(__dirname, '../simulators/payment-provider', built ? 'main.js' : 'main.ts');
+  const main = path.join(__dirname, '../simulators', name, built ? 'main.js' : 'main.ts');
   const child = spawn(process.execPath, built ? [main] : ['--import', 'tsx', main], {
-    env: { ...process.env, PAYMENT_PROVIDER_DATABASE_URL: databaseUrl, PORT: '0', HOST: '127.0.0.1', NODE_OPTIONS: '' },
+    env: { ...process.env, ...env(databaseUrl), PORT: '0', HOST: '127.0.0.1', NODE_OPTIONS: '' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';
     const read = (chunk: Buffer) => {
       out += chunk.toString();
-      const match = /"url":"([^"]+)"/.exec(out);
+      const match = urlInLog.exec(out);
       if (!match) return;
       // From here on its log is drained unread.
       child.stdout!.off('data', read);
@@ -237,7 +268,7 @@ async function startProvider(): Promise<{ url: string; process: ChildProcess }> 
       resolve(match[1]!);
     };
     child.stdout!.on('data', read);
-    child.on('exit', (code) => reject(new Error(`the provider exited with ${code}`)));
+    child.on('exit', (code) => reject(new Error(`the ${name} simulator exited with ${code}`)));
   });
   return { url, process: child };
 }

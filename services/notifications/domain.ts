@@ -158,12 +158,26 @@ export async function recordNotification(
   message: RenderedMessage,
 ): Promise<NotificationWithDeliveries & { created: boolean }> {
   const id = randomUUID();
+  const channels: { id: string; channel: Channel; to: string }[] = [
+    { id: randomUUID(), channel: 'email', to: input.email },
+    ...(input.phone ? [{ id: randomUUID(), channel: 'sms' as const, to: input.phone }] : []),
+  ];
+  const leaseEnd = new Date(Date.now() + DELIVERY_LEASE_MS);
+  // One statement: the deliveries are inserted only with the notification, so a known event gets none.
   // A concurrent request for the same event waits here until ours commits, then finds it.
   const [inserted] = await em.execute<Record<string, unknown>[]>(
-    `insert into notifications
-       (id, event_id, customer_id, template, data, email, phone, subject, body, html, sms_text, created_at)
-     values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now())
-     on conflict (event_id) do nothing returning *`,
+    `with notification as (
+       insert into notifications
+         (id, event_id, customer_id, template, data, email, phone, subject, body, html, sms_text, created_at)
+       values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now())
+       on conflict (event_id) do nothing returning *
+     ), deliveries as (
+       insert into notification_deliveries
+         (id, notification_id, channel, recipient, status, attempts, next_attempt_at, created_at, updated_at)
+       select delivery.id::uuid, notification.id, delivery.channel, delivery.recipient, 'pending', 1, ?::timestamptz, now(), now()
+       from notification, (values ${channels.map(() => '(?, ?, ?)').join(', ')}) as delivery (id, channel, recipient)
+     )
+     select * from notification`,
     [
       id,
       input.eventId,
@@ -176,20 +190,32 @@ export async function recordNotification(
       message.text,
       message.html,
       input.phone ? message.sms : null,
+      leaseEnd,
+      ...channels.flatMap((delivery) => [delivery.id, delivery.channel, delivery.to]),
     ],
   );
   if (inserted) {
     const notification = em.map(Notification, inserted);
-    const channels = [{ channel: 'email', to: input.email }, ...(input.phone ? [{ channel: 'sms', to: input.phone }] : [])];
-    const leaseEnd = new Date(Date.now() + DELIVERY_LEASE_MS);
-    const rows = await em.execute<Record<string, unknown>[]>(
-      `insert into notification_deliveries
-         (id, notification_id, channel, recipient, status, attempts, next_attempt_at, created_at, updated_at)
-       values ${channels.map(() => "(?, ?, ?, ?, 'pending', 1, ?, now(), now())").join(', ')}
-       returning *`,
-      channels.flatMap(({ channel, to }) => [randomUUID(), id, channel, to, leaseEnd]),
+    // As inserted: now() is the transaction's start, the same for the notification and its deliveries.
+    const deliveries = channels.map((delivery) =>
+      em.map(Delivery, {
+        id: delivery.id,
+        notification_id: id,
+        channel: delivery.channel,
+        recipient: delivery.to,
+        status: 'pending',
+        attempts: 1,
+        next_attempt_at: leaseEnd,
+        last_error: null,
+        last_attempt_at: null,
+        first_failed_at: null,
+        provider_message_id: null,
+        sent_at: null,
+        created_at: inserted.created_at,
+        updated_at: inserted.created_at,
+      }),
     );
-    return { notification, deliveries: rows.map((row) => em.map(Delivery, row)), created: true };
+    return { notification, deliveries, created: true };
   }
   const notification = await em.findOneOrFail(Notification, { eventId: input.eventId }, { refresh: true });
   if (!sameEvent(notification, input)) {

@@ -272,6 +272,33 @@ describe('sending', () => {
     expect(await smsTo(body.phone!)).toHaveLength(1);
   });
 
+  it('replays a repeat that arrives during the first attempts with the notification as stored: pending, each channel claimed once', async () => {
+    const body = confirmation({ phone: newPhone() });
+    const key = `notify-${randomUUID()}`;
+    const held = [senders.holdNext('email', body.email), senders.holdNext('sms', body.phone!)];
+    const first = send(body, key).then((res) => res);
+    await Promise.all(held.map((hold) => hold.entered));
+    let notificationId: string | undefined;
+    try {
+      const replay = conforms(await send(body, key).expect(201));
+      notificationId = replay.body.id;
+      expect(replay.headers['idempotent-replayed']).toBe('true');
+      expect(replay.body).toMatchObject({
+        status: 'pending',
+        deliveries: [
+          { channel: 'email', status: 'pending', attempts: 1 },
+          { channel: 'sms', status: 'pending', attempts: 1 },
+        ],
+      });
+      // The response stored at commit is built from what the request inserted; the database must hold the same.
+      expect(replay.body).toEqual(await getAsAdmin(replay.body.id));
+    } finally {
+      for (const hold of held) hold.release();
+    }
+    expect(conforms(await first).body).toMatchObject({ id: notificationId, status: 'sent' });
+    expect(await mailTo(body.email)).toHaveLength(1);
+  });
+
   it('answers another request for the same event with the existing notification, without sending again', async () => {
     const body = confirmation({ phone: newPhone() });
     const first = conforms(await send(body).expect(201));

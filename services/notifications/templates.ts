@@ -54,13 +54,24 @@ function message(subject: string, paragraphs: string[], sms: string): RenderedMe
   };
 }
 
+interface Template<T> {
+  /** The template's data as `body.data`, so a refusal names the request's field. */
+  body: z.ZodType<{ data: T }>;
+  render: (data: T) => RenderedMessage;
+}
+
+// The wrapping schema is built once per template, not per message: zod compiles an object schema on its first parse.
+function defineTemplate<T>(spec: { data: z.ZodType<T>; render: (data: T) => RenderedMessage }): Template<T> {
+  return { body: z.object({ data: spec.data }), render: spec.render };
+}
+
 // Ids go into the subject line, so they are kept to characters that need no header encoding.
 const shortId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/, 'must be 1-128 letters, digits or ".:_-"');
 const customerName = z.string().trim().min(1).max(100).optional();
 
 const greeting = (name: string | undefined) => (name ? `Hi ${name},` : 'Hello,');
 
-const orderConfirmed = {
+const orderConfirmed = defineTemplate({
   data: z.looseObject({
     orderId: shortId,
     total: z.number().int().min(0),
@@ -78,7 +89,7 @@ const orderConfirmed = {
       ],
       `order ${data.orderId} is confirmed, total ${formatMoney(data.total, data.currency)}. Thank you!`,
     ),
-};
+});
 
 const FAILURE_REASONS: Record<string, string> = {
   OutOfStock: 'some of the items are no longer in stock',
@@ -86,7 +97,7 @@ const FAILURE_REASONS: Record<string, string> = {
   InsufficientFunds: 'the card has insufficient funds',
 };
 
-const checkoutFailed = {
+const checkoutFailed = defineTemplate({
   data: z.looseObject({
     reason: z.string().min(1).max(100),
     // Required so the stored notification says what went wrong, but never shown: it is written for
@@ -108,11 +119,11 @@ const checkoutFailed = {
       `we could not complete your order: ${why}. No order was placed.`,
     );
   },
-};
+});
 
 const note = z.string().trim().min(1).max(500).optional();
 
-const orderShipped = {
+const orderShipped = defineTemplate({
   data: z.looseObject({
     orderId: shortId,
     carrier: z.string().trim().min(1).max(100).optional(),
@@ -134,9 +145,9 @@ const orderShipped = {
       `order ${data.orderId} has shipped${tracking ? ` (tracking: ${tracking})` : ''}.`,
     );
   },
-};
+});
 
-const orderDelivered = {
+const orderDelivered = defineTemplate({
   data: z.looseObject({ orderId: shortId, note, customerName }),
   render: (data: { orderId: string; note?: string; customerName?: string }) =>
     message(
@@ -149,9 +160,9 @@ const orderDelivered = {
       ],
       `order ${data.orderId} has been delivered. Enjoy!`,
     ),
-};
+});
 
-const orderCancelled = {
+const orderCancelled = defineTemplate({
   data: z.looseObject({ orderId: shortId, reason: z.string().trim().min(1).max(500).optional(), note, customerName }),
   render: (data: { orderId: string; reason?: string; note?: string; customerName?: string }) =>
     message(
@@ -165,15 +176,15 @@ const orderCancelled = {
       ],
       `order ${data.orderId} was cancelled. Any payment will be refunded.`,
     ),
-};
+});
 
 /**
  * Renders a template, or refuses its data with a 422 naming each bad field.
  * (The data is well-formed JSON of the right shape; this checks what the template needs.)
  */
 export function renderTemplate(template: TemplateName, data: TemplateData): RenderedMessage {
-  const render = <T>(spec: { data: z.ZodType<T>; render: (data: T) => RenderedMessage }) => {
-    const parsed = z.object({ data: spec.data }).safeParse({ data });
+  const render = <T>(spec: Template<T>) => {
+    const parsed = spec.body.safeParse({ data });
     if (!parsed.success) {
       const errors = zodIssuesToFieldErrors('body', parsed.error);
       const detail = `The ${template} template needs ${errors.map((error) => `${error.field} (${error.message})`).join(', ')}`;
