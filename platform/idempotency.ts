@@ -161,6 +161,13 @@ export async function claimIdempotencyKey(em: EntityManager, request: Idempotent
   return stored.response_status === 0 ? undefined : { status: stored.response_status, body: stored.response_body };
 }
 
+/**
+ * The handler's writes start after this savepoint; a refusal rolls back to it. Sent as plain SQL
+ * with the key's insert (one round trip), not as a nested `em.transactional`: knex would make a
+ * second transactor for it and send `release savepoint` too, which the commit does anyway.
+ */
+const HANDLER_SAVEPOINT = 'idempotent_handler';
+
 export async function runIdempotently(
   em: EntityManager,
   request: IdempotentRequest,
@@ -169,8 +176,9 @@ export async function runIdempotently(
   const requestFingerprint = fingerprint(request);
   return em.transactional(async (tx) => {
     // Blocks while another transaction holds the same key, then finds its stored response.
-    const inserted = await tx.execute<{ key: string }[]>(
-      'insert into idempotency_records (scope, key, request_fingerprint) values (?, ?, ?) on conflict (scope, key) do nothing returning key',
+    const [inserted] = await tx.execute<[{ key: string }[], unknown]>(
+      `insert into idempotency_records (scope, key, request_fingerprint) values (?, ?, ?) on conflict (scope, key) do nothing returning key;
+       savepoint ${HANDLER_SAVEPOINT}`,
       [request.scope, request.key, requestFingerprint],
     );
     if (inserted.length === 0) {
@@ -185,10 +193,16 @@ export async function runIdempotently(
 
     let result: HandlerResult;
     try {
-      // A savepoint: a refused request keeps none of its partial writes, but the key keeps the refusal.
-      result = await tx.transactional((inner) => handler(inner as EntityManager));
+      result = await handler(tx);
+      // Inside the try, as the handler's own writes: a failing flush is the handler failing.
+      await tx.flush();
     } catch (error) {
       if (!(error instanceof HttpProblem) || error.status >= 500) throw error;
+      // A refused request keeps none of its partial writes, in the database nor in the entity
+      // manager (whose pending changes the transaction's closing flush would otherwise write),
+      // but the key keeps the refusal.
+      await tx.execute(`rollback to savepoint ${HANDLER_SAVEPOINT}`);
+      tx.clear();
       result = { status: error.status, body: error.toBody() };
     }
     await storeIdempotentResponse(tx, request, result);
