@@ -145,14 +145,6 @@ function unknownPaymentMethod(id: string, why: string): HttpProblem {
   });
 }
 
-async function findUsablePaymentMethod(em: EntityManager, id: string, customerId: string): Promise<PaymentMethod> {
-  const method = await em.findOne(PaymentMethod, { id });
-  if (!method) throw unknownPaymentMethod(id, 'does not exist');
-  // A method saved for a customer is theirs alone; say no more than "unknown" to anyone else.
-  if (method.customerId && method.customerId !== customerId) throw unknownPaymentMethod(id, 'does not exist for this customer');
-  return method;
-}
-
 /** Claims the reference's row and locks it: concurrent requests for one reference queue here. */
 async function lockReference(em: EntityManager, reference: string): Promise<PaymentReference> {
   await em.execute(
@@ -183,28 +175,74 @@ export interface ChargeInput {
   requestedBy: RequestedBy;
 }
 
-/** A request's next step, decided under the reference's lock; `card` is the request's payment method. */
-type ChargeStep = { done: Charge } | { settle: ChargeAttempt; ours: boolean; card: PaymentMethod };
+/** The request's payment method, as far as a charge needs it. */
+interface Card {
+  id: string;
+  providerToken: string;
+}
 
-async function planCharge(tx: EntityManager, input: ChargeInput): Promise<ChargeStep> {
-  const card = await findUsablePaymentMethod(tx, input.paymentMethodId, input.customerId);
-  // The usual case: the reference is new, so this request inserts (and holds) its row, and it has no attempts yet.
-  const [opened] = await tx.execute<unknown[]>(
-    `insert into payment_references (reference, status, created_at, updated_at)
-     values (?, 'open', now(), now()) on conflict (reference) do nothing returning reference`,
-    [input.reference],
+type CardRow = { card_id: string; card_customer_id: string | null; card_provider_token: string };
+
+/**
+ * The common case in one statement, without a transaction: reads the payment
+ * method and, when it is the customer's and the reference is new, inserts the
+ * reference with its first attempt (committed pending before the provider is
+ * asked). `attempt` is undefined when the reference existed already: then the
+ * request goes the careful way, under the reference's lock (planCharge).
+ */
+async function openCharge(em: EntityManager, input: ChargeInput): Promise<{ card: Card; attempt?: ChargeAttempt }> {
+  const attemptId = newId('ch');
+  const [row] = await em.execute<(CardRow & Record<string, unknown>)[]>(
+    `with card as (
+       select id, customer_id, provider_token from payment_methods where id = ?
+     ), opened as (
+       insert into payment_references (reference, status, created_at, updated_at)
+       select ?, 'open', now(), now() from card where card.customer_id is null or card.customer_id = ?
+       on conflict (reference) do nothing
+       returning reference
+     ), attempt as (
+       insert into charge_attempts (id, reference, number, provider_key, customer_id, payment_method_id, amount, currency, description,
+                                    request_scope, request_key, status, created_at, updated_at)
+       select ?, opened.reference, 1, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', now(), now() from opened
+       returning *
+     )
+     select card.id as card_id, card.customer_id as card_customer_id, card.provider_token as card_provider_token, attempt.*
+     from card left join attempt on true`,
+    [
+      input.paymentMethodId,
+      input.reference,
+      input.customerId,
+      attemptId,
+      chargeProviderKey(input.reference, 1),
+      input.customerId,
+      input.paymentMethodId,
+      input.amount.amount,
+      input.amount.currency,
+      input.description ?? null,
+      input.requestedBy.scope,
+      input.requestedBy.key,
+    ],
   );
-  let attempts: ChargeAttempt[] = [];
-  if (!opened) {
-    const reference = await tx.findOneOrFail(PaymentReference, { reference: input.reference }, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
-    attempts = await tx.find(ChargeAttempt, { reference: input.reference }, { orderBy: { number: 'desc' } });
-    const pending = attempts.find((attempt) => attempt.status === 'pending');
-    if (pending) return { settle: pending, ours: isRequestedBy(pending, input.requestedBy), card };
-    // This very request got its answer before (and lost it, or its key's record): the same answer again.
-    const answered = attempts.find((attempt) => isRequestedBy(attempt, input.requestedBy) && (attempt.status === 'succeeded' || attempt.status === 'declined'));
-    if (answered) return { done: await tx.findOneOrFail(Charge, { id: answered.id }) };
-    assertChargeable(reference);
-  }
+  if (!row) throw unknownPaymentMethod(input.paymentMethodId, 'does not exist');
+  const { card_id: id, card_customer_id: owner, card_provider_token: providerToken, ...attempt } = row;
+  // A method saved for a customer is theirs alone; say no more than "unknown" to anyone else.
+  if (owner && owner !== input.customerId) throw unknownPaymentMethod(input.paymentMethodId, 'does not exist for this customer');
+  return { card: { id, providerToken }, ...(attempt.id == null ? {} : { attempt: em.map(ChargeAttempt, attempt) }) };
+}
+
+/** A request's next step, decided under the reference's lock. */
+type ChargeStep = { done: Charge } | { settle: ChargeAttempt; ours: boolean };
+
+/** For a reference that exists: what its attempts so far leave this request to do. */
+async function planCharge(tx: EntityManager, input: ChargeInput): Promise<ChargeStep> {
+  const reference = await tx.findOneOrFail(PaymentReference, { reference: input.reference }, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
+  const attempts = await tx.find(ChargeAttempt, { reference: input.reference }, { orderBy: { number: 'desc' } });
+  const pending = attempts.find((attempt) => attempt.status === 'pending');
+  if (pending) return { settle: pending, ours: isRequestedBy(pending, input.requestedBy) };
+  // This very request got its answer before (and lost it, or its key's record): the same answer again.
+  const answered = attempts.find((attempt) => isRequestedBy(attempt, input.requestedBy) && (attempt.status === 'succeeded' || attempt.status === 'declined'));
+  if (answered) return { done: await tx.findOneOrFail(Charge, { id: answered.id }) };
+  assertChargeable(reference);
   const number = (attempts[0]?.number ?? 0) + 1;
   const [attempt] = await tx.execute<Record<string, unknown>[]>(
     `insert into charge_attempts (id, reference, number, provider_key, customer_id, payment_method_id, amount, currency, description,
@@ -224,7 +262,7 @@ async function planCharge(tx: EntityManager, input: ChargeInput): Promise<Charge
       input.requestedBy.key,
     ],
   );
-  return { settle: tx.map(ChargeAttempt, attempt!), ours: true, card };
+  return { settle: tx.map(ChargeAttempt, attempt!), ours: true };
 }
 
 /** Each round settles one attempt; more than a few means requests keep racing in, so the caller is told to retry. */
@@ -236,18 +274,21 @@ const MAX_ROUNDS = 10;
  * one a crash left) is settled first, so its outcome decides what this one may do.
  */
 export async function createCharge(orm: MikroORM, provider: PaymentProvider, input: ChargeInput): Promise<Charge> {
+  const opened = await openCharge(orm.em.fork() as EntityManager, input);
   for (let round = 0; round < MAX_ROUNDS; round++) {
-    const step = await orm.em.fork().transactional((tx) => planCharge(tx as EntityManager, input));
+    const step: ChargeStep =
+      round === 0 && opened.attempt ? { settle: opened.attempt, ours: true } : await orm.em.fork().transactional((tx) => planCharge(tx as EntityManager, input));
     if ('done' in step) return step.done;
     // The attempt's own payment method: another request's attempt may be for another card.
-    const card = step.settle.paymentMethodId === step.card.id ? step.card : undefined;
-    const { attempt, charge } = await settleChargeAttempt(orm, provider, step.settle, card ? { card } : {});
-    if (attempt.status === 'pending') throw providerUnavailable(attempt.lastError);
+    const card = step.settle.paymentMethodId === opened.card.id ? opened.card : undefined;
+    const settled = await settleChargeAttempt(orm, provider, step.settle, card ? { card } : {});
+    if (settled.status === 'pending') throw providerUnavailable(settled.lastError);
     if (!step.ours) continue;
-    if (attempt.status === 'failed') throw providerUnavailable(attempt.lastError);
+    if (settled.status === 'failed') throw providerUnavailable(settled.lastError);
     // The card was tokenised with a provider that no longer knows it (e.g. its data was reset).
-    if (attempt.status === 'refused') throw unknownPaymentMethod(input.paymentMethodId, `is not known to the payment provider (${attempt.lastError})`);
-    return charge ?? (await orm.em.fork().findOneOrFail(Charge, { id: attempt.id }));
+    if (settled.status === 'refused') throw unknownPaymentMethod(input.paymentMethodId, `is not known to the payment provider (${settled.lastError})`);
+    if (!settled.charge) throw new Error(`charge attempt ${step.settle.id} ${settled.status} without a charge`);
+    return settled.charge;
   }
   throw providerUnavailable('Other charges of this reference kept arriving');
 }
@@ -381,8 +422,8 @@ export async function refundReference(
     const step = await orm.em.fork().transactional((tx) => planCompensation(tx as EntityManager, referenceId, requestedBy));
     if ('done' in step) return step.done;
     if ('settleCharge' in step) {
-      const { attempt } = await settleChargeAttempt(orm, provider, step.settleCharge);
-      if (attempt.status === 'pending') throw providerUnavailable(attempt.lastError);
+      const settled = await settleChargeAttempt(orm, provider, step.settleCharge);
+      if (settled.status === 'pending') throw providerUnavailable(settled.lastError);
       continue;
     }
     const refund = await settleRefundStep(orm, provider, step);

@@ -131,8 +131,25 @@ async function checkoutCharge(payments: Payments) {
 }
 
 /**
+ * Ends the sessions of `databaseUrl` waiting for a lock on `table`. A statement
+ * outside a transaction is committed by PostgreSQL even when the process that
+ * sent it has died meanwhile (the server learns of it only when it answers), so
+ * a crash caught while its statement waits on the test's lock would be a crash
+ * just after recording. Ending the session too makes it the crash just before.
+ */
+async function endSessionsWaitingFor(databaseUrl: string, table: string): Promise<void> {
+  const ended = await rows<{ ended: boolean }>(
+    databaseUrl,
+    `select pg_terminate_backend(l.pid) as ended from pg_locks l join pg_class c on c.oid = l.relation
+     where not l.granted and c.relname = $1 and l.database = (select oid from pg_database where datname = current_database())`,
+    [table],
+  );
+  expect(ended).toEqual([{ ended: true }]);
+}
+
+/**
  * Sends the charge and kills payments between the provider's charge and the
- * commit that would record it. Returns the request's fate (it never gets an answer).
+ * statement that would record it. Returns the request's fate (it never gets an answer).
  */
 async function chargeAndCrash(payments: Payments, charge: Awaited<ReturnType<typeof checkoutCharge>>) {
   const lock = await holdTableLock(payments.databaseUrl, 'charges');
@@ -145,6 +162,7 @@ async function chargeAndCrash(payments: Payments, charge: Awaited<ReturnType<typ
     await untilWaitingForLock(payments.databaseUrl, 'charges');
     expect(await payments.process.stop({ signal: 'SIGKILL' })).toMatchObject({ signal: 'SIGKILL' });
     expect(await request).toBe('no answer');
+    await endSessionsWaitingFor(payments.databaseUrl, 'charges');
   } finally {
     await lock.release();
   }
