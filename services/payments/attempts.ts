@@ -6,7 +6,8 @@
  *    Idempotency-Key derived from what it is for (the reference or the
  *    charge, and the attempt's number);
  * 2. the provider is called, outside any transaction;
- * 3. its answer is recorded in one transaction.
+ * 3. its answer is recorded in one statement (no transaction: it commits
+ *    whole or not at all).
  *
  * If the process dies between 2 and 3, or the answer is lost, the attempt
  * stays pending. Whoever finds it (a repeat of the request, a compensation,
@@ -17,9 +18,8 @@
  *
  * Recording is idempotent: an attempt that is no longer pending is left as it is.
  */
-import { LockMode } from '@mikro-orm/core';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
-import { Charge, ChargeAttempt, PaymentMethod, Refund, RefundAttempt, type ChargeAttemptStatus } from './entities';
+import { Charge, ChargeAttempt, PaymentMethod, Refund, RefundAttempt, type ChargeAttemptStatus, type RefundAttemptStatus } from './entities';
 import { answerFromCharge, type ChargeAnswer, type PaymentProvider, type RefundAnswer } from './provider';
 
 /** Metadata the provider keeps with each charge and refund, to find them by. */
@@ -52,7 +52,7 @@ export interface SettledCharge {
 type CardOnFile = Pick<PaymentMethod, 'id' | 'providerToken'>;
 
 /** A row of the attempt's status and last error beside its charge's columns (null when it has none). */
-type SettledRow = Record<string, unknown> & { attempt_status: ChargeAttemptStatus; attempt_last_error: string | null };
+type SettledRow<Status = ChargeAttemptStatus> = Record<string, unknown> & { attempt_status: Status; attempt_last_error: string | null };
 
 function toSettled(em: EntityManager, row: SettledRow): SettledCharge {
   const { attempt_status: status, attempt_last_error: lastError, ...charge } = row;
@@ -151,43 +151,65 @@ export async function settleChargeAttempt(
   return recordChargeAnswer(orm.em.fork() as EntityManager, attempt.id, answer);
 }
 
-async function recordRefundAnswer(em: EntityManager, attemptId: string, answer: RefundAnswer): Promise<RefundAttempt> {
-  return em.transactional(async (tx) => {
-    const { chargeId } = await tx.findOneOrFail(RefundAttempt, { id: attemptId });
-    const charge = await tx.findOneOrFail(Charge, { id: chargeId }, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
-    const attempt = await tx.findOneOrFail(RefundAttempt, { id: attemptId }, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
-    if (attempt.status !== 'pending') return attempt;
-    if (answer.outcome === 'succeeded') {
-      tx.create(Refund, {
-        id: attempt.id,
-        chargeId: charge.id,
-        amount: attempt.amount,
-        currency: attempt.currency,
-        reason: attempt.reason ?? null,
-        status: 'succeeded',
-        providerRefundId: answer.providerRefundId,
-      });
-      charge.amountRefunded += attempt.amount;
-      charge.status = charge.amountRefunded === charge.amount ? 'refunded' : 'partially_refunded';
-      attempt.status = 'succeeded';
-    } else {
-      if (answer.outcome === 'not_processed') attempt.status = 'failed';
-      if (answer.outcome === 'refused') attempt.status = 'refused';
-      attempt.lastError = clip(answer.reason);
-    }
-    await tx.flush();
-    return attempt;
-  });
+/** A refund attempt's state after settling, and its refund when the provider made it (whoever recorded it). */
+export interface SettledRefund {
+  status: RefundAttemptStatus;
+  lastError: string | null;
+  refund?: Refund;
 }
+
+function toSettledRefund(em: EntityManager, row: SettledRow<RefundAttemptStatus>): SettledRefund {
+  const { attempt_status: status, attempt_last_error: lastError, ...refund } = row;
+  return { status, lastError, ...(refund.id == null ? {} : { refund: em.map(Refund, refund) }) };
+}
+
+/**
+ * As recordChargeAnswer, for a refund: the attempt's outcome, the refund and
+ * the charge's refunded amount in one statement. Whoever locks the charge sees
+ * the attempt pending (counted as in flight) or its refund counted in the
+ * charge, never both or neither.
+ */
+async function recordRefundAnswer(em: EntityManager, attemptId: string, answer: RefundAnswer): Promise<SettledRefund> {
+  const status = answer.outcome === 'unknown' ? 'pending' : answer.outcome === 'not_processed' ? 'failed' : answer.outcome;
+  const [row] = await em.execute<SettledRow<RefundAttemptStatus>[]>(
+    `with settled as (
+       update refund_attempts set status = ?, last_error = coalesce(?, last_error), updated_at = now()
+       where id = ? and status = 'pending'
+       returning *
+     ), refund as (
+       insert into refunds (id, charge_id, amount, currency, reason, status, provider_refund_id, created_at)
+       select id, charge_id, amount, currency, reason, 'succeeded', ?, now() from settled where status = 'succeeded'
+       returning *
+     ), refunded as (
+       update charges c set amount_refunded = c.amount_refunded + r.amount,
+                            status = case when c.amount_refunded + r.amount = c.amount then 'refunded' else 'partially_refunded' end,
+                            updated_at = now()
+       from refund r where c.id = r.charge_id
+     )
+     select s.status as attempt_status, s.last_error as attempt_last_error, r.* from settled s left join refund r on true`,
+    [status, answer.outcome === 'succeeded' ? null : clip(answer.reason), attemptId, answer.outcome === 'succeeded' ? answer.providerRefundId : null],
+  );
+  if (row) return toSettledRefund(em, row);
+  const [current] = await em.execute<SettledRow<RefundAttemptStatus>[]>(
+    `select a.status as attempt_status, a.last_error as attempt_last_error, r.*
+     from refund_attempts a left join refunds r on r.id = a.id where a.id = ?`,
+    [attemptId],
+  );
+  if (!current) throw new Error(`refund attempt ${attemptId} vanished`);
+  return toSettledRefund(em, current);
+}
+
+/** What a refund needs of its charge: a caller that has the charge already passes it. */
+type RefundedCharge = Pick<Charge, 'id' | 'reference' | 'providerChargeId'>;
 
 /** As settleChargeAttempt, for a refund. */
 export async function settleRefundAttempt(
   orm: MikroORM,
   provider: PaymentProvider,
   attempt: RefundAttempt,
-  options: { lookUpFirst?: boolean } = {},
-): Promise<RefundAttempt> {
-  const charge = await orm.em.fork().findOneOrFail(Charge, { id: attempt.chargeId });
+  options: { lookUpFirst?: boolean; charge?: RefundedCharge } = {},
+): Promise<SettledRefund> {
+  const charge = options.charge ?? (await orm.em.fork().findOneOrFail(Charge, { id: attempt.chargeId }));
   const providerChargeId = charge.providerChargeId;
   if (!providerChargeId) throw new Error(`charge ${charge.id} has a refund attempt but no provider charge id`);
   let answer: RefundAnswer | undefined;

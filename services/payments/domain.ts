@@ -2,18 +2,28 @@
  * Payment rules.
  *
  * The provider is an outside party, so it is never called inside a database
- * transaction: each charge or refund is planned in a short transaction (which
- * commits an attempt, see attempts.ts), asked of the provider, then recorded
- * in another. A repeated request finds what the first one left and finishes it.
+ * transaction: each charge or refund is planned (which commits an attempt, see
+ * attempts.ts), asked of the provider, then recorded. A repeated request finds
+ * what the first one left and finishes it.
  *
- * Concurrency: every charge and compensation for a reference first locks the
- * reference's `payment_references` row (inserting it when missing), so "one
- * successful charge per reference", "one charge attempt in flight per
- * reference" and "a voided reference refuses charges" hold however requests
+ * The checkout's charge, the common case (a new reference, its first attempt),
+ * takes two statements and no transaction: one reads the payment method and
+ * inserts the reference with its pending attempt (openCharge), one records the
+ * provider's answer, the charge and the reference's status (attempts.ts).
+ *
+ * Concurrency: every other charge and every compensation for a reference
+ * first locks the reference's `payment_references` row (a compensation
+ * inserts it when missing); a reference inserted by openCharge comes with its
+ * pending attempt in the same statement, and a successful charge marks the
+ * reference `charged` in the statement that records it. So "one successful
+ * charge per reference", "one charge attempt in flight per reference" (also a
+ * unique index) and "a voided reference refuses charges" hold however requests
  * interleave. Refunds lock the charge row, so concurrent partial refunds,
  * counting those still in flight, can never add up to more than was charged
- * (the table's CHECK constraint backs this up). Locks are always taken
- * reference first, then charge, then attempt, so two requests cannot deadlock.
+ * (the table's CHECK constraint backs this up). Transactions take their locks
+ * reference first, then charge; the statements recording an answer lock the
+ * attempt, then the reference or charge, and no transaction waits on an
+ * attempt's row while holding those, so two requests cannot deadlock.
  */
 import { randomBytes } from 'node:crypto';
 import { LockMode } from '@mikro-orm/core';
@@ -302,8 +312,8 @@ export function cardDeclined(charge: Charge): HttpProblem {
   });
 }
 
-/** A refund's next step, decided under the charge's lock. */
-type RefundStep<Done> = { done: Done } | { settle: RefundAttempt; ours: boolean };
+/** A refund's next step, decided under the charge's lock; `charge` is the charge it refunds. */
+type RefundStep<Done> = { done: Done } | { settle: RefundAttempt; ours: boolean; charge: Charge };
 
 function newRefundAttempt(tx: EntityManager, charge: Charge, attempts: RefundAttempt[], amount: number, reason: string | undefined, requestedBy?: RequestedBy) {
   const number = (attempts[0]?.number ?? 0) + 1;
@@ -332,7 +342,7 @@ async function planRefund(tx: EntityManager, input: Schemas['CreateRefundRequest
   const attempts = await tx.find(RefundAttempt, { chargeId: charge.id }, { orderBy: { number: 'desc' } });
   const ours = attempts.find((attempt) => isRequestedBy(attempt, requestedBy) && (attempt.status === 'pending' || attempt.status === 'succeeded'));
   if (ours?.status === 'succeeded') return { done: await tx.findOneOrFail(Refund, { id: ours.id }) };
-  if (ours) return { settle: ours, ours: true };
+  if (ours) return { settle: ours, ours: true, charge };
   if (charge.status === 'failed') {
     throw conflict('charge-not-refundable', `Charge ${charge.id} failed; nothing was taken, so there is nothing to refund`);
   }
@@ -342,26 +352,27 @@ async function planRefund(tx: EntityManager, input: Schemas['CreateRefundRequest
   if (amount > refundable || amount === 0) {
     // Refunds in flight may yet fail: know their outcome before refusing.
     const other = inFlight[0];
-    if (other) return { settle: other, ours: false };
+    if (other) return { settle: other, ours: false, charge };
     if (refundable === 0) throw conflict('charge-already-refunded', `Charge ${charge.id} is already refunded in full`);
     throw conflict('refund-exceeds-charge', `Only ${refundable} of charge ${charge.id} can still be refunded`, { refundable });
   }
   const attempt = newRefundAttempt(tx, charge, attempts, amount, input.reason, requestedBy);
   await tx.flush();
-  return { settle: attempt, ours: true };
+  return { settle: attempt, ours: true, charge };
 }
 
 /** Settles one refund step; the refund when it was this request's and went through. */
-async function settleRefundStep(orm: MikroORM, provider: PaymentProvider, step: { settle: RefundAttempt; ours: boolean }): Promise<Refund | undefined> {
-  const attempt = await settleRefundAttempt(orm, provider, step.settle);
-  if (attempt.status === 'pending') throw providerUnavailable(attempt.lastError);
+async function settleRefundStep(orm: MikroORM, provider: PaymentProvider, step: { settle: RefundAttempt; ours: boolean; charge: Charge }): Promise<Refund | undefined> {
+  const settled = await settleRefundAttempt(orm, provider, step.settle, { charge: step.charge });
+  if (settled.status === 'pending') throw providerUnavailable(settled.lastError);
   if (!step.ours) return undefined;
-  if (attempt.status === 'failed') throw providerUnavailable(attempt.lastError);
-  if (attempt.status === 'refused') {
+  if (settled.status === 'failed') throw providerUnavailable(settled.lastError);
+  if (settled.status === 'refused') {
     // Our books and the provider's disagree about what is left to refund: a person must look, retrying will not help.
-    throw new Error(`the provider refused refund ${attempt.id} of charge ${attempt.chargeId}: ${attempt.lastError}`);
+    throw new Error(`the provider refused refund ${step.settle.id} of charge ${step.settle.chargeId}: ${settled.lastError}`);
   }
-  return orm.em.fork().findOneOrFail(Refund, { id: attempt.id });
+  if (!settled.refund) throw new Error(`refund attempt ${step.settle.id} succeeded without a refund`);
+  return settled.refund;
 }
 
 export async function createRefund(
@@ -398,12 +409,12 @@ async function planCompensation(tx: EntityManager, referenceId: string, requeste
   const ours = attempts.find((attempt) => isRequestedBy(attempt, requestedBy) && (attempt.status === 'pending' || attempt.status === 'succeeded'));
   if (ours?.status === 'succeeded') return { done: { reference: referenceId, status: 'refunded', refund: toRefundView(await tx.findOneOrFail(Refund, { id: ours.id })) } };
   const inFlight = ours ?? attempts.find((attempt) => attempt.status === 'pending');
-  if (inFlight) return { settle: inFlight, ours: inFlight === ours };
+  if (inFlight) return { settle: inFlight, ours: inFlight === ours, charge };
   const refundable = charge.amount - charge.amountRefunded;
   if (refundable === 0) return { done: { reference: referenceId, status: 'nothing_to_refund' } };
   const attempt = newRefundAttempt(tx, charge, attempts, refundable, `Compensation for reference ${referenceId}`, requestedBy);
   await tx.flush();
-  return { settle: attempt, ours: true };
+  return { settle: attempt, ours: true, charge };
 }
 
 /**
