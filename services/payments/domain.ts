@@ -193,6 +193,26 @@ interface Card {
 
 type CardRow = { card_id: string; card_customer_id: string | null; card_provider_token: string };
 
+/** A new pending attempt as both of its inserts write it, with newAttemptParams. */
+const NEW_ATTEMPT_COLUMNS = 'id, reference, number, provider_key, customer_id, payment_method_id, amount, currency, description, request_scope, request_key, status, created_at, updated_at';
+const NEW_ATTEMPT_VALUES = "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', now(), now()";
+
+function newAttemptParams(input: ChargeInput, number: number): unknown[] {
+  return [
+    newId('ch'),
+    input.reference,
+    number,
+    chargeProviderKey(input.reference, number),
+    input.customerId,
+    input.paymentMethodId,
+    input.amount.amount,
+    input.amount.currency,
+    input.description ?? null,
+    input.requestedBy.scope,
+    input.requestedBy.key,
+  ];
+}
+
 /**
  * The common case in one statement, without a transaction: reads the payment
  * method and, when it is the customer's and the reference is new, inserts the
@@ -201,7 +221,6 @@ type CardRow = { card_id: string; card_customer_id: string | null; card_provider
  * request goes the careful way, under the reference's lock (planCharge).
  */
 async function openCharge(em: EntityManager, input: ChargeInput): Promise<{ card: Card; attempt?: ChargeAttempt }> {
-  const attemptId = newId('ch');
   const [row] = await em.execute<(CardRow & Record<string, unknown>)[]>(
     `with card as (
        select id, customer_id, provider_token from payment_methods where id = ?
@@ -211,27 +230,12 @@ async function openCharge(em: EntityManager, input: ChargeInput): Promise<{ card
        on conflict (reference) do nothing
        returning reference
      ), attempt as (
-       insert into charge_attempts (id, reference, number, provider_key, customer_id, payment_method_id, amount, currency, description,
-                                    request_scope, request_key, status, created_at, updated_at)
-       select ?, opened.reference, 1, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', now(), now() from opened
+       insert into charge_attempts (${NEW_ATTEMPT_COLUMNS}) select ${NEW_ATTEMPT_VALUES} from opened
        returning *
      )
      select card.id as card_id, card.customer_id as card_customer_id, card.provider_token as card_provider_token, attempt.*
      from card left join attempt on true`,
-    [
-      input.paymentMethodId,
-      input.reference,
-      input.customerId,
-      attemptId,
-      chargeProviderKey(input.reference, 1),
-      input.customerId,
-      input.paymentMethodId,
-      input.amount.amount,
-      input.amount.currency,
-      input.description ?? null,
-      input.requestedBy.scope,
-      input.requestedBy.key,
-    ],
+    [input.paymentMethodId, input.reference, input.customerId, ...newAttemptParams(input, 1)],
   );
   if (!row) throw unknownPaymentMethod(input.paymentMethodId, 'does not exist');
   const { card_id: id, card_customer_id: owner, card_provider_token: providerToken, ...attempt } = row;
@@ -255,22 +259,8 @@ async function planCharge(tx: EntityManager, input: ChargeInput): Promise<Charge
   assertChargeable(reference);
   const number = (attempts[0]?.number ?? 0) + 1;
   const [attempt] = await tx.execute<Record<string, unknown>[]>(
-    `insert into charge_attempts (id, reference, number, provider_key, customer_id, payment_method_id, amount, currency, description,
-                                  request_scope, request_key, status, created_at, updated_at)
-     values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', now(), now()) returning *`,
-    [
-      newId('ch'),
-      input.reference,
-      number,
-      chargeProviderKey(input.reference, number),
-      input.customerId,
-      input.paymentMethodId,
-      input.amount.amount,
-      input.amount.currency,
-      input.description ?? null,
-      input.requestedBy.scope,
-      input.requestedBy.key,
-    ],
+    `insert into charge_attempts (${NEW_ATTEMPT_COLUMNS}) values (${NEW_ATTEMPT_VALUES}) returning *`,
+    newAttemptParams(input, number),
   );
   return { settle: tx.map(ChargeAttempt, attempt!), ours: true };
 }
