@@ -6,7 +6,8 @@
  *    Idempotency-Key derived from what it is for (the reference or the
  *    charge, and the attempt's number);
  * 2. the provider is called, outside any transaction;
- * 3. its answer is recorded in one transaction.
+ * 3. its answer is recorded in one statement (no transaction: it commits
+ *    whole or not at all).
  *
  * If the process dies between 2 and 3, or the answer is lost, the attempt
  * stays pending. Whoever finds it (a repeat of the request, a compensation,
@@ -17,9 +18,8 @@
  *
  * Recording is idempotent: an attempt that is no longer pending is left as it is.
  */
-import { LockMode } from '@mikro-orm/core';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
-import { Charge, ChargeAttempt, PaymentMethod, Refund, RefundAttempt } from './entities';
+import { Charge, ChargeAttempt, PaymentMethod, Refund, RefundAttempt, type ChargeAttemptStatus, type RefundAttemptStatus } from './entities';
 import { answerFromCharge, type ChargeAnswer, type PaymentProvider, type RefundAnswer } from './provider';
 
 /** Metadata the provider keeps with each charge and refund, to find them by. */
@@ -41,66 +41,91 @@ export function isRequestedBy(attempt: { requestScope?: string | null; requestKe
   return !!by && attempt.requestScope === by.scope && attempt.requestKey === by.key;
 }
 
-/** A charge attempt as it stands after settling, and the charge it recorded (when the provider charged or declined). */
+/** A charge attempt's state after settling, and its charge (when the provider charged or declined, whoever recorded it). */
 export interface SettledCharge {
-  attempt: ChargeAttempt;
+  status: ChargeAttemptStatus;
+  lastError: string | null;
   charge?: Charge;
 }
 
 /** What a charge copies from its payment method: the method never changes, so a caller that has it already passes it. */
-type CardOnFile = Pick<PaymentMethod, 'id' | 'providerToken' | 'brand' | 'last4'>;
+type CardOnFile = Pick<PaymentMethod, 'id' | 'providerToken'>;
 
-async function recordChargeAnswer(em: EntityManager, pending: ChargeAttempt, card: CardOnFile | undefined, answer: ChargeAnswer): Promise<SettledCharge> {
-  return em.transactional(async (tx) => {
-    // Reference first, as everywhere: the lock that makes "one successful charge per reference" hold.
-    await tx.execute('select 1 from payment_references where reference = ? for update', [pending.reference]);
-    if (answer.outcome === 'unknown') {
-      await tx.execute("update charge_attempts set last_error = ?, updated_at = now() where id = ? and status = 'pending'", [clip(answer.reason), pending.id]);
-      return { attempt: await tx.findOneOrFail(ChargeAttempt, { id: pending.id }, { refresh: true }) };
-    }
-    const status = answer.outcome === 'succeeded' ? 'succeeded' : answer.outcome === 'declined' ? 'declined' : answer.outcome === 'refused' ? 'refused' : 'failed';
-    const lastError = answer.outcome === 'not_processed' || answer.outcome === 'refused' ? clip(answer.reason) : null;
-    // Settled once: an attempt someone else settled meanwhile is left as it is.
-    const [settled] = await tx.execute<Record<string, unknown>[]>(
-      `update charge_attempts set status = ?, last_error = coalesce(?, last_error), updated_at = now() where id = ? and status = 'pending' returning *`,
-      [status, lastError, pending.id],
+/** A row of the attempt's status and last error beside its charge's columns (null when it has none). */
+type SettledRow<Status = ChargeAttemptStatus> = Record<string, unknown> & { attempt_status: Status; attempt_last_error: string | null };
+
+function toSettled(em: EntityManager, row: SettledRow): SettledCharge {
+  const { attempt_status: status, attempt_last_error: lastError, ...charge } = row;
+  return { status, lastError, ...(charge.id == null ? {} : { charge: em.map(Charge, charge) }) };
+}
+
+/** The attempt as it stands, with its charge: for an attempt another request settled first. */
+async function readSettled(em: EntityManager, attemptId: string): Promise<SettledCharge> {
+  const [row] = await em.execute<SettledRow[]>(
+    `select a.status as attempt_status, a.last_error as attempt_last_error, c.*
+     from charge_attempts a left join charges c on c.id = a.id where a.id = ?`,
+    [attemptId],
+  );
+  if (!row) throw new Error(`charge attempt ${attemptId} vanished`);
+  return toSettled(em, row);
+}
+
+/**
+ * Records the provider's answer in one statement, so it needs no transaction
+ * and a crash leaves either all of it or none (the attempt still pending).
+ * The attempt's outcome, its charge (card details from its payment method)
+ * and, when it succeeded, the reference's `charged` commit together: whoever
+ * locks the reference sees the attempt pending or the reference charged,
+ * never a succeeded attempt beside an open reference. Settled once: an
+ * attempt someone else settled meanwhile is left as it is, and read back.
+ */
+async function recordChargeAnswer(em: EntityManager, attemptId: string, answer: ChargeAnswer): Promise<SettledCharge> {
+  if (answer.outcome === 'unknown') {
+    const [row] = await em.execute<SettledRow[]>(
+      `update charge_attempts set last_error = ?, updated_at = now() where id = ? and status = 'pending'
+       returning status as attempt_status, last_error as attempt_last_error`,
+      [clip(answer.reason), attemptId],
     );
-    if (!settled) return { attempt: await tx.findOneOrFail(ChargeAttempt, { id: pending.id }, { refresh: true }) };
-    const attempt = tx.map(ChargeAttempt, settled);
-    if (answer.outcome !== 'succeeded' && answer.outcome !== 'declined') return { attempt };
-    const method = card ?? (await tx.findOneOrFail(PaymentMethod, { id: attempt.paymentMethodId }));
-    const succeeded = answer.outcome === 'succeeded';
-    const [inserted] = await tx.execute<Record<string, unknown>[]>(
-      `insert into charges (id, reference, customer_id, amount, currency, amount_refunded, status, failure_code, payment_method_id, card_brand, card_last4,
+    return row ? toSettled(em, row) : readSettled(em, attemptId);
+  }
+  const recordsCharge = answer.outcome === 'succeeded' || answer.outcome === 'declined';
+  const lastError = answer.outcome === 'not_processed' || answer.outcome === 'refused' ? clip(answer.reason) : null;
+  const status = answer.outcome === 'not_processed' ? 'failed' : answer.outcome;
+  const [row] = await em.execute<SettledRow[]>(
+    `with settled as (
+       update charge_attempts set status = ?, last_error = coalesce(?, last_error), updated_at = now()
+       where id = ? and status = 'pending'
+       returning *
+     ), charge as (
+       insert into charges (id, reference, customer_id, amount, currency, amount_refunded, status, failure_code, payment_method_id, card_brand, card_last4,
                             description, provider_charge_id, created_at, updated_at)
-       values (?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?, now(), now()) returning *`,
-      [
-        attempt.id,
-        attempt.reference,
-        attempt.customerId,
-        attempt.amount,
-        attempt.currency,
-        succeeded ? 'succeeded' : 'failed',
-        succeeded ? null : answer.declineCode,
-        method.id,
-        method.brand,
-        method.last4,
-        attempt.description ?? null,
-        answer.providerChargeId,
-      ],
-    );
-    if (succeeded) {
-      await tx.execute("update payment_references set status = 'charged', charge_id = ?, updated_at = now() where reference = ?", [attempt.id, attempt.reference]);
-    }
-    return { attempt, charge: tx.map(Charge, inserted!) };
-  });
+       select s.id, s.reference, s.customer_id, s.amount, s.currency, 0, ?, ?, s.payment_method_id, m.brand, m.last4, s.description, ?, now(), now()
+       from settled s join payment_methods m on m.id = s.payment_method_id
+       where ?
+       returning *
+     ), charged as (
+       update payment_references r set status = 'charged', charge_id = c.id, updated_at = now()
+       from charge c where r.reference = c.reference and c.status = 'succeeded'
+     )
+     select s.status as attempt_status, s.last_error as attempt_last_error, c.* from settled s left join charge c on true`,
+    [
+      status,
+      lastError,
+      attemptId,
+      answer.outcome === 'succeeded' ? 'succeeded' : 'failed',
+      answer.outcome === 'declined' ? answer.declineCode : null,
+      recordsCharge ? answer.providerChargeId : null,
+      recordsCharge,
+    ],
+  );
+  return row ? toSettled(em, row) : readSettled(em, attemptId);
 }
 
 /**
  * Asks the provider for the attempt's charge (again, with its key) and
  * records the answer. `lookUpFirst`: first search the provider for it, and ask
  * only when it has none. `card`: the attempt's payment method, when the caller
- * has it. Returns the attempt as it now stands.
+ * has it. Returns the attempt's state as it now stands.
  */
 export async function settleChargeAttempt(
   orm: MikroORM,
@@ -113,56 +138,78 @@ export async function settleChargeAttempt(
     const found = await provider.findCharge(METADATA.chargeId, attempt.id);
     if (found) answer = answerFromCharge(found);
   }
-  const card = options.card ?? (answer ? undefined : await orm.em.fork().findOneOrFail(PaymentMethod, { id: attempt.paymentMethodId }));
   if (!answer) {
+    const card = options.card ?? (await orm.em.fork().findOneOrFail(PaymentMethod, { id: attempt.paymentMethodId }));
     answer = await provider.charge(attempt.providerKey, {
       amount: attempt.amount,
       currency: attempt.currency,
-      paymentMethod: card!.providerToken,
+      paymentMethod: card.providerToken,
       description: attempt.description ?? null,
       metadata: { [METADATA.reference]: attempt.reference, [METADATA.chargeId]: attempt.id },
     });
   }
-  return recordChargeAnswer(orm.em.fork() as EntityManager, attempt, card, answer);
+  return recordChargeAnswer(orm.em.fork() as EntityManager, attempt.id, answer);
 }
 
-async function recordRefundAnswer(em: EntityManager, attemptId: string, answer: RefundAnswer): Promise<RefundAttempt> {
-  return em.transactional(async (tx) => {
-    const { chargeId } = await tx.findOneOrFail(RefundAttempt, { id: attemptId });
-    const charge = await tx.findOneOrFail(Charge, { id: chargeId }, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
-    const attempt = await tx.findOneOrFail(RefundAttempt, { id: attemptId }, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
-    if (attempt.status !== 'pending') return attempt;
-    if (answer.outcome === 'succeeded') {
-      tx.create(Refund, {
-        id: attempt.id,
-        chargeId: charge.id,
-        amount: attempt.amount,
-        currency: attempt.currency,
-        reason: attempt.reason ?? null,
-        status: 'succeeded',
-        providerRefundId: answer.providerRefundId,
-      });
-      charge.amountRefunded += attempt.amount;
-      charge.status = charge.amountRefunded === charge.amount ? 'refunded' : 'partially_refunded';
-      attempt.status = 'succeeded';
-    } else {
-      if (answer.outcome === 'not_processed') attempt.status = 'failed';
-      if (answer.outcome === 'refused') attempt.status = 'refused';
-      attempt.lastError = clip(answer.reason);
-    }
-    await tx.flush();
-    return attempt;
-  });
+/** A refund attempt's state after settling, and its refund when the provider made it (whoever recorded it). */
+export interface SettledRefund {
+  status: RefundAttemptStatus;
+  lastError: string | null;
+  refund?: Refund;
 }
+
+function toSettledRefund(em: EntityManager, row: SettledRow<RefundAttemptStatus>): SettledRefund {
+  const { attempt_status: status, attempt_last_error: lastError, ...refund } = row;
+  return { status, lastError, ...(refund.id == null ? {} : { refund: em.map(Refund, refund) }) };
+}
+
+/**
+ * As recordChargeAnswer, for a refund: the attempt's outcome, the refund and
+ * the charge's refunded amount in one statement. Whoever locks the charge sees
+ * the attempt pending (counted as in flight) or its refund counted in the
+ * charge, never both or neither.
+ */
+async function recordRefundAnswer(em: EntityManager, attemptId: string, answer: RefundAnswer): Promise<SettledRefund> {
+  const status = answer.outcome === 'unknown' ? 'pending' : answer.outcome === 'not_processed' ? 'failed' : answer.outcome;
+  const [row] = await em.execute<SettledRow<RefundAttemptStatus>[]>(
+    `with settled as (
+       update refund_attempts set status = ?, last_error = coalesce(?, last_error), updated_at = now()
+       where id = ? and status = 'pending'
+       returning *
+     ), refund as (
+       insert into refunds (id, charge_id, amount, currency, reason, status, provider_refund_id, created_at)
+       select id, charge_id, amount, currency, reason, 'succeeded', ?, now() from settled where status = 'succeeded'
+       returning *
+     ), refunded as (
+       update charges c set amount_refunded = c.amount_refunded + r.amount,
+                            status = case when c.amount_refunded + r.amount = c.amount then 'refunded' else 'partially_refunded' end,
+                            updated_at = now()
+       from refund r where c.id = r.charge_id
+     )
+     select s.status as attempt_status, s.last_error as attempt_last_error, r.* from settled s left join refund r on true`,
+    [status, answer.outcome === 'succeeded' ? null : clip(answer.reason), attemptId, answer.outcome === 'succeeded' ? answer.providerRefundId : null],
+  );
+  if (row) return toSettledRefund(em, row);
+  const [current] = await em.execute<SettledRow<RefundAttemptStatus>[]>(
+    `select a.status as attempt_status, a.last_error as attempt_last_error, r.*
+     from refund_attempts a left join refunds r on r.id = a.id where a.id = ?`,
+    [attemptId],
+  );
+  if (!current) throw new Error(`refund attempt ${attemptId} vanished`);
+  return toSettledRefund(em, current);
+}
+
+/** What a refund needs of its charge: a caller that has the charge already passes it. */
+type RefundedCharge = Pick<Charge, 'id' | 'reference' | 'providerChargeId'>;
 
 /** As settleChargeAttempt, for a refund. */
 export async function settleRefundAttempt(
   orm: MikroORM,
   provider: PaymentProvider,
   attempt: RefundAttempt,
-  options: { lookUpFirst?: boolean } = {},
-): Promise<RefundAttempt> {
-  const charge = await orm.em.fork().findOneOrFail(Charge, { id: attempt.chargeId });
+  options: { lookUpFirst?: boolean; charge?: RefundedCharge } = {},
+): Promise<SettledRefund> {
+  const charge = options.charge ?? (await orm.em.fork().findOneOrFail(Charge, { id: attempt.chargeId }));
   const providerChargeId = charge.providerChargeId;
   if (!providerChargeId) throw new Error(`charge ${charge.id} has a refund attempt but no provider charge id`);
   let answer: RefundAnswer | undefined;
@@ -190,7 +237,7 @@ export async function reconcilePendingAttempts(orm: MikroORM, provider: PaymentP
   const find = { orderBy: { createdAt: 'asc' as const }, limit: options.limit ?? 100 };
   let settled = 0;
   for (const attempt of await em.find(ChargeAttempt, where, find)) {
-    if ((await settleChargeAttempt(orm, provider, attempt, { lookUpFirst: true })).attempt.status !== 'pending') settled++;
+    if ((await settleChargeAttempt(orm, provider, attempt, { lookUpFirst: true })).status !== 'pending') settled++;
   }
   for (const attempt of await em.find(RefundAttempt, where, find)) {
     if ((await settleRefundAttempt(orm, provider, attempt, { lookUpFirst: true })).status !== 'pending') settled++;

@@ -2,18 +2,28 @@
  * Payment rules.
  *
  * The provider is an outside party, so it is never called inside a database
- * transaction: each charge or refund is planned in a short transaction (which
- * commits an attempt, see attempts.ts), asked of the provider, then recorded
- * in another. A repeated request finds what the first one left and finishes it.
+ * transaction: each charge or refund is planned (which commits an attempt, see
+ * attempts.ts), asked of the provider, then recorded. A repeated request finds
+ * what the first one left and finishes it.
  *
- * Concurrency: every charge and compensation for a reference first locks the
- * reference's `payment_references` row (inserting it when missing), so "one
- * successful charge per reference", "one charge attempt in flight per
- * reference" and "a voided reference refuses charges" hold however requests
+ * The checkout's charge, the common case (a new reference, its first attempt),
+ * takes two statements and no transaction: one reads the payment method and
+ * inserts the reference with its pending attempt (openCharge), one records the
+ * provider's answer, the charge and the reference's status (attempts.ts).
+ *
+ * Concurrency: every other charge and every compensation for a reference
+ * first locks the reference's `payment_references` row (a compensation
+ * inserts it when missing); a reference inserted by openCharge comes with its
+ * pending attempt in the same statement, and a successful charge marks the
+ * reference `charged` in the statement that records it. So "one successful
+ * charge per reference", "one charge attempt in flight per reference" (also a
+ * unique index) and "a voided reference refuses charges" hold however requests
  * interleave. Refunds lock the charge row, so concurrent partial refunds,
  * counting those still in flight, can never add up to more than was charged
- * (the table's CHECK constraint backs this up). Locks are always taken
- * reference first, then charge, then attempt, so two requests cannot deadlock.
+ * (the table's CHECK constraint backs this up). Transactions take their locks
+ * reference first, then charge; the statements recording an answer lock the
+ * attempt, then the reference or charge, and no transaction waits on an
+ * attempt's row while holding those, so two requests cannot deadlock.
  */
 import { randomBytes } from 'node:crypto';
 import { LockMode } from '@mikro-orm/core';
@@ -145,14 +155,6 @@ function unknownPaymentMethod(id: string, why: string): HttpProblem {
   });
 }
 
-async function findUsablePaymentMethod(em: EntityManager, id: string, customerId: string): Promise<PaymentMethod> {
-  const method = await em.findOne(PaymentMethod, { id });
-  if (!method) throw unknownPaymentMethod(id, 'does not exist');
-  // A method saved for a customer is theirs alone; say no more than "unknown" to anyone else.
-  if (method.customerId && method.customerId !== customerId) throw unknownPaymentMethod(id, 'does not exist for this customer');
-  return method;
-}
-
 /** Claims the reference's row and locks it: concurrent requests for one reference queue here. */
 async function lockReference(em: EntityManager, reference: string): Promise<PaymentReference> {
   await em.execute(
@@ -183,48 +185,84 @@ export interface ChargeInput {
   requestedBy: RequestedBy;
 }
 
-/** A request's next step, decided under the reference's lock; `card` is the request's payment method. */
-type ChargeStep = { done: Charge } | { settle: ChargeAttempt; ours: boolean; card: PaymentMethod };
+/** The request's payment method, as far as a charge needs it. */
+interface Card {
+  id: string;
+  providerToken: string;
+}
 
-async function planCharge(tx: EntityManager, input: ChargeInput): Promise<ChargeStep> {
-  const card = await findUsablePaymentMethod(tx, input.paymentMethodId, input.customerId);
-  // The usual case: the reference is new, so this request inserts (and holds) its row, and it has no attempts yet.
-  const [opened] = await tx.execute<unknown[]>(
-    `insert into payment_references (reference, status, created_at, updated_at)
-     values (?, 'open', now(), now()) on conflict (reference) do nothing returning reference`,
-    [input.reference],
+type CardRow = { card_id: string; card_customer_id: string | null; card_provider_token: string };
+
+/** A new pending attempt as both of its inserts write it, with newAttemptParams. */
+const NEW_ATTEMPT_COLUMNS = 'id, reference, number, provider_key, customer_id, payment_method_id, amount, currency, description, request_scope, request_key, status, created_at, updated_at';
+const NEW_ATTEMPT_VALUES = "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', now(), now()";
+
+function newAttemptParams(input: ChargeInput, number: number): unknown[] {
+  return [
+    newId('ch'),
+    input.reference,
+    number,
+    chargeProviderKey(input.reference, number),
+    input.customerId,
+    input.paymentMethodId,
+    input.amount.amount,
+    input.amount.currency,
+    input.description ?? null,
+    input.requestedBy.scope,
+    input.requestedBy.key,
+  ];
+}
+
+/**
+ * The common case in one statement, without a transaction: reads the payment
+ * method and, when it is the customer's and the reference is new, inserts the
+ * reference with its first attempt (committed pending before the provider is
+ * asked). `attempt` is undefined when the reference existed already: then the
+ * request goes the careful way, under the reference's lock (planCharge).
+ */
+async function openCharge(em: EntityManager, input: ChargeInput): Promise<{ card: Card; attempt?: ChargeAttempt }> {
+  const [row] = await em.execute<(CardRow & Record<string, unknown>)[]>(
+    `with card as (
+       select id, customer_id, provider_token from payment_methods where id = ?
+     ), opened as (
+       insert into payment_references (reference, status, created_at, updated_at)
+       select ?, 'open', now(), now() from card where card.customer_id is null or card.customer_id = ?
+       on conflict (reference) do nothing
+       returning reference
+     ), attempt as (
+       insert into charge_attempts (${NEW_ATTEMPT_COLUMNS}) select ${NEW_ATTEMPT_VALUES} from opened
+       returning *
+     )
+     select card.id as card_id, card.customer_id as card_customer_id, card.provider_token as card_provider_token, attempt.*
+     from card left join attempt on true`,
+    [input.paymentMethodId, input.reference, input.customerId, ...newAttemptParams(input, 1)],
   );
-  let attempts: ChargeAttempt[] = [];
-  if (!opened) {
-    const reference = await tx.findOneOrFail(PaymentReference, { reference: input.reference }, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
-    attempts = await tx.find(ChargeAttempt, { reference: input.reference }, { orderBy: { number: 'desc' } });
-    const pending = attempts.find((attempt) => attempt.status === 'pending');
-    if (pending) return { settle: pending, ours: isRequestedBy(pending, input.requestedBy), card };
-    // This very request got its answer before (and lost it, or its key's record): the same answer again.
-    const answered = attempts.find((attempt) => isRequestedBy(attempt, input.requestedBy) && (attempt.status === 'succeeded' || attempt.status === 'declined'));
-    if (answered) return { done: await tx.findOneOrFail(Charge, { id: answered.id }) };
-    assertChargeable(reference);
-  }
+  if (!row) throw unknownPaymentMethod(input.paymentMethodId, 'does not exist');
+  const { card_id: id, card_customer_id: owner, card_provider_token: providerToken, ...attempt } = row;
+  // A method saved for a customer is theirs alone; say no more than "unknown" to anyone else.
+  if (owner && owner !== input.customerId) throw unknownPaymentMethod(input.paymentMethodId, 'does not exist for this customer');
+  return { card: { id, providerToken }, ...(attempt.id == null ? {} : { attempt: em.map(ChargeAttempt, attempt) }) };
+}
+
+/** A request's next step, decided under the reference's lock. */
+type ChargeStep = { done: Charge } | { settle: ChargeAttempt; ours: boolean };
+
+/** For a reference that exists: what its attempts so far leave this request to do. */
+async function planCharge(tx: EntityManager, input: ChargeInput): Promise<ChargeStep> {
+  const reference = await tx.findOneOrFail(PaymentReference, { reference: input.reference }, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
+  const attempts = await tx.find(ChargeAttempt, { reference: input.reference }, { orderBy: { number: 'desc' } });
+  const pending = attempts.find((attempt) => attempt.status === 'pending');
+  if (pending) return { settle: pending, ours: isRequestedBy(pending, input.requestedBy) };
+  // This very request got its answer before (and lost it, or its key's record): the same answer again.
+  const answered = attempts.find((attempt) => isRequestedBy(attempt, input.requestedBy) && (attempt.status === 'succeeded' || attempt.status === 'declined'));
+  if (answered) return { done: await tx.findOneOrFail(Charge, { id: answered.id }) };
+  assertChargeable(reference);
   const number = (attempts[0]?.number ?? 0) + 1;
   const [attempt] = await tx.execute<Record<string, unknown>[]>(
-    `insert into charge_attempts (id, reference, number, provider_key, customer_id, payment_method_id, amount, currency, description,
-                                  request_scope, request_key, status, created_at, updated_at)
-     values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', now(), now()) returning *`,
-    [
-      newId('ch'),
-      input.reference,
-      number,
-      chargeProviderKey(input.reference, number),
-      input.customerId,
-      input.paymentMethodId,
-      input.amount.amount,
-      input.amount.currency,
-      input.description ?? null,
-      input.requestedBy.scope,
-      input.requestedBy.key,
-    ],
+    `insert into charge_attempts (${NEW_ATTEMPT_COLUMNS}) values (${NEW_ATTEMPT_VALUES}) returning *`,
+    newAttemptParams(input, number),
   );
-  return { settle: tx.map(ChargeAttempt, attempt!), ours: true, card };
+  return { settle: tx.map(ChargeAttempt, attempt!), ours: true };
 }
 
 /** Each round settles one attempt; more than a few means requests keep racing in, so the caller is told to retry. */
@@ -236,18 +274,21 @@ const MAX_ROUNDS = 10;
  * one a crash left) is settled first, so its outcome decides what this one may do.
  */
 export async function createCharge(orm: MikroORM, provider: PaymentProvider, input: ChargeInput): Promise<Charge> {
+  const opened = await openCharge(orm.em.fork() as EntityManager, input);
   for (let round = 0; round < MAX_ROUNDS; round++) {
-    const step = await orm.em.fork().transactional((tx) => planCharge(tx as EntityManager, input));
+    const step: ChargeStep =
+      round === 0 && opened.attempt ? { settle: opened.attempt, ours: true } : await orm.em.fork().transactional((tx) => planCharge(tx as EntityManager, input));
     if ('done' in step) return step.done;
     // The attempt's own payment method: another request's attempt may be for another card.
-    const card = step.settle.paymentMethodId === step.card.id ? step.card : undefined;
-    const { attempt, charge } = await settleChargeAttempt(orm, provider, step.settle, card ? { card } : {});
-    if (attempt.status === 'pending') throw providerUnavailable(attempt.lastError);
+    const card = step.settle.paymentMethodId === opened.card.id ? opened.card : undefined;
+    const settled = await settleChargeAttempt(orm, provider, step.settle, card ? { card } : {});
+    if (settled.status === 'pending') throw providerUnavailable(settled.lastError);
     if (!step.ours) continue;
-    if (attempt.status === 'failed') throw providerUnavailable(attempt.lastError);
+    if (settled.status === 'failed') throw providerUnavailable(settled.lastError);
     // The card was tokenised with a provider that no longer knows it (e.g. its data was reset).
-    if (attempt.status === 'refused') throw unknownPaymentMethod(input.paymentMethodId, `is not known to the payment provider (${attempt.lastError})`);
-    return charge ?? (await orm.em.fork().findOneOrFail(Charge, { id: attempt.id }));
+    if (settled.status === 'refused') throw unknownPaymentMethod(input.paymentMethodId, `is not known to the payment provider (${settled.lastError})`);
+    if (!settled.charge) throw new Error(`charge attempt ${step.settle.id} ${settled.status} without a charge`);
+    return settled.charge;
   }
   throw providerUnavailable('Other charges of this reference kept arriving');
 }
@@ -261,8 +302,8 @@ export function cardDeclined(charge: Charge): HttpProblem {
   });
 }
 
-/** A refund's next step, decided under the charge's lock. */
-type RefundStep<Done> = { done: Done } | { settle: RefundAttempt; ours: boolean };
+/** A refund's next step, decided under the charge's lock; `charge` is the charge it refunds. */
+type RefundStep<Done> = { done: Done } | { settle: RefundAttempt; ours: boolean; charge: Charge };
 
 function newRefundAttempt(tx: EntityManager, charge: Charge, attempts: RefundAttempt[], amount: number, reason: string | undefined, requestedBy?: RequestedBy) {
   const number = (attempts[0]?.number ?? 0) + 1;
@@ -291,7 +332,7 @@ async function planRefund(tx: EntityManager, input: Schemas['CreateRefundRequest
   const attempts = await tx.find(RefundAttempt, { chargeId: charge.id }, { orderBy: { number: 'desc' } });
   const ours = attempts.find((attempt) => isRequestedBy(attempt, requestedBy) && (attempt.status === 'pending' || attempt.status === 'succeeded'));
   if (ours?.status === 'succeeded') return { done: await tx.findOneOrFail(Refund, { id: ours.id }) };
-  if (ours) return { settle: ours, ours: true };
+  if (ours) return { settle: ours, ours: true, charge };
   if (charge.status === 'failed') {
     throw conflict('charge-not-refundable', `Charge ${charge.id} failed; nothing was taken, so there is nothing to refund`);
   }
@@ -301,26 +342,27 @@ async function planRefund(tx: EntityManager, input: Schemas['CreateRefundRequest
   if (amount > refundable || amount === 0) {
     // Refunds in flight may yet fail: know their outcome before refusing.
     const other = inFlight[0];
-    if (other) return { settle: other, ours: false };
+    if (other) return { settle: other, ours: false, charge };
     if (refundable === 0) throw conflict('charge-already-refunded', `Charge ${charge.id} is already refunded in full`);
     throw conflict('refund-exceeds-charge', `Only ${refundable} of charge ${charge.id} can still be refunded`, { refundable });
   }
   const attempt = newRefundAttempt(tx, charge, attempts, amount, input.reason, requestedBy);
   await tx.flush();
-  return { settle: attempt, ours: true };
+  return { settle: attempt, ours: true, charge };
 }
 
 /** Settles one refund step; the refund when it was this request's and went through. */
-async function settleRefundStep(orm: MikroORM, provider: PaymentProvider, step: { settle: RefundAttempt; ours: boolean }): Promise<Refund | undefined> {
-  const attempt = await settleRefundAttempt(orm, provider, step.settle);
-  if (attempt.status === 'pending') throw providerUnavailable(attempt.lastError);
+async function settleRefundStep(orm: MikroORM, provider: PaymentProvider, step: { settle: RefundAttempt; ours: boolean; charge: Charge }): Promise<Refund | undefined> {
+  const settled = await settleRefundAttempt(orm, provider, step.settle, { charge: step.charge });
+  if (settled.status === 'pending') throw providerUnavailable(settled.lastError);
   if (!step.ours) return undefined;
-  if (attempt.status === 'failed') throw providerUnavailable(attempt.lastError);
-  if (attempt.status === 'refused') {
+  if (settled.status === 'failed') throw providerUnavailable(settled.lastError);
+  if (settled.status === 'refused') {
     // Our books and the provider's disagree about what is left to refund: a person must look, retrying will not help.
-    throw new Error(`the provider refused refund ${attempt.id} of charge ${attempt.chargeId}: ${attempt.lastError}`);
+    throw new Error(`the provider refused refund ${step.settle.id} of charge ${step.settle.chargeId}: ${settled.lastError}`);
   }
-  return orm.em.fork().findOneOrFail(Refund, { id: attempt.id });
+  if (!settled.refund) throw new Error(`refund attempt ${step.settle.id} succeeded without a refund`);
+  return settled.refund;
 }
 
 export async function createRefund(
@@ -357,12 +399,12 @@ async function planCompensation(tx: EntityManager, referenceId: string, requeste
   const ours = attempts.find((attempt) => isRequestedBy(attempt, requestedBy) && (attempt.status === 'pending' || attempt.status === 'succeeded'));
   if (ours?.status === 'succeeded') return { done: { reference: referenceId, status: 'refunded', refund: toRefundView(await tx.findOneOrFail(Refund, { id: ours.id })) } };
   const inFlight = ours ?? attempts.find((attempt) => attempt.status === 'pending');
-  if (inFlight) return { settle: inFlight, ours: inFlight === ours };
+  if (inFlight) return { settle: inFlight, ours: inFlight === ours, charge };
   const refundable = charge.amount - charge.amountRefunded;
   if (refundable === 0) return { done: { reference: referenceId, status: 'nothing_to_refund' } };
   const attempt = newRefundAttempt(tx, charge, attempts, refundable, `Compensation for reference ${referenceId}`, requestedBy);
   await tx.flush();
-  return { settle: attempt, ours: true };
+  return { settle: attempt, ours: true, charge };
 }
 
 /**
@@ -381,8 +423,8 @@ export async function refundReference(
     const step = await orm.em.fork().transactional((tx) => planCompensation(tx as EntityManager, referenceId, requestedBy));
     if ('done' in step) return step.done;
     if ('settleCharge' in step) {
-      const { attempt } = await settleChargeAttempt(orm, provider, step.settleCharge);
-      if (attempt.status === 'pending') throw providerUnavailable(attempt.lastError);
+      const settled = await settleChargeAttempt(orm, provider, step.settleCharge);
+      if (settled.status === 'pending') throw providerUnavailable(settled.lastError);
       continue;
     }
     const refund = await settleRefundStep(orm, provider, step);

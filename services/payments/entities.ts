@@ -145,6 +145,7 @@ export type ChargeAttempt = InferEntity<typeof ChargeAttempt>;
 
 /** As a ChargeAttempt's, and `refused`: the provider would not refund (our books and its disagree). */
 export const REFUND_ATTEMPT_STATUSES = ['pending', 'succeeded', 'failed', 'refused'] as const;
+export type RefundAttemptStatus = (typeof REFUND_ATTEMPT_STATUSES)[number];
 
 /** A refund asked of the provider, with the same discipline as a ChargeAttempt. */
 export const RefundAttempt = defineEntity({

@@ -235,6 +235,54 @@ describe('charges', () => {
     expect((await chargesFor(body.reference)).total).toBe(1);
   });
 
+  it('answers a repeat of a decline whose key was forgotten with the same decline, without asking the provider again', async () => {
+    const body = await chargeBody(CARDS.declined);
+    const key = unique('forgotten');
+    const first = conforms(await postCharge(body, key).expect(402));
+    // The key's record is gone (purged, or lost with a restore): the charge attempt still says who asked.
+    await sql('delete from idempotency_records where key = ?', [key]);
+    const repeat = conforms(await postCharge(body, key).expect(402));
+    expect(repeat.headers['idempotent-replayed']).toBeUndefined();
+    expect(repeat.body).toEqual(first.body);
+    expect(await provider.chargesFor(body.reference)).toHaveLength(1);
+    expect((await chargesFor(body.reference)).total).toBe(1);
+  });
+
+  it('records the attempt, its charge and the reference together', async () => {
+    const succeeded = await chargeBody();
+    const charged = conforms(await postCharge(succeeded).expect(201));
+    const declined = await chargeBody(CARDS.declined);
+    const refused = conforms(await postCharge(declined).expect(402));
+    const state = (reference: string) =>
+      sql(
+        `select r.status as reference_status, r.charge_id, a.id as attempt_id, a.number, a.provider_key, a.status as attempt_status, c.status as charge_status
+         from payment_references r join charge_attempts a using (reference) left join charges c on c.id = a.id where r.reference = ?`,
+        [reference],
+      );
+    expect(await state(succeeded.reference)).toEqual([
+      {
+        reference_status: 'charged',
+        charge_id: charged.body.id,
+        attempt_id: charged.body.id,
+        number: 1,
+        provider_key: `payments:charge:${succeeded.reference}:1`,
+        attempt_status: 'succeeded',
+        charge_status: 'succeeded',
+      },
+    ]);
+    expect(await state(declined.reference)).toEqual([
+      {
+        reference_status: 'open',
+        charge_id: null,
+        attempt_id: refused.body.chargeId,
+        number: 1,
+        provider_key: `payments:charge:${declined.reference}:1`,
+        attempt_status: 'declined',
+        charge_status: 'failed',
+      },
+    ]);
+  });
+
   it('lets a declined checkout pay with another card', async () => {
     const declined = await chargeBody(CARDS.declined);
     conforms(await postCharge(declined).expect(402));
@@ -301,17 +349,30 @@ describe('charges', () => {
     expect(await provider.chargesFor(body.reference)).toHaveLength(1);
   });
 
-  it('refuses an unknown payment method with 422', async () => {
-    const res = conforms(await postCharge(await chargeBody(CARDS.visa, { paymentMethodId: 'pm_doesnotexist' })).expect(422));
+  it('refuses an unknown payment method with 422, and opens nothing for the reference', async () => {
+    const body = await chargeBody(CARDS.visa, { paymentMethodId: 'pm_doesnotexist' });
+    const res = conforms(await postCharge(body).expect(422));
     expect(res.body.type).toBe('unknown-payment-method');
     expect(fieldsOf(res)).toEqual(['body.paymentMethodId']);
+    expect(await sql('select reference from payment_references where reference = ?', [body.reference])).toEqual([]);
+    conforms(await postCharge({ ...body, paymentMethodId: await tokenise(CARDS.visa) }).expect(201));
   });
 
-  it("refuses another customer's payment method", async () => {
+  it("refuses another customer's payment method, and opens nothing for the reference", async () => {
     const paymentMethodId = await tokenise(CARDS.visa, 'customer-owner');
-    const res = conforms(await postCharge(await chargeBody(CARDS.visa, { paymentMethodId, customerId: 'customer-other' })).expect(422));
+    const body = await chargeBody(CARDS.visa, { paymentMethodId, customerId: 'customer-other' });
+    const res = conforms(await postCharge(body).expect(422));
     expect(res.body.type).toBe('unknown-payment-method');
-    conforms(await postCharge(await chargeBody(CARDS.visa, { paymentMethodId, customerId: 'customer-owner' })).expect(201));
+    expect(await sql('select reference from payment_references where reference = ?', [body.reference])).toEqual([]);
+    expect(await sql('select id from charge_attempts where reference = ?', [body.reference])).toEqual([]);
+    conforms(await postCharge({ ...body, customerId: 'customer-owner' }).expect(201));
+  });
+
+  it('refuses an unknown payment method for a reference that exists, before looking at the reference', async () => {
+    const body = await chargeBody();
+    conforms(await postCharge(body).expect(201));
+    const res = conforms(await postCharge({ ...body, paymentMethodId: 'pm_doesnotexist' }).expect(422));
+    expect(res.body.type).toBe('unknown-payment-method');
   });
 
   it('lists a customer’s charges, newest first, a page at a time', async () => {

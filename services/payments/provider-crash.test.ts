@@ -4,7 +4,9 @@
  * charged (or refunded) and before payments has committed what the provider
  * answered. The test stops payments at that point without any hook in its
  * code: it holds a lock on the table the answer is recorded in, waits until
- * the provider has the charge and payments waits for the lock, then kills it.
+ * the provider has the charge and payments waits for the lock, then kills it
+ * (and the session of its waiting statement, which PostgreSQL would otherwise
+ * finish: the answer is recorded in one statement outside a transaction).
  *
  * Then the charge is retried as the checkout workflow retries it (the same
  * request, the same Idempotency-Key), or left to the reconciliation job, and
@@ -131,10 +133,29 @@ async function checkoutCharge(payments: Payments) {
 }
 
 /**
- * Sends the charge and kills payments between the provider's charge and the
- * commit that would record it. Returns the request's fate (it never gets an answer).
+ * Ends the sessions of `databaseUrl` waiting for a lock on `table`. A statement
+ * outside a transaction is committed by PostgreSQL even when the process that
+ * sent it has died meanwhile (the server learns of it only when it answers), so
+ * a crash caught while its statement waits on the test's lock would be a crash
+ * just after recording. Ending the session too makes it the crash just before.
  */
-async function chargeAndCrash(payments: Payments, charge: Awaited<ReturnType<typeof checkoutCharge>>) {
+async function endSessionsWaitingFor(databaseUrl: string, table: string): Promise<void> {
+  const ended = await rows<{ ended: boolean }>(
+    databaseUrl,
+    `select pg_terminate_backend(l.pid) as ended from pg_locks l join pg_class c on c.oid = l.relation
+     where not l.granted and c.relname = $1 and l.database = (select oid from pg_database where datname = current_database())`,
+    [table],
+  );
+  expect(ended).toEqual([{ ended: true }]);
+}
+
+/**
+ * Sends the charge and kills payments once the provider has charged and the
+ * statement recording its answer waits on the test's lock: with
+ * `statement: 'ended'` that statement dies too (the crash came just before it
+ * was sent), with 'sent' PostgreSQL finishes it. The request never gets an answer.
+ */
+async function killWhileRecording(payments: Payments, charge: Awaited<ReturnType<typeof checkoutCharge>>, statement: 'ended' | 'sent') {
   const lock = await holdTableLock(payments.databaseUrl, 'charges');
   try {
     const request = call(payments, 'POST', '/charges', charge.body, charge.key).then(
@@ -145,9 +166,15 @@ async function chargeAndCrash(payments: Payments, charge: Awaited<ReturnType<typ
     await untilWaitingForLock(payments.databaseUrl, 'charges');
     expect(await payments.process.stop({ signal: 'SIGKILL' })).toMatchObject({ signal: 'SIGKILL' });
     expect(await request).toBe('no answer');
+    if (statement === 'ended') await endSessionsWaitingFor(payments.databaseUrl, 'charges');
   } finally {
     await lock.release();
   }
+}
+
+/** Kills payments between the provider's charge and the statement that would record it. */
+async function chargeAndCrash(payments: Payments, charge: Awaited<ReturnType<typeof checkoutCharge>>) {
+  await killWhileRecording(payments, charge, 'ended');
   // The provider charged; payments holds only the attempt it committed before asking, still pending.
   expect(await provider.chargesFor(charge.reference)).toHaveLength(1);
   expect(await rows(payments.databaseUrl, 'select id from charges where reference = $1', [charge.reference])).toEqual([]);
@@ -178,6 +205,27 @@ it('a crash between the provider’s charge and our commit: the retry finds the 
   expect(again.headers.get('idempotent-replayed')).toBe('true');
   expect(again.body.id).toBe(retried.body.id);
   await expectOneChargeEverywhere(databaseUrl, charge.reference, retried.body.id);
+});
+
+it('a crash while the statement recording the answer is on its way: it is recorded whole, and the retry answers with that charge', async () => {
+  const databaseUrl = await createTestDatabase('payments_crash_sent');
+  const first = await startPayments(databaseUrl);
+  const charge = await checkoutCharge(first);
+  await killWhileRecording(first, charge, 'sent');
+  // PostgreSQL finishes the statement of the dead process: the outcome, the charge and the reference, together.
+  await until(async () => (await rows(databaseUrl, 'select id from charges where reference = $1', [charge.reference])).length > 0);
+  const [attempt] = await rows<{ id: string; status: string }>(databaseUrl, 'select id, status from charge_attempts where reference = $1', [charge.reference]);
+  expect(attempt?.status).toBe('succeeded');
+  expect(await rows(databaseUrl, 'select status, charge_id from payment_references where reference = $1', [charge.reference])).toEqual([
+    { status: 'charged', charge_id: attempt?.id },
+  ]);
+
+  // No response was stored under the key: the retry finds its own answered attempt and answers with its charge.
+  const second = await startPayments(databaseUrl);
+  const retried = await call(second, 'POST', '/charges', charge.body, charge.key);
+  expect(retried).toMatchObject({ status: 201, body: { id: attempt?.id, status: 'succeeded' } });
+  expect(retried.headers.get('idempotent-replayed')).toBeNull();
+  await expectOneChargeEverywhere(databaseUrl, charge.reference, attempt?.id);
 });
 
 it('a charge left pending by a crash is settled by the reconciliation job, from the provider, before anyone retries', async () => {
@@ -220,6 +268,7 @@ it('a crash between the provider’s refund and our commit: the compensation, ru
     await untilWaitingForLock(databaseUrl, 'refunds');
     await first.process.stop({ signal: 'SIGKILL' });
     expect(await compensation).toBe('no answer');
+    await endSessionsWaitingFor(databaseUrl, 'refunds');
   } finally {
     await lock.release();
   }
