@@ -235,13 +235,11 @@ export async function setItemQuantity(orm: MikroORM, catalog: ProductCatalog, cu
   const seen = await readState(em, customerId);
   // Refuse a locked cart before bothering the catalog; the transaction below checks again under the lock.
   assertOpen(seen.cart);
-  // One catalog call prices the product and the rest of the cart for the answer (one product: its own, cheaper, lookup).
-  const others = seen.items.filter((item) => item.sku !== sku).map((item) => item.sku);
-  const products = others.length > 0 ? await catalog.products([sku, ...others]) : new Map<string, CatalogProduct>();
-  const product = others.length > 0 ? products.get(sku) : await catalog.product(sku);
+  // One catalog call prices the product and the rest of the cart for the answer.
+  const products = await catalog.products([sku, ...seen.items.filter((item) => item.sku !== sku).map((item) => item.sku)]);
+  const product = products.get(sku);
   if (!product) throw productNotFound(sku);
   if (!product.active) throw productUnavailable([sku]);
-  products.set(sku, product);
 
   const after = await em.transactional(async (tx): Promise<CartContents> => {
     const cart = await lockCartRow(tx, customerId);
