@@ -145,6 +145,37 @@ describe('the cart', () => {
     expect(again.body).toEqual(res.body);
   });
 
+  it('answers a change with the cart exactly as a read then shows it', async () => {
+    const mug = await product({ name: 'Mug', amount: 1000 });
+    const shirt = await product({ name: 'Shirt', amount: 2000 });
+    const cap = await product({ name: 'Cap', amount: 500 });
+    const shopper = await customer();
+    for (const [item, quantity] of [[mug, 1], [shirt, 2], [cap, 1], [mug, 3], [shirt, 2]] as const) {
+      const res = conforms(await shopper.set(item.sku, quantity).expect(200));
+      expect(res.body).toEqual(conforms(await shopper.get().expect(200)).body);
+    }
+    expect(skusIn(conforms(await shopper.get().expect(200)).body)).toEqual([mug.sku, shirt.sku, cap.sku]);
+  });
+
+  it('keeps the stored price fresh on every set, and moves updatedAt only when the items change', async () => {
+    const mug = await product({ name: 'Mug', amount: 1000 });
+    const shopper = await filled([mug, 2]);
+    const before = conforms(await shopper.get().expect(200)).body as Cart;
+    await catalogAdmin().patch(`/products/${mug.sku}`).send({ price: { amount: 1500, currency: 'USD' }, name: 'Big mug' }).expect(200);
+    const same = conforms(await shopper.set(mug.sku, 2).expect(200));
+    expect(same.body).toMatchObject({ updatedAt: before.updatedAt, total: { amount: 3000 } });
+    // Without the catalog (nothing listens there) the cart shows what it stored: the price and name last seen.
+    const blind = cartService.createApp({ ...cart.context, env: { CATALOG_URL: 'http://127.0.0.1:9', CATALOG_TIMEOUT_MS: '2000' } });
+    const stored = conforms(await as(shopper.auth, blind).get(`/carts/${shopper.id}`).expect(200));
+    expect(stored.body).toMatchObject({
+      pricesCurrent: false,
+      updatedAt: before.updatedAt,
+      items: [{ sku: mug.sku, name: 'Big mug', quantity: 2, unitPrice: { amount: 1500, currency: 'USD' } }],
+    });
+    const more = conforms(await shopper.set(mug.sku, 3).expect(200));
+    expect(more.body.updatedAt).not.toBe(before.updatedAt);
+  });
+
   it('shows price changes and deactivations as they happen in the catalog', async () => {
     const mug = await product({ amount: 1000 });
     const shirt = await product({ amount: 2000 });
@@ -216,9 +247,20 @@ describe('limits and concurrency', () => {
     const responses = await Promise.all(products.slice(0, 20).map((item) => shopper.set(item.sku, 2)));
     responses.forEach(conforms);
     expect(responses.map((res) => res.status)).toEqual(Array(20).fill(200));
+    // Each answer is the cart as its own change left it, at the catalog's prices, items others added meanwhile included.
+    const priceOf = new Map(products.map((item) => [item.sku, item.price.amount]));
+    for (const [index, res] of responses.entries()) {
+      const body = res.body as Cart;
+      expect(skusIn(body)).toContain(products[index]!.sku);
+      expect(body.pricesCurrent).toBe(true);
+      for (const item of body.items) expect(item).toMatchObject({ available: true, unitPrice: { amount: priceOf.get(item.sku), currency: 'USD' } });
+    }
     const after = conforms(await shopper.get().expect(200));
     expect(skusIn(after.body).sort()).toEqual(products.slice(0, 20).map((item) => item.sku).sort());
     expect(after.body.itemCount).toBe(40);
+    // The last answer saw every add before it: it is the cart as it is now.
+    const last = responses.find((res) => (res.body as Cart).items.length === 20);
+    expect(last?.body).toEqual(after.body);
   });
 
   it('never passes the limit when adds race for the last places', async () => {
@@ -422,6 +464,99 @@ describe('checkout', () => {
       conforms(res);
       expect(res.status).toBe(409);
       expect(res.body.type).toBe('checkout-mismatch');
+    }
+  });
+
+  it('keeps a checkout id to one cart when two carts lock with it at once', async () => {
+    const id = checkoutId();
+    const first = await filled([await product(), 1]);
+    const second = await filled([await product(), 1]);
+    const [a, b] = await Promise.all([first.lock(id), second.lock(id)]);
+    conforms(a);
+    conforms(b);
+    expect([a.status, b.status].sort()).toEqual([200, 409]);
+    const [winner, loser] = a.status === 200 ? [first, second] : [second, first];
+    expect((a.status === 409 ? a : b).body.type).toBe('checkout-mismatch');
+    expect(conforms(await winner.get().expect(200)).body).toMatchObject({ status: 'checking_out', checkoutId: id });
+    expect(conforms(await loser.get().expect(200)).body.status).toBe('open');
+  });
+
+  it('answers repeated completions and releases alike, however many arrive at once', async () => {
+    const mug = await product();
+    const buyer = await filled([mug, 2]);
+    const bought = checkoutId();
+    conforms(await buyer.lock(bought).expect(200));
+    const completions = await Promise.all(Array.from({ length: 4 }, () => buyer.complete(bought)));
+    for (const res of completions) expect(conforms(res).status).toBe(200);
+    expect(completions[0]!.body).toMatchObject({ checkoutId: bought, customerId: buyer.id, status: 'completed' });
+    for (const res of completions) expect(res.body).toEqual(completions[0]!.body);
+    expect(conforms(await buyer.complete(bought).expect(200)).body).toEqual(completions[0]!.body);
+    expect(conforms(await buyer.get().expect(200)).body).toMatchObject({ status: 'open', items: [] });
+
+    const browser = await filled([mug, 1]);
+    const abandoned = checkoutId();
+    conforms(await browser.lock(abandoned).expect(200));
+    const releases = await Promise.all(Array.from({ length: 4 }, () => browser.release(abandoned)));
+    for (const res of releases) expect(conforms(res).status).toBe(200);
+    expect(releases[0]!.body).toMatchObject({ checkoutId: abandoned, status: 'released' });
+    for (const res of releases) expect(res.body).toEqual(releases[0]!.body);
+    expect(conforms(await browser.release(abandoned).expect(200)).body).toEqual(releases[0]!.body);
+    expect(conforms(await browser.get().expect(200)).body).toMatchObject({ status: 'open', items: [expect.objectContaining({ sku: mug.sku })] });
+  });
+
+  it('ends a checkout once when its completion and its release race', async () => {
+    const mug = await product();
+    for (let round = 0; round < 6; round++) {
+      const shopper = await filled([mug, 1]);
+      const id = checkoutId();
+      conforms(await shopper.lock(id).expect(200));
+      const [complete, release] = await Promise.all([shopper.complete(id), shopper.release(id)]);
+      conforms(complete);
+      conforms(release);
+      const view = conforms(await shopper.get().expect(200)).body as Cart;
+      expect(view.status).toBe('open');
+      if (complete.status === 200) {
+        // Completed first: the release answers what happened, and the bought items are gone.
+        expect(release.status).toBe(200);
+        expect(release.body.status).toBe('completed');
+        expect(view.items).toEqual([]);
+      } else {
+        expect(complete.status).toBe(409);
+        expect(complete.body.type).toBe('checkout-released');
+        expect(release.body.status).toBe('released');
+        expect(view.items).toHaveLength(1);
+      }
+    }
+  });
+
+  it('refuses a lock that loses the race to its own release, and completes one that wins the race to its completion', async () => {
+    for (let round = 0; round < 6; round++) {
+      const shopper = await filled([await product(), 1]);
+      const id = checkoutId();
+      const [lock, release] = await Promise.all([shopper.lock(id), shopper.release(id)]);
+      conforms(lock);
+      expect(conforms(release).status).toBe(200);
+      expect(release.body.status).toBe('released');
+      // Whichever came first, the checkout ends released and the cart open.
+      expect([200, 409]).toContain(lock.status);
+      if (lock.status === 409) expect(lock.body.type).toBe('checkout-released');
+      expect(conforms(await shopper.get().expect(200)).body.status).toBe('open');
+      expect(conforms(await shopper.lock(id).expect(409)).body.type).toBe('checkout-released');
+
+      const next = checkoutId();
+      const [locked, completed] = await Promise.all([shopper.lock(next), shopper.complete(next)]);
+      expect(conforms(locked).status).toBe(200);
+      conforms(completed);
+      const view = conforms(await shopper.get().expect(200)).body as Cart;
+      if (completed.status === 200) {
+        expect(completed.body.status).toBe('completed');
+        expect(view).toMatchObject({ status: 'open', items: [] });
+      } else {
+        // The completion came before the lock: nothing to complete yet, and the lock holds.
+        expect(completed.body.type).toBe('checkout-not-locked');
+        expect(view).toMatchObject({ status: 'checking_out', checkoutId: next });
+        conforms(await shopper.complete(next).expect(200));
+      }
     }
   });
 

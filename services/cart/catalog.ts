@@ -16,8 +16,6 @@ export type CatalogProduct = components['schemas']['Product'];
 export interface ProductCatalog {
   /** The products the catalog knows among `skus`, inactive ones included, by SKU. */
   products(skus: string[]): Promise<Map<string, CatalogProduct>>;
-  /** One product, inactive or not; undefined when the catalog has no such SKU. */
-  product(sku: string): Promise<CatalogProduct | undefined>;
 }
 
 export class CatalogUnavailable extends HttpProblem {
@@ -45,9 +43,23 @@ export function catalogOverHttp(client: CatalogClient, logger: Logger): ProductC
     return new CatalogUnavailable(`it answered ${status}`);
   };
 
+  /** One product, inactive or not; undefined when the catalog has no such SKU. */
+  async function product(sku: string): Promise<CatalogProduct | undefined> {
+    const { data, response } = await call('product', () => client.GET('/products/{sku}', { params: { path: { sku } } }));
+    if (response.status === 404) return undefined;
+    if (!data) throw unexpected('product', response.status);
+    return data;
+  }
+
   return {
     async products(skus) {
       const found = new Map<string, CatalogProduct>();
+      // One SKU (a cart of one product, the usual checkout): the catalog's single lookup is one statement, its list two.
+      if (skus.length === 1) {
+        const only = await product(skus[0]!);
+        if (only) found.set(only.sku, only);
+        return found;
+      }
       for (let start = 0; start < skus.length; start += CATALOG_BATCH) {
         const batch = skus.slice(start, start + CATALOG_BATCH);
         const { data, response } = await call('lookup', () =>
@@ -61,12 +73,6 @@ export function catalogOverHttp(client: CatalogClient, logger: Logger): ProductC
         for (const product of data.items) found.set(product.sku, product);
       }
       return found;
-    },
-    async product(sku) {
-      const { data, response } = await call('product', () => client.GET('/products/{sku}', { params: { path: { sku } } }));
-      if (response.status === 404) return undefined;
-      if (!data) throw unexpected('product', response.status);
-      return data;
     },
   };
 }

@@ -38,8 +38,7 @@ export function cartRoutes(orm: MikroORM, catalog: ProductCatalog): Router {
     const { customerId, sku } = parseRequest('params', ItemParams, req.params);
     requireItemChange(req, customerId);
     const { quantity } = parseRequest('body', SetQuantityRequest, req.body);
-    await setItemQuantity(orm, catalog, customerId, sku, quantity);
-    res.json(await freshView(customerId));
+    res.json(await setItemQuantity(orm, catalog, customerId, sku, quantity));
   });
 
   router.delete('/carts/:customerId/items/:sku', async (req, res) => {
