@@ -41,6 +41,10 @@ it('has recorded histories to replay', () => {
       'race-customer-cancel-with-charge-result.json',
       'race-support-retry-with-extension-result.json',
       'race-support-cancel-with-extension-result.json',
+      // Started by a traced client (trace context in the headers, spans made in the sandbox), recorded while
+      // OpenTelemetry's workflow module was loaded into every workflow; it is now loaded only by traced ones.
+      'traced-cart-update-with-start.json',
+      'traced-customer-cancelled-while-charging.json',
     ]),
   );
 });
