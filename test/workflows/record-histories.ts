@@ -125,11 +125,30 @@ function supportRetriedAfterOutage(name: string, waited: Duration, by: 'update' 
   };
 }
 
+/** The customer cancels (the gateway's update) while the charge is in flight: the charge is refunded, the stock released. */
+function customerCancelsWhileCharging(name: string): Scenario {
+  const charge = { started: gate(), mayFinish: gate() };
+  return {
+    name,
+    asTheGatewayDoes: true,
+    activities: {
+      chargePayment: async () => {
+        charge.started.open();
+        await heldUntil(charge.mayFinish);
+        return { chargeId: 'ch_1' };
+      },
+    },
+    during: async (handle) => {
+      await charge.started.opened;
+      await handle.executeUpdate(cancelCheckoutUpdate, { args: [{ reason: 'changed my mind', by: 'customer', actor: 'customer-ada' }] });
+      charge.mayFinish.open();
+    },
+  };
+}
+
 function scenarios(): Scenario[] {
   const chargeStarted = gate();
   const chargeMayFinish = gate();
-  const customerCharge = { started: gate(), mayFinish: gate() };
-  const tracedCharge = { started: gate(), mayFinish: gate() };
   return [
     supportRetriedAfterOutage('support-retried-after-outage', '1s', 'update', 'safe-edges'),
     // Recorded once the reservation was extended while waiting (patch hold-stock-while-waiting).
@@ -177,23 +196,7 @@ function scenarios(): Scenario[] {
     // Since safe-edges, as production ran them until the steps after the order became local activities.
     { name: 'cart-update-with-start', asTheGatewayDoes: true, activities: {}, before: 'post-order-local-steps' },
     { name: 'cart-declined-told-once-undone', before: 'post-order-local-steps', asTheGatewayDoes: true, activities: cardDeclined },
-    {
-      name: 'customer-cancelled-while-charging',
-      before: 'post-order-local-steps',
-      asTheGatewayDoes: true,
-      activities: {
-        chargePayment: async () => {
-          customerCharge.started.open();
-          await heldUntil(customerCharge.mayFinish);
-          return { chargeId: 'ch_1' };
-        },
-      },
-      during: async (handle) => {
-        await customerCharge.started.opened;
-        await handle.executeUpdate(cancelCheckoutUpdate, { args: [{ reason: 'changed my mind', by: 'customer', actor: 'customer-ada' }] });
-        customerCharge.mayFinish.open();
-      },
-    },
+    { ...customerCancelsWhileCharging('customer-cancelled-while-charging'), before: 'post-order-local-steps' },
     supportRetriedAfterOutage('support-retried-by-signal', '20m', 'signal', 'post-order-local-steps'),
     {
       name: 'support-deadline-passed',
@@ -240,23 +243,7 @@ function scenarios(): Scenario[] {
     },
     // Traced, by the gateway's client: the checkout, the activities, the local steps and the updates make spans.
     { name: 'traced-cart-update-with-start', asTheGatewayDoes: true, traced: true, activities: {} },
-    {
-      name: 'traced-customer-cancelled-while-charging',
-      asTheGatewayDoes: true,
-      traced: true,
-      activities: {
-        chargePayment: async () => {
-          tracedCharge.started.open();
-          await heldUntil(tracedCharge.mayFinish);
-          return { chargeId: 'ch_1' };
-        },
-      },
-      during: async (handle) => {
-        await tracedCharge.started.opened;
-        await handle.executeUpdate(cancelCheckoutUpdate, { args: [{ reason: 'changed my mind', by: 'customer', actor: 'customer-ada' }] });
-        tracedCharge.mayFinish.open();
-      },
-    },
+    { ...customerCancelsWhileCharging('traced-customer-cancelled-while-charging'), traced: true },
   ];
 }
 
