@@ -24,7 +24,7 @@
  * is loaded only by a workflow that traces, when it first does. The sandbox
  * evaluates a workflow's modules again for every workflow it runs (the SDK's
  * reusable context shares only what its bootstrap loaded), and evaluating
- * those took a tenth of the workflow thread's CPU for checkouts that were not
+ * those took a tenth to a fifth of the workflow thread's CPU for checkouts not
  * traced at all. The `require` below is a plain CommonJS one, which webpack
  * puts in the bundle as it does an import; loading a module adds nothing to
  * the history, so replay does not see when it happens.

@@ -101,7 +101,7 @@ describe('a checkout', () => {
     expect(activities.map((span) => span.parentSpanContext?.spanId)).toEqual(activities.map(() => run.spanContext().spanId));
     expect(new Set([run, ...activities].map((span) => span.spanContext().traceId))).toEqual(new Set([started!.spanContext().traceId]));
 
-    await Worker.runReplayHistory({ workflowBundle: checkoutBundle }, history, workflowId);
+    await Worker.runReplayHistory({ workflowBundle: checkoutBundle, sinks: workflowSpanSinks() }, history, workflowId);
   });
 
   it('started without a trace context makes no span, and its history replays', async () => {
@@ -110,7 +110,7 @@ describe('a checkout', () => {
     expect(state.status).toBe('completed');
     expect(spansOfWorkflow(workflowId)).toEqual([]);
 
-    await Worker.runReplayHistory({ workflowBundle: checkoutBundle }, history, workflowId);
+    await Worker.runReplayHistory({ workflowBundle: checkoutBundle, sinks: workflowSpanSinks() }, history, workflowId);
   });
 });
 
