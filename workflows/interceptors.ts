@@ -19,36 +19,56 @@
  *   workflow's own seeded sequence: the spans would shift the ids the workflow
  *   draws after them (uuid4). They draw from a stream of their own instead
  *   (getRandomStream), which leaves the workflow's sequence as it was.
+ *
+ * OpenTelemetry's workflow module (with @opentelemetry/api and sdk-trace-base)
+ * is loaded only by a workflow that traces, when it first does. The sandbox
+ * evaluates a workflow's modules again for every workflow it runs (the SDK's
+ * reusable context shares only what its bootstrap loaded), and evaluating
+ * those took a tenth to a fifth of the workflow thread's CPU for checkouts not
+ * traced at all. The `require` below is a plain CommonJS one, which webpack
+ * puts in the bundle as it does an import; loading a module adds nothing to
+ * the history, so replay does not see when it happens.
  */
 import {
   getRandomStream,
   type Next,
   type WorkflowInboundCallsInterceptor,
   type WorkflowInterceptors,
+  type WorkflowInternalsInterceptor,
   type WorkflowOutboundCallsInterceptor,
 } from '@temporalio/workflow';
 import type { Headers } from '@temporalio/common';
-import { TRACE_HEADER } from '@temporalio/interceptors-opentelemetry/lib/instrumentation';
-import {
-  OpenTelemetryInboundInterceptor,
-  OpenTelemetryInternalsInterceptor,
-  OpenTelemetryOutboundInterceptor,
-} from '@temporalio/interceptors-opentelemetry/lib/workflow';
+import type * as OpenTelemetryWorkflow from '@temporalio/interceptors-opentelemetry/lib/workflow';
 import { CheckoutMetricsInbound, CheckoutMetricsOutbound } from './metrics';
 
 const RANDOM_STREAM = 'opentelemetry';
+
+/**
+ * The header OpenTelemetry's client interceptor writes the trace context to (TRACE_HEADER of
+ * @temporalio/interceptors-opentelemetry/lib/instrumentation, which would load @opentelemetry/api
+ * into every workflow; test/workflows/interceptors.test.ts keeps the two the same).
+ */
+export const TRACE_HEADER = '_tracer-data';
 
 function carriesTrace(headers: Headers): boolean {
   return headers[TRACE_HEADER] !== undefined;
 }
 
+/** This workflow's OpenTelemetry module, once it traced something (modules are per workflow in the sandbox). */
+let openTelemetry: typeof OpenTelemetryWorkflow | undefined;
+
+function loadOpenTelemetry(): typeof OpenTelemetryWorkflow {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- deferred to the first traced call (see above)
+  return (openTelemetry ??= require('@temporalio/interceptors-opentelemetry/lib/workflow') as typeof OpenTelemetryWorkflow);
+}
+
 export const interceptors = (): WorkflowInterceptors => {
   const random = getRandomStream(RANDOM_STREAM);
-  // Made on first use: a workflow that is not traced never builds them.
-  let inbound: OpenTelemetryInboundInterceptor | undefined;
-  let outbound: OpenTelemetryOutboundInterceptor | undefined;
-  const otelInbound = () => (inbound ??= random.with(() => new OpenTelemetryInboundInterceptor()));
-  const otelOutbound = () => (outbound ??= random.with(() => new OpenTelemetryOutboundInterceptor()));
+  // Made on first use: a workflow that is not traced never loads nor builds them.
+  let inbound: OpenTelemetryWorkflow.OpenTelemetryInboundInterceptor | undefined;
+  let outbound: OpenTelemetryWorkflow.OpenTelemetryOutboundInterceptor | undefined;
+  const otelInbound = () => (inbound ??= random.with(() => new (loadOpenTelemetry().OpenTelemetryInboundInterceptor)()));
+  const otelOutbound = () => (outbound ??= random.with(() => new (loadOpenTelemetry().OpenTelemetryOutboundInterceptor)()));
   /** Whether the workflow's start carried a trace context; what it schedules is then traced too. */
   let traced = false;
 
@@ -93,10 +113,17 @@ export const interceptors = (): WorkflowInterceptors => {
     },
   };
 
-  // Releases OpenTelemetry's context manager when the workflow leaves the cache, as the package's own module does.
+  // Releases OpenTelemetry's context manager when the workflow leaves the cache, as the package's own module does (if it was loaded).
+  const tracedInternals: WorkflowInternalsInterceptor = {
+    dispose(input, next) {
+      if (openTelemetry) void new openTelemetry.OpenTelemetryInternalsInterceptor().dispose(input, next);
+      else next(input);
+    },
+  };
+
   return {
     inbound: [new CheckoutMetricsInbound(), tracedInbound],
     outbound: [new CheckoutMetricsOutbound(), tracedOutbound],
-    internals: [new OpenTelemetryInternalsInterceptor()],
+    internals: [tracedInternals],
   };
 };

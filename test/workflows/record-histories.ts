@@ -17,14 +17,22 @@
  * customer's cancel, support's retry by signal (the Temporal UI), the support
  * deadline, and the safe-edges paths; since post-order-local-steps, those where
  * emptying the cart and notifying are local activities (`local-steps-*`).
+ * `traced-*` are started by a traced client, as the gateway's is while the shop
+ * traces: the trace context rides in the headers and the workflow makes its
+ * spans in the sandbox (workflows/interceptors.ts), which must leave the
+ * history as it is without tracing.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { WithStartWorkflowOperation, WorkflowUpdateStage, type WorkflowHandle } from '@temporalio/client';
+import { NoopSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { Client, WithStartWorkflowOperation, WorkflowUpdateStage, type WorkflowHandle } from '@temporalio/client';
+import { OpenTelemetryWorkflowClientInterceptor } from '@temporalio/interceptors-opentelemetry/lib/client';
 import { WorkflowIdConflictPolicy } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Duration } from '@temporalio/common';
 import { Worker } from '@temporalio/worker';
+import { startTracing, stopTracing } from '../../platform/telemetry';
+import { workflowSpanSinks } from '../../platform/telemetry/workflow-spans';
 import type { CheckoutActivities } from '../../activities/types';
 import { checkoutWorkflow } from '../../workflows';
 import { MAX_SUPPORT_WAITS } from '../../temporal.config';
@@ -63,6 +71,8 @@ interface Scenario {
   during?: (handle: WorkflowHandle<typeof checkoutWorkflow>, env: TestWorkflowEnvironment) => Promise<void>;
   /** The customer's cart, started as the gateway starts it (update-with-start), rather than given lines by workflow start. */
   asTheGatewayDoes?: boolean;
+  /** Started (and its updates sent) by a traced client, as the gateway's while the shop traces. */
+  traced?: boolean;
   /** Recorded from code older than this patch: the file documents that path and is kept. */
   before?: 'safe-edges' | 'post-order-local-steps';
 }
@@ -115,10 +125,30 @@ function supportRetriedAfterOutage(name: string, waited: Duration, by: 'update' 
   };
 }
 
+/** The customer cancels (the gateway's update) while the charge is in flight: the charge is refunded, the stock released. */
+function customerCancelsWhileCharging(name: string): Scenario {
+  const charge = { started: gate(), mayFinish: gate() };
+  return {
+    name,
+    asTheGatewayDoes: true,
+    activities: {
+      chargePayment: async () => {
+        charge.started.open();
+        await heldUntil(charge.mayFinish);
+        return { chargeId: 'ch_1' };
+      },
+    },
+    during: async (handle) => {
+      await charge.started.opened;
+      await handle.executeUpdate(cancelCheckoutUpdate, { args: [{ reason: 'changed my mind', by: 'customer', actor: 'customer-ada' }] });
+      charge.mayFinish.open();
+    },
+  };
+}
+
 function scenarios(): Scenario[] {
   const chargeStarted = gate();
   const chargeMayFinish = gate();
-  const customerCharge = { started: gate(), mayFinish: gate() };
   return [
     supportRetriedAfterOutage('support-retried-after-outage', '1s', 'update', 'safe-edges'),
     // Recorded once the reservation was extended while waiting (patch hold-stock-while-waiting).
@@ -166,23 +196,7 @@ function scenarios(): Scenario[] {
     // Since safe-edges, as production ran them until the steps after the order became local activities.
     { name: 'cart-update-with-start', asTheGatewayDoes: true, activities: {}, before: 'post-order-local-steps' },
     { name: 'cart-declined-told-once-undone', before: 'post-order-local-steps', asTheGatewayDoes: true, activities: cardDeclined },
-    {
-      name: 'customer-cancelled-while-charging',
-      before: 'post-order-local-steps',
-      asTheGatewayDoes: true,
-      activities: {
-        chargePayment: async () => {
-          customerCharge.started.open();
-          await heldUntil(customerCharge.mayFinish);
-          return { chargeId: 'ch_1' };
-        },
-      },
-      during: async (handle) => {
-        await customerCharge.started.opened;
-        await handle.executeUpdate(cancelCheckoutUpdate, { args: [{ reason: 'changed my mind', by: 'customer', actor: 'customer-ada' }] });
-        customerCharge.mayFinish.open();
-      },
-    },
+    { ...customerCancelsWhileCharging('customer-cancelled-while-charging'), before: 'post-order-local-steps' },
     supportRetriedAfterOutage('support-retried-by-signal', '20m', 'signal', 'post-order-local-steps'),
     {
       name: 'support-deadline-passed',
@@ -227,20 +241,23 @@ function scenarios(): Scenario[] {
       asTheGatewayDoes: true,
       activities: { completeCart: failingTimes(3, () => new Error('cart: 503 service unavailable'), async () => undefined).run },
     },
+    // Traced, by the gateway's client: the checkout, the activities, the local steps and the updates make spans.
+    { name: 'traced-cart-update-with-start', asTheGatewayDoes: true, traced: true, activities: {} },
+    { ...customerCancelsWhileCharging('traced-customer-cancelled-while-charging'), traced: true },
   ];
 }
 
 /** Starts the checkout as the gateway does, or as a script with lines does. */
-async function start(env: TestWorkflowEnvironment, taskQueue: string, checkout: CheckoutInput, asTheGatewayDoes: boolean) {
+async function start(client: Client, taskQueue: string, checkout: CheckoutInput, asTheGatewayDoes: boolean) {
   const workflowId = checkoutWorkflowId(checkout.checkoutId);
-  if (!asTheGatewayDoes) return env.client.workflow.start(checkoutWorkflow, { taskQueue, workflowId, args: [checkout] });
+  if (!asTheGatewayDoes) return client.workflow.start(checkoutWorkflow, { taskQueue, workflowId, args: [checkout] });
   const startWorkflowOperation = new WithStartWorkflowOperation(checkoutWorkflow, {
     taskQueue,
     workflowId,
     args: [checkout],
     workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
   });
-  await env.client.workflow.startUpdateWithStart(awaitOutcomeUpdate, { updateId: OUTCOME_UPDATE_ID, waitForStage: WorkflowUpdateStage.ACCEPTED, startWorkflowOperation });
+  await client.workflow.startUpdateWithStart(awaitOutcomeUpdate, { updateId: OUTCOME_UPDATE_ID, waitForStage: WorkflowUpdateStage.ACCEPTED, startWorkflowOperation });
   return startWorkflowOperation.workflowHandle();
 }
 
@@ -251,6 +268,9 @@ async function record(): Promise<void> {
     const force = process.argv.includes('--force');
     const only = process.argv.slice(2).filter((arg) => arg !== '--force');
     const chosen = scenarios().filter((candidate) => (only.length === 0 ? !candidate.before : only.includes(candidate.name)));
+    // The spans themselves are not kept: only the trace context in the headers, and the sandbox's tracing, matter here.
+    if (chosen.some((scenario) => scenario.traced)) startTracing({ serviceName: 'record-histories', spanProcessor: new NoopSpanProcessor() });
+    const tracedClient = new Client({ connection: env.connection, namespace: env.namespace, interceptors: { workflow: [new OpenTelemetryWorkflowClientInterceptor()] } });
     for (const scenario of chosen) {
       if (scenario.before && !force) {
         console.log(`kept ${scenario.name}.json: it documents the path taken before ${scenario.before} (--force re-records it with today's code)`);
@@ -262,10 +282,11 @@ async function record(): Promise<void> {
         taskQueue,
         workflowBundle,
         activities: { ...succeeding, ...scenario.activities },
+        sinks: workflowSpanSinks(),
       });
       const checkout = { ...(scenario.asTheGatewayDoes ? cartCheckoutInput() : checkoutInput()), checkoutId: `replay-${scenario.name}` };
       const history = await worker.runUntil(async () => {
-        const handle = await start(env, taskQueue, checkout, scenario.asTheGatewayDoes ?? false);
+        const handle = await start(scenario.traced ? tracedClient : env.client, taskQueue, checkout, scenario.asTheGatewayDoes ?? false);
         await scenario.during?.(handle, env);
         await handle.result().catch(() => undefined);
         return handle.fetchHistory();
@@ -276,6 +297,7 @@ async function record(): Promise<void> {
     }
   } finally {
     await env.teardown();
+    await stopTracing();
   }
 }
 
