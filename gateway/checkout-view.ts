@@ -86,6 +86,23 @@ export function viewFromRecord(checkoutId: string, record: CheckoutRecord | unde
   return { ...base, status: 'running', step: 'started' };
 }
 
+/**
+ * The checkout as the record and Temporal's view tell it, read side by side. The workflow writes
+ * its failure into the record before it publishes `failed` (workflows/checkout.ts, abandon), so the
+ * two reads can straddle that moment: the record from just before the write, Temporal's view from
+ * just after. Then the record is read once more, so that a checkout shown failed carries its
+ * failure (what failed, and why) whenever the record has it.
+ */
+export async function readCheckoutView(
+  checkoutId: string,
+  readRecord: () => Promise<CheckoutRecord | undefined>,
+  readLive: () => Promise<LiveCheckout | undefined>,
+): Promise<CheckoutView | undefined> {
+  const [firstRecord, live] = await Promise.all([readRecord(), readLive()]);
+  const record = live?.status === 'failed' && firstRecord?.status !== 'failed' ? await readRecord() : firstRecord;
+  return viewFromRecord(checkoutId, record, live);
+}
+
 /** Temporal's view of the execution, read without the workflow: undefined when it is not (or no longer) there. */
 export async function liveCheckout(client: Client, checkoutId: string): Promise<LiveCheckout | undefined> {
   const handle = client.workflow.getHandle(checkoutWorkflowId(checkoutId));

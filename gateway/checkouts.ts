@@ -38,7 +38,7 @@ import type { UsersClient } from '../services/users/client';
 import { BUSINESS_FAILURES } from '../workflows/failures';
 import { awaitOutcomeUpdate, cancelCheckoutUpdate, checkoutWorkflowId, OUTCOME_UPDATE_ID, type CheckoutInput } from '../workflows/messages';
 import type { components } from './api.gen';
-import { liveCheckout, viewFromRecord, viewFromState, type CheckoutRecord, type CheckoutView } from './checkout-view';
+import { liveCheckout, readCheckoutView, viewFromRecord, viewFromState, type CheckoutRecord, type CheckoutView } from './checkout-view';
 
 type Schemas = components['schemas'];
 type OrdersSchemas = OrdersComponents['schemas'];
@@ -151,14 +151,15 @@ async function readRecord(orders: OrdersClient, checkoutId: string): Promise<Che
  * needed, and the record answers alone once Temporal has forgotten the workflow (or is away).
  */
 async function readCheckout(options: CheckoutsOptions, checkoutId: string): Promise<CheckoutView | undefined> {
-  const [record, live] = await Promise.all([
-    readRecord(options.orders, checkoutId),
-    options
-      .temporal()
-      .then((client) => liveCheckout(client, checkoutId))
-      .catch(() => undefined),
-  ]);
-  return viewFromRecord(checkoutId, record, live);
+  return readCheckoutView(
+    checkoutId,
+    () => readRecord(options.orders, checkoutId),
+    () =>
+      options
+        .temporal()
+        .then((client) => liveCheckout(client, checkoutId))
+        .catch(() => undefined),
+  );
 }
 
 function isSettled(view: CheckoutView): boolean {
