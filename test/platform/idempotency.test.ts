@@ -45,18 +45,24 @@ const storedRecord = async ({ scope, key }: IdempotentRequest) =>
     )
   )[0];
 
-it('runs the work once and answers repeats with the stored response', async () => {
-  const request = newRequest();
+/** A handler that writes a row in SQL and leaves a product pending in the unit of work, then ends as `finish` says. */
+function writingHandler(request: IdempotentRequest, finish: (run: number) => HandlerResult) {
   let runs = 0;
   const handler = async (tx: EntityManager): Promise<HandlerResult> => {
     runs += 1;
     await tx.execute('insert into handler_writes (id) values (?)', [request.key]);
     persistProduct(tx, `SKU-${request.key}`);
-    return { status: 201, body: { run: runs } };
+    return finish(runs);
   };
+  return { handler, runs: () => runs };
+}
+
+it('runs the work once and answers repeats with the stored response', async () => {
+  const request = newRequest();
+  const { handler, runs } = writingHandler(request, (run) => ({ status: 201, body: { run } }));
   expect(await runIdempotently(em(), request, handler)).toEqual({ status: 201, body: { run: 1 }, replayed: false });
   expect(await runIdempotently(em(), request, handler)).toEqual({ status: 201, body: { run: 1 }, replayed: true });
-  expect(runs).toBe(1);
+  expect(runs()).toBe(1);
   expect(await writtenRows(request.key)).toBe(1);
   expect(await productExists(`SKU-${request.key}`)).toBe(true);
 });
@@ -75,13 +81,9 @@ it('refuses a key reused for a different request with 422, and runs nothing', as
 
 it('keeps none of a refused request’s writes, in SQL or pending in the unit of work, but stores the refusal', async () => {
   const request = newRequest();
-  let runs = 0;
-  const handler = async (tx: EntityManager): Promise<HandlerResult> => {
-    runs += 1;
-    await tx.execute('insert into handler_writes (id) values (?)', [request.key]);
-    persistProduct(tx, `SKU-${request.key}`);
+  const { handler, runs } = writingHandler(request, () => {
     throw conflict('out-of-stock', 'Not enough stock');
-  };
+  });
   const refused = await runIdempotently(em(), request, handler);
   expect(refused).toMatchObject({ status: 409, replayed: false, body: { type: 'out-of-stock' } });
   expect(await writtenRows(request.key)).toBe(0);
@@ -89,7 +91,7 @@ it('keeps none of a refused request’s writes, in SQL or pending in the unit of
   expect(await storedRecord(request)).toMatchObject({ response_status: 409, response_body: { type: 'out-of-stock' } });
 
   expect(await runIdempotently(em(), request, handler)).toMatchObject({ status: 409, replayed: true, body: { type: 'out-of-stock' } });
-  expect(runs).toBe(1);
+  expect(runs()).toBe(1);
 });
 
 it('stores a refusal that follows a failed statement (the transaction was aborted), without the failed write', async () => {
