@@ -7,10 +7,9 @@
  * clone does; the second reuses both.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { chmodSync, closeSync, copyFileSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
 import { PROJECT_ROOT } from '../platform/project-root';
 import { IMPLEMENTED_SERVICES, SIMULATORS, SIMULATOR_NAMES } from '../platform/services';
 import { getFreePort } from '../dev/processes';
@@ -156,28 +155,37 @@ export async function startShop(dir: string, ports: ShopPorts, extraEnv: Record<
   // Where a running shop of the developer's points its clients must not leak into this one.
   for (const name of ['DATABASE_URL', 'TEMPORAL_ADDRESS', 'PORT', ...Object.keys(ports.urls)]) delete env[name];
   Object.assign(env, ports.env, extraEnv);
+  // npm start's output goes to a file, not through this process: while the catalog is measured the
+  // shop logs thousands of requests a second, and reading them here would take CPU from the load
+  // generator (autocannon) that runs in this process, against the service only (the bare handler logs nothing).
+  const logFile = path.join(dir, `npm-start-${Date.now()}.log`);
+  const out = openSync(logFile, 'a');
   const started = performance.now();
-  const child = spawn('npm', ['start'], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  const lines: string[] = [];
+  const child = spawn('npm', ['start'], { cwd: dir, env, stdio: ['ignore', out, out] });
+  closeSync(out);
+  const output = () => readFileSync(logFile, 'utf8').split('\n').slice(-2000).join('\n');
   let readyMs: number | undefined;
-  const ready = new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`npm start was not ready within ${timeoutMs / 1000} s:\n${lines.slice(-30).join('\n')}`)), timeoutMs);
-    for (const stream of [child.stdout, child.stderr]) {
-      createInterface({ input: stream }).on('line', (line) => {
-        lines.push(line);
-        if (lines.length > 2000) lines.shift();
-        if (readyMs === undefined && line.startsWith('The shop is running')) {
-          readyMs = performance.now() - started;
-          clearTimeout(timer);
-          resolve();
-        }
-      });
-    }
-    child.once('exit', (code, signal) => {
-      clearTimeout(timer);
-      reject(new Error(`npm start ended (${signal ?? code}) before it was ready:\n${lines.slice(-30).join('\n')}`));
-    });
+  let exitedEarly: string | undefined;
+  child.once('exit', (code, signal) => {
+    exitedEarly = String(signal ?? code);
   });
+  const ready = (async () => {
+    let read = 0;
+    let pending = '';
+    while (performance.now() - started < timeoutMs) {
+      const text = readFileSync(logFile, 'utf8');
+      pending += text.slice(read);
+      read = text.length;
+      if (/^The shop is running/m.test(pending)) {
+        readyMs = performance.now() - started;
+        return;
+      }
+      pending = pending.slice(pending.lastIndexOf('\n') + 1);
+      if (exitedEarly !== undefined) throw new Error(`npm start ended (${exitedEarly}) before it was ready:\n${output().split('\n').slice(-30).join('\n')}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    throw new Error(`npm start was not ready within ${timeoutMs / 1000} s:\n${output().split('\n').slice(-30).join('\n')}`);
+  })();
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const launcherPid = () => descendants(child.pid!).find((proc) => /^\S*node\S* .*(dev|scripts)\/start\.ts/.test(proc.cmdline))?.pid;
   const stop = async () => {
@@ -198,6 +206,6 @@ export async function startShop(dir: string, ports: ShopPorts, extraEnv: Record<
     readyMs: readyMs!,
     stop,
     processes: () => classify(dir, child.pid!, listProcesses()),
-    output: () => lines.join('\n'),
+    output,
   };
 }
