@@ -52,6 +52,7 @@ import {
   RESERVATION_REFRESH_INTERVAL_MS,
   SEARCH_ATTRIBUTES,
   SERVICE_CALL_RETRY,
+  SERVICE_HTTP_TIMEOUT_MS,
   SUPPORT_DEADLINE_MS,
 } from '../temporal.config';
 import { BUSINESS_FAILURE_TYPES, isBusinessFailureType } from './failures';
@@ -96,6 +97,8 @@ const SAFE_EDGES_PATCH = 'safe-edges';
  * stays an ordinary activity on both paths.
  */
 const POST_ORDER_LOCAL_STEPS_PATCH = 'post-order-local-steps';
+/** Checkouts started before this run the four steps before the order as ordinary activities only (forwardStep). */
+const LOCAL_FIRST_STEPS_PATCH = 'local-first-forward-steps';
 
 /** Values of the CheckoutStatus search attribute, for filtering in the Temporal UI. */
 export const CHECKOUT_STATUS_VALUES = {
@@ -137,6 +140,25 @@ const FORWARD_STEP: ActivityOptions = {
   // startToClose), so a refund never races the very charge it undoes.
   cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
 };
+
+/** PROTOTYPE: one local attempt of a forward step. */
+const LOCAL_FIRST_ATTEMPT: LocalActivityOptions = {
+  startToCloseTimeout: SERVICE_HTTP_TIMEOUT_MS + 2_000,
+  retry: { maximumAttempts: 1, nonRetryableErrorTypes: [...BUSINESS_FAILURE_TYPES] },
+  cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
+};
+
+async function forwardStep<T>(localFirst: boolean, summary: string, call: (steps: CheckoutActivities) => Promise<T>): Promise<T> {
+  if (localFirst) {
+    try {
+      return await call(proxyLocalActivities<CheckoutActivities>({ ...LOCAL_FIRST_ATTEMPT, summary }));
+    } catch (error) {
+      if (isCancellation(error) || isBusinessFailure(error)) throw error;
+      log.warn('the step failed at once; it is retried as an activity', { step: summary, error: failureMessage(error) });
+    }
+  }
+  return call(activities(FORWARD_STEP, summary));
+}
 
 /**
  * Compensations, and the steps after the order: giving up early would leave
@@ -215,6 +237,7 @@ export async function checkoutWorkflow(input: CheckoutInput): Promise<CheckoutRe
   // Decided once, at the start: a checkout keeps the behaviour it started with for its whole life.
   const safeEdges = patched(SAFE_EDGES_PATCH);
   const localSteps = patched(POST_ORDER_LOCAL_STEPS_PATCH);
+  const localFirst = patched(LOCAL_FIRST_STEPS_PATCH);
   // A reset to the first workflow task must find the same order, so its id comes from the input.
   const orderId = safeEdges ? input.checkoutId : uuid4();
   const state = initialState(input, orderId);
@@ -246,7 +269,7 @@ export async function checkoutWorkflow(input: CheckoutInput): Promise<CheckoutRe
   const saga = new Saga(state, desk);
   let chargeId: string;
   try {
-    chargeId = await placing.run(() => placeOrder(input, state, saga, desk));
+    chargeId = await placing.run(() => placeOrder(input, state, saga, desk, localFirst));
   } catch (error) {
     return abandon(input, state, saga, desk, error, safeEdges, localSteps);
   }
@@ -312,14 +335,14 @@ function publishFailureReason(reason: string | null): void {
 }
 
 /** Runs the steps that can still be undone; returns the charge id. */
-async function placeOrder(input: CheckoutInput, state: CheckoutState, saga: Saga, desk: SupportDesk): Promise<string> {
+async function placeOrder(input: CheckoutInput, state: CheckoutState, saga: Saga, desk: SupportDesk, localFirst: boolean): Promise<string> {
   const { checkoutId, customerId } = input;
 
   if (!input.lines) {
     // A checkout of the customer's cart: lock it, and buy what it holds at the catalog's prices now.
     state.step = 'locking_cart';
     saga.register('releaseCart', () => activities(COMPENSATION, 'Compensation: unlock the cart').releaseCart({ checkoutId, customerId }));
-    const cart = await desk.untilDone(state.step, () => activities(FORWARD_STEP, 'Lock the cart').lockCart({ checkoutId, customerId }));
+    const cart = await desk.untilDone(state.step, () => forwardStep(localFirst, 'Lock the cart', (steps) => steps.lockCart({ checkoutId, customerId })));
     state.lines = cart.lines;
     state.total = { amount: orderTotal(cart.lines), currency: cart.currency };
     publishPurchase(state);
@@ -332,22 +355,22 @@ async function placeOrder(input: CheckoutInput, state: CheckoutState, saga: Saga
     activities(COMPENSATION, 'Compensation: release the reserved stock').releaseInventory({ checkoutId }),
   );
   const { reservationId } = await desk.untilDone(state.step, () =>
-    activities(FORWARD_STEP, 'Reserve the stock').reserveInventory({
+    forwardStep(localFirst, 'Reserve the stock', (steps) => steps.reserveInventory({
       checkoutId,
       lines: lines.map(({ sku, quantity }) => ({ sku, quantity })),
-    }),
+    })),
   );
   state.reservationId = reservationId;
 
   state.step = 'charging_payment';
   saga.register('refundPayment', () => activities(COMPENSATION, 'Compensation: refund the charge').refundPayment({ checkoutId }));
   const { chargeId } = await desk.untilDone(state.step, () =>
-    activities(FORWARD_STEP, 'Charge the customer').chargePayment({
+    forwardStep(localFirst, 'Charge the customer', (steps) => steps.chargePayment({
       checkoutId,
       customerId: input.customerId,
       amount: state.total,
       paymentMethodId: input.paymentMethodId,
-    }),
+    })),
   );
   state.chargeId = chargeId;
 
@@ -356,7 +379,7 @@ async function placeOrder(input: CheckoutInput, state: CheckoutState, saga: Saga
     activities(COMPENSATION, 'Compensation: cancel the order').cancelOrder({ orderId: state.orderId, reason: 'checkout failed' }),
   );
   const placed = await desk.untilDone(state.step, () =>
-    activities(FORWARD_STEP, 'Create the order').createOrder({
+    forwardStep(localFirst, 'Create the order', (steps) => steps.createOrder({
       orderId: state.orderId,
       checkoutId,
       customerId: input.customerId,
@@ -367,7 +390,7 @@ async function placeOrder(input: CheckoutInput, state: CheckoutState, saga: Saga
       total: state.total.amount,
       shippingAddress: input.shippingAddress,
       chargeId,
-    }),
+    })),
   );
   if (placed.orderId !== state.orderId) {
     // The checkout already had its order under another id (started with a random order id, then
