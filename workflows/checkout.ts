@@ -52,7 +52,6 @@ import {
   RESERVATION_REFRESH_INTERVAL_MS,
   SEARCH_ATTRIBUTES,
   SERVICE_CALL_RETRY,
-  SERVICE_HTTP_TIMEOUT_MS,
   SUPPORT_DEADLINE_MS,
 } from '../temporal.config';
 import { BUSINESS_FAILURE_TYPES, isBusinessFailureType } from './failures';
@@ -97,7 +96,11 @@ const SAFE_EDGES_PATCH = 'safe-edges';
  * stays an ordinary activity on both paths.
  */
 const POST_ORDER_LOCAL_STEPS_PATCH = 'post-order-local-steps';
-/** Checkouts started before this run the four steps before the order as ordinary activities only (forwardStep). */
+/**
+ * Checkouts started before this run the four steps before the order (lock the cart, reserve, charge,
+ * create the order) as ordinary activities; since, each is tried once as a local activity first,
+ * and as the activity when that attempt fails for a reason that is not a business refusal (forwardStep).
+ */
 const LOCAL_FIRST_STEPS_PATCH = 'local-first-forward-steps';
 
 /** Values of the CheckoutStatus search attribute, for filtering in the Temporal UI. */
@@ -141,20 +144,56 @@ const FORWARD_STEP: ActivityOptions = {
   cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
 };
 
-/** PROTOTYPE: one local attempt of a forward step. */
+/**
+ * The one attempt a step before the order first gets inside the worker (LOCAL_FIRST_STEPS_PATCH):
+ * the ordinary activity's own startToClose, longer than the HTTP client's timeout
+ * (SERVICE_HTTP_TIMEOUT_MS), so the attempt ends only once its one call to the service has ended,
+ * answered or given up. A shorter one would leave that call running unwatched while the fallback
+ * repeats it, or while a cancelled checkout refunds the charge it may still make. No retry in the
+ * worker: a second attempt is the ordinary activity's first (forwardStep).
+ */
 const LOCAL_FIRST_ATTEMPT: LocalActivityOptions = {
-  startToCloseTimeout: SERVICE_HTTP_TIMEOUT_MS + 2_000,
+  startToCloseTimeout: ACTIVITY_TIMEOUTS.startToClose,
   retry: { maximumAttempts: 1, nonRetryableErrorTypes: [...BUSINESS_FAILURE_TYPES] },
-  cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
 };
 
+/**
+ * A step before the order (lock the cart, reserve, charge, create the order). Since
+ * LOCAL_FIRST_STEPS_PATCH it is tried once as a local activity: run by the worker in the workflow
+ * task that reached it, with no activity task on the Temporal server, so a checkout whose services
+ * answer places its order in one workflow task (docs/benchmarks.md, "Forward steps local first").
+ * The history holds a marker with the step's summary and result.
+ *
+ * What that attempt ends with decides what follows:
+ * - the result, or a business refusal (typed, non-retryable): that is the step's outcome, exactly
+ *   as from the activity; a refusal is compensated;
+ * - anything else (a service down, a 5xx, a timeout): the step runs again as the ordinary activity
+ *   with FORWARD_STEP's retries, the same call with the same ids, which the services take as a
+ *   repeat. So a step that keeps failing is, as before, a pending activity in the Temporal UI with
+ *   its attempts and last error, and then waits for support (SupportDesk.untilDone, which runs this
+ *   again, local first, when support retries).
+ *
+ * The local attempt is not cancellable: a cancel (the customer's, support's, or the workflow's)
+ * that arrives while it runs takes effect once it has ended, as FORWARD_STEP's
+ * WAIT_CANCELLATION_COMPLETED does for an activity. A local activity would otherwise be told of the
+ * cancel at once inside the worker, and one whose code heeded it (e.g. by aborting its HTTP call)
+ * would let the refund race the very charge it undoes. After a cancel the fallback is not tried
+ * (an activity in a cancelled scope fails at once), and a step that went through is undone with
+ * the others.
+ *
+ * A worker that crashes during the attempt leaves no marker; the next worker runs the workflow task
+ * again and repeats the call, which the services take as a repeat. While the attempt runs, the
+ * workflow task stays open: updates, signals and queries are handled when it ends (or at the SDK's
+ * workflow task heartbeat, about 8 s), which is at most one HTTP call.
+ */
 async function forwardStep<T>(localFirst: boolean, summary: string, call: (steps: CheckoutActivities) => Promise<T>): Promise<T> {
-  if (localFirst) {
+  // Once the checkout is being cancelled, no step starts: the activity below fails at once.
+  if (localFirst && !CancellationScope.current().consideredCancelled) {
     try {
-      return await call(proxyLocalActivities<CheckoutActivities>({ ...LOCAL_FIRST_ATTEMPT, summary }));
+      return await CancellationScope.nonCancellable(() => call(proxyLocalActivities<CheckoutActivities>({ ...LOCAL_FIRST_ATTEMPT, summary })));
     } catch (error) {
-      if (isCancellation(error) || isBusinessFailure(error)) throw error;
-      log.warn('the step failed at once; it is retried as an activity', { step: summary, error: failureMessage(error) });
+      if (isBusinessFailure(error)) throw error;
+      log.warn('a step failed in the worker; it is retried as an activity', { step: summary, error: failureMessage(error) });
     }
   }
   return call(activities(FORWARD_STEP, summary));
