@@ -22,6 +22,12 @@
  * Every id the workflow hands to a service comes from its input (the order id
  * is the checkout id), so a reset to an earlier workflow task finds the same
  * reservation, charge and order instead of making new ones.
+ *
+ * Where each step runs (docs/benchmarks.md measures what it buys): the steps
+ * before the order are tried once inside the worker, as local activities, and
+ * as ordinary activities when that fails (forwardStep); committing the stock,
+ * every compensation and the failure's record are ordinary activities; emptying
+ * the cart and the e-mail are local activities (postOrderActivities).
  */
 import {
   ActivityCancellationType,
@@ -134,7 +140,10 @@ export const CHECKOUT_FAILURE_REASONS = {
   SupportDeadlinePassed: 'SupportDeadlinePassed',
 } as const;
 
-/** Forward steps: retried while a service is unavailable, never on a business refusal. */
+/**
+ * Forward steps as ordinary activities (since LOCAL_FIRST_STEPS_PATCH, once their local attempt
+ * failed): retried while a service is unavailable, never on a business refusal.
+ */
 const FORWARD_STEP: ActivityOptions = {
   startToCloseTimeout: ACTIVITY_TIMEOUTS.startToClose,
   scheduleToCloseTimeout: ACTIVITY_TIMEOUTS.scheduleToClose,
@@ -249,7 +258,8 @@ function activities(options: ActivityOptions, summary: string) {
  * runs the checkout, with no activity task on the Temporal server (less work for it;
  * docs/benchmarks.md measures how much). Support does not act on them (a failure is flagged,
  * never waited on), and each is idempotent, so that a worker crash repeating them (the unfinished
- * workflow task runs them again) is harmless. Same timeouts, retries and summaries as the
+ * workflow task runs them again) is harmless. Unlike the steps before the order (forwardStep),
+ * they keep retrying in the worker and never become activities: nobody waits on them. Same timeouts, retries and summaries as the
  * ordinary activities they replace; the history shows each as a marker with its result. Their
  * final failure is an ActivityFailure as before (its cause the activity's error, or a
  * TimeoutFailure once scheduleToClose, counted from the first attempt, has passed), so the
