@@ -259,8 +259,8 @@ function activities(options: ActivityOptions, summary: string) {
  * docs/benchmarks.md measures how much). Support does not act on them (a failure is flagged,
  * never waited on), and each is idempotent, so that a worker crash repeating them (the unfinished
  * workflow task runs them again) is harmless. Unlike the steps before the order (forwardStep),
- * they keep retrying in the worker and never become activities: nobody waits on them. Same timeouts, retries and summaries as the
- * ordinary activities they replace; the history shows each as a marker with its result. Their
+ * they keep retrying in the worker and never become activities: nobody waits on them. Same
+ * timeouts, retries and summaries as the ordinary activities they replace; the history shows each as a marker with its result. Their
  * final failure is an ActivityFailure as before (its cause the activity's error, or a
  * TimeoutFailure once scheduleToClose, counted from the first attempt, has passed), so the
  * handling around them is the same.

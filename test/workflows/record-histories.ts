@@ -154,6 +154,23 @@ function customerCancelsWhileCharging(name: string, failedLocally = false): Scen
   };
 }
 
+/** The payments provider stays down and nobody decides: the checkout is undone at the support deadline. */
+function supportDeadlinePassed(name: string): Scenario {
+  return {
+    name,
+    asTheGatewayDoes: true,
+    activities: {
+      chargePayment: async () => {
+        throw paymentsDown();
+      },
+    },
+    during: async (handle, env) => {
+      await untilWaitingForSupport(handle, env);
+      await env.sleep('25h');
+    },
+  };
+}
+
 /**
  * The customer's cancel reaches the checkout while its charge runs in the worker (a local activity): it is
  * handled once that workflow task ends, with or after the charge's result (whichever way the race went).
@@ -233,20 +250,7 @@ function scenarios(): Scenario[] {
     { name: 'cart-declined-told-once-undone', before: 'post-order-local-steps', asTheGatewayDoes: true, activities: cardDeclined },
     { ...customerCancelsWhileCharging('customer-cancelled-while-charging'), before: 'post-order-local-steps' },
     supportRetriedAfterOutage('support-retried-by-signal', '20m', 'signal', 'post-order-local-steps'),
-    {
-      name: 'support-deadline-passed',
-      before: 'post-order-local-steps',
-      asTheGatewayDoes: true,
-      activities: {
-        chargePayment: async () => {
-          throw paymentsDown();
-        },
-      },
-      during: async (handle, env) => {
-        await untilWaitingForSupport(handle, env);
-        await env.sleep('25h');
-      },
-    },
+    { ...supportDeadlinePassed('support-deadline-passed'), before: 'post-order-local-steps' },
     {
       name: 'support-asked-too-often',
       before: 'post-order-local-steps',
@@ -292,19 +296,7 @@ function scenarios(): Scenario[] {
     customerCancelsWhileCharging('local-first-customer-cancelled-while-charging', true),
     customerCancelsDuringLocalCharge('local-first-customer-cancel-during-local-charge'),
     supportRetriedAfterOutage('local-first-support-retried-by-signal', '20m', 'signal', undefined),
-    {
-      name: 'local-first-support-deadline-passed',
-      asTheGatewayDoes: true,
-      activities: {
-        chargePayment: async () => {
-          throw paymentsDown();
-        },
-      },
-      during: async (handle, env) => {
-        await untilWaitingForSupport(handle, env);
-        await env.sleep('25h');
-      },
-    },
+    supportDeadlinePassed('local-first-support-deadline-passed'),
     { name: 'local-first-traced-cart-update-with-start', asTheGatewayDoes: true, traced: true, activities: {} },
   ];
 }
