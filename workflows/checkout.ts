@@ -22,6 +22,12 @@
  * Every id the workflow hands to a service comes from its input (the order id
  * is the checkout id), so a reset to an earlier workflow task finds the same
  * reservation, charge and order instead of making new ones.
+ *
+ * Where each step runs (docs/benchmarks.md measures what it buys): the steps
+ * before the order are tried once inside the worker, as local activities, and
+ * as ordinary activities when that fails (forwardStep); committing the stock,
+ * every compensation and the failure's record are ordinary activities; emptying
+ * the cart and the e-mail are local activities (postOrderActivities).
  */
 import {
   ActivityCancellationType,
@@ -96,6 +102,12 @@ const SAFE_EDGES_PATCH = 'safe-edges';
  * stays an ordinary activity on both paths.
  */
 const POST_ORDER_LOCAL_STEPS_PATCH = 'post-order-local-steps';
+/**
+ * Checkouts started before this run the four steps before the order (lock the cart, reserve, charge,
+ * create the order) as ordinary activities; since, each is tried once as a local activity first,
+ * and as the activity when that attempt fails for a reason that is not a business refusal (forwardStep).
+ */
+const LOCAL_FIRST_STEPS_PATCH = 'local-first-forward-steps';
 
 /** Values of the CheckoutStatus search attribute, for filtering in the Temporal UI. */
 export const CHECKOUT_STATUS_VALUES = {
@@ -128,7 +140,10 @@ export const CHECKOUT_FAILURE_REASONS = {
   SupportDeadlinePassed: 'SupportDeadlinePassed',
 } as const;
 
-/** Forward steps: retried while a service is unavailable, never on a business refusal. */
+/**
+ * Forward steps as ordinary activities (since LOCAL_FIRST_STEPS_PATCH, once their local attempt
+ * failed): retried while a service is unavailable, never on a business refusal.
+ */
 const FORWARD_STEP: ActivityOptions = {
   startToCloseTimeout: ACTIVITY_TIMEOUTS.startToClose,
   scheduleToCloseTimeout: ACTIVITY_TIMEOUTS.scheduleToClose,
@@ -137,6 +152,61 @@ const FORWARD_STEP: ActivityOptions = {
   // startToClose), so a refund never races the very charge it undoes.
   cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
 };
+
+/**
+ * The one attempt a step before the order first gets inside the worker (LOCAL_FIRST_STEPS_PATCH):
+ * the ordinary activity's own startToClose, longer than the HTTP client's timeout
+ * (SERVICE_HTTP_TIMEOUT_MS), so the attempt ends only once its one call to the service has ended,
+ * answered or given up. A shorter one would leave that call running unwatched while the fallback
+ * repeats it, or while a cancelled checkout refunds the charge it may still make. No retry in the
+ * worker: a second attempt is the ordinary activity's first (forwardStep).
+ */
+const LOCAL_FIRST_ATTEMPT: LocalActivityOptions = {
+  startToCloseTimeout: ACTIVITY_TIMEOUTS.startToClose,
+  retry: { maximumAttempts: 1, nonRetryableErrorTypes: [...BUSINESS_FAILURE_TYPES] },
+};
+
+/**
+ * A step before the order (lock the cart, reserve, charge, create the order). Since
+ * LOCAL_FIRST_STEPS_PATCH it is tried once as a local activity: run by the worker in the workflow
+ * task that reached it, with no activity task on the Temporal server, so a checkout whose services
+ * answer places its order in one workflow task (docs/benchmarks.md, "Forward steps local first").
+ * The history holds a marker with the step's summary and result.
+ *
+ * What that attempt ends with decides what follows:
+ * - the result, or a business refusal (typed, non-retryable): that is the step's outcome, exactly
+ *   as from the activity; a refusal is compensated;
+ * - anything else (a service down, a 5xx, a timeout): the step runs again as the ordinary activity
+ *   with FORWARD_STEP's retries, the same call with the same ids, which the services take as a
+ *   repeat. So a step that keeps failing is, as before, a pending activity in the Temporal UI with
+ *   its attempts and last error, and then waits for support (SupportDesk.untilDone, which runs this
+ *   again, local first, when support retries).
+ *
+ * The local attempt is not cancellable: a cancel (the customer's, support's, or the workflow's)
+ * that arrives while it runs takes effect once it has ended, as FORWARD_STEP's
+ * WAIT_CANCELLATION_COMPLETED does for an activity. A local activity would otherwise be told of the
+ * cancel at once inside the worker, and one whose code heeded it (e.g. by aborting its HTTP call)
+ * would let the refund race the very charge it undoes. After a cancel the fallback is not tried
+ * (an activity in a cancelled scope fails at once), and a step that went through is undone with
+ * the others.
+ *
+ * A worker that crashes during the attempt leaves no marker; the next worker runs the workflow task
+ * again and repeats the call, which the services take as a repeat. While the attempt runs, the
+ * workflow task stays open: updates, signals and queries are handled when it ends (or at the SDK's
+ * workflow task heartbeat, about 8 s), which is at most one HTTP call.
+ */
+async function forwardStep<T>(localFirst: boolean, summary: string, call: (steps: CheckoutActivities) => Promise<T>): Promise<T> {
+  // Once the checkout is being cancelled, no step starts: the activity below fails at once.
+  if (localFirst && !CancellationScope.current().consideredCancelled) {
+    try {
+      return await CancellationScope.nonCancellable(() => call(proxyLocalActivities<CheckoutActivities>({ ...LOCAL_FIRST_ATTEMPT, summary })));
+    } catch (error) {
+      if (isBusinessFailure(error)) throw error;
+      log.warn('a step failed in the worker; it is retried as an activity', { step: summary, error: failureMessage(error) });
+    }
+  }
+  return call(activities(FORWARD_STEP, summary));
+}
 
 /**
  * Compensations, and the steps after the order: giving up early would leave
@@ -188,8 +258,9 @@ function activities(options: ActivityOptions, summary: string) {
  * runs the checkout, with no activity task on the Temporal server (less work for it;
  * docs/benchmarks.md measures how much). Support does not act on them (a failure is flagged,
  * never waited on), and each is idempotent, so that a worker crash repeating them (the unfinished
- * workflow task runs them again) is harmless. Same timeouts, retries and summaries as the
- * ordinary activities they replace; the history shows each as a marker with its result. Their
+ * workflow task runs them again) is harmless. Unlike the steps before the order (forwardStep),
+ * they keep retrying in the worker and never become activities: nobody waits on them. Same
+ * timeouts, retries and summaries as the ordinary activities they replace; the history shows each as a marker with its result. Their
  * final failure is an ActivityFailure as before (its cause the activity's error, or a
  * TimeoutFailure once scheduleToClose, counted from the first attempt, has passed), so the
  * handling around them is the same.
@@ -215,6 +286,7 @@ export async function checkoutWorkflow(input: CheckoutInput): Promise<CheckoutRe
   // Decided once, at the start: a checkout keeps the behaviour it started with for its whole life.
   const safeEdges = patched(SAFE_EDGES_PATCH);
   const localSteps = patched(POST_ORDER_LOCAL_STEPS_PATCH);
+  const localFirst = patched(LOCAL_FIRST_STEPS_PATCH);
   // A reset to the first workflow task must find the same order, so its id comes from the input.
   const orderId = safeEdges ? input.checkoutId : uuid4();
   const state = initialState(input, orderId);
@@ -246,7 +318,7 @@ export async function checkoutWorkflow(input: CheckoutInput): Promise<CheckoutRe
   const saga = new Saga(state, desk);
   let chargeId: string;
   try {
-    chargeId = await placing.run(() => placeOrder(input, state, saga, desk));
+    chargeId = await placing.run(() => placeOrder(input, state, saga, desk, localFirst));
   } catch (error) {
     return abandon(input, state, saga, desk, error, safeEdges, localSteps);
   }
@@ -312,14 +384,14 @@ function publishFailureReason(reason: string | null): void {
 }
 
 /** Runs the steps that can still be undone; returns the charge id. */
-async function placeOrder(input: CheckoutInput, state: CheckoutState, saga: Saga, desk: SupportDesk): Promise<string> {
+async function placeOrder(input: CheckoutInput, state: CheckoutState, saga: Saga, desk: SupportDesk, localFirst: boolean): Promise<string> {
   const { checkoutId, customerId } = input;
 
   if (!input.lines) {
     // A checkout of the customer's cart: lock it, and buy what it holds at the catalog's prices now.
     state.step = 'locking_cart';
     saga.register('releaseCart', () => activities(COMPENSATION, 'Compensation: unlock the cart').releaseCart({ checkoutId, customerId }));
-    const cart = await desk.untilDone(state.step, () => activities(FORWARD_STEP, 'Lock the cart').lockCart({ checkoutId, customerId }));
+    const cart = await desk.untilDone(state.step, () => forwardStep(localFirst, 'Lock the cart', (steps) => steps.lockCart({ checkoutId, customerId })));
     state.lines = cart.lines;
     state.total = { amount: orderTotal(cart.lines), currency: cart.currency };
     publishPurchase(state);
@@ -332,22 +404,22 @@ async function placeOrder(input: CheckoutInput, state: CheckoutState, saga: Saga
     activities(COMPENSATION, 'Compensation: release the reserved stock').releaseInventory({ checkoutId }),
   );
   const { reservationId } = await desk.untilDone(state.step, () =>
-    activities(FORWARD_STEP, 'Reserve the stock').reserveInventory({
+    forwardStep(localFirst, 'Reserve the stock', (steps) => steps.reserveInventory({
       checkoutId,
       lines: lines.map(({ sku, quantity }) => ({ sku, quantity })),
-    }),
+    })),
   );
   state.reservationId = reservationId;
 
   state.step = 'charging_payment';
   saga.register('refundPayment', () => activities(COMPENSATION, 'Compensation: refund the charge').refundPayment({ checkoutId }));
   const { chargeId } = await desk.untilDone(state.step, () =>
-    activities(FORWARD_STEP, 'Charge the customer').chargePayment({
+    forwardStep(localFirst, 'Charge the customer', (steps) => steps.chargePayment({
       checkoutId,
       customerId: input.customerId,
       amount: state.total,
       paymentMethodId: input.paymentMethodId,
-    }),
+    })),
   );
   state.chargeId = chargeId;
 
@@ -356,7 +428,7 @@ async function placeOrder(input: CheckoutInput, state: CheckoutState, saga: Saga
     activities(COMPENSATION, 'Compensation: cancel the order').cancelOrder({ orderId: state.orderId, reason: 'checkout failed' }),
   );
   const placed = await desk.untilDone(state.step, () =>
-    activities(FORWARD_STEP, 'Create the order').createOrder({
+    forwardStep(localFirst, 'Create the order', (steps) => steps.createOrder({
       orderId: state.orderId,
       checkoutId,
       customerId: input.customerId,
@@ -367,7 +439,7 @@ async function placeOrder(input: CheckoutInput, state: CheckoutState, saga: Saga
       total: state.total.amount,
       shippingAddress: input.shippingAddress,
       chargeId,
-    }),
+    })),
   );
   if (placed.orderId !== state.orderId) {
     // The checkout already had its order under another id (started with a random order id, then

@@ -4,8 +4,8 @@
  * exactly the right compensations, newest first, and nothing else.
  */
 import { randomUUID } from 'node:crypto';
-import { WorkflowFailedError, WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
-import { CancelledFailure } from '@temporalio/common';
+import { WithStartWorkflowOperation, WorkflowFailedError, WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
+import { CancelledFailure, WorkflowIdConflictPolicy } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { CheckoutActivities } from '../../activities/types';
@@ -23,6 +23,7 @@ import {
   cancelCheckoutUpdate,
   checkoutWorkflowId,
   getCheckoutStateQuery,
+  OUTCOME_UPDATE_ID,
   retryCheckoutSignal,
   retryCheckoutUpdate,
   type CheckoutInput,
@@ -39,13 +40,14 @@ import {
   checkoutInput,
   COMPENSATIONS,
   eventually,
+  failingLocally,
   failingTimes,
   gate,
   heldUntil,
   recordingActivities,
   startTestEnvironment,
 } from './support';
-import { startWorkerToKill } from './crash-support';
+import { admitted, startWorkerToKill } from './crash-support';
 
 let env: TestWorkflowEnvironment;
 let workflowBundle: WorkflowBundleWithSourceMap;
@@ -166,12 +168,13 @@ describe('the happy path', () => {
   it('answers the state query mid-flight, with the order id known from the start', async () => {
     const chargeStarted = gate();
     const chargeMayFinish = gate();
+    // Held in its activity (after a failed local attempt): a workflow task waiting on a local step answers no query until it ends.
     const { activities, calls } = recordingActivities({
-      chargePayment: async () => {
+      chargePayment: failingLocally(async () => {
         chargeStarted.open();
         await heldUntil(chargeMayFinish);
         return { chargeId: 'ch_slow' };
-      },
+      }),
     });
     let midway: Awaited<ReturnType<typeof searchAttributesOf>> | undefined;
 
@@ -194,7 +197,7 @@ describe('the happy path', () => {
     expect(midway).toEqual({ customerId: 'customer-ada', orderId: state.orderId, checkoutStatus: CHECKOUT_STATUS_VALUES.running, failureReason: undefined });
     expect(result?.status).toBe('completed');
     expect(result?.chargeId).toBe('ch_slow');
-    expect(calls).toEqual(['reserveInventory', 'chargePayment', 'createOrder', 'commitInventory', 'notifyCustomer']);
+    expect(calls).toEqual(['reserveInventory', 'chargePayment', 'chargePayment', 'createOrder', 'commitInventory', 'notifyCustomer']);
   });
 });
 
@@ -568,12 +571,13 @@ describe('the support desk', () => {
   it('lets the customer cancel before paying: what was done is undone, and no e-mail is sent', async () => {
     const chargeStarted = gate();
     const chargeMayFinish = gate();
+    // The charge is being retried as an activity (its local attempt failed); the local case is under "local first" below.
     const { activities, calls } = recordingActivities({
-      chargePayment: async () => {
+      chargePayment: failingLocally(async () => {
         chargeStarted.open();
         await heldUntil(chargeMayFinish);
         return { chargeId: 'ch_landed_anyway' };
-      },
+      }),
     });
     const { result, state } = await runCheckout(activities, async (handle) => {
       await chargeStarted.opened;
@@ -673,13 +677,14 @@ describe('cancellation', () => {
     const chargeMayFinish = gate();
     let chargeSettled = false;
     let refundAfterChargeSettled: boolean | undefined;
+    // In its activity, after a failed local attempt; a cancel during the local attempt is under "local first" below.
     const { activities, calls } = recordingActivities({
-      chargePayment: async () => {
+      chargePayment: failingLocally(async () => {
         chargeStarted.open();
         await heldUntil(chargeMayFinish);
         chargeSettled = true;
         return { chargeId: 'ch_during_cancel' };
-      },
+      }),
       refundPayment: async () => {
         refundAfterChargeSettled = chargeSettled;
       },
@@ -702,7 +707,7 @@ describe('cancellation', () => {
     expect(refundAfterChargeSettled).toBe(true);
     // The charge landed, so the workflow moved on to the order step, which the cancellation refused before calling it.
     // Its record says how it ended, although nobody is told: the customer's tool cancelled it.
-    expect(calls).toEqual(['reserveInventory', 'chargePayment', 'cancelOrder', 'refundPayment', 'releaseInventory', 'recordCheckoutFailure']);
+    expect(calls).toEqual(['reserveInventory', 'chargePayment', 'chargePayment', 'cancelOrder', 'refundPayment', 'releaseInventory', 'recordCheckoutFailure']);
     expect(state).toMatchObject({
       status: 'failed',
       step: 'done',
@@ -829,34 +834,44 @@ describe('once the order exists, nothing fails the purchase', () => {
   });
 });
 
+const LOCAL_MARKER = 'core_local_activity';
+
+/** The activity type of a local activity's marker, undefined for any other event. */
+function markerType(event: temporal.api.history.v1.IHistoryEvent): string | undefined {
+  if (event.markerRecordedEventAttributes?.markerName !== LOCAL_MARKER) return undefined;
+  const data = JSON.parse(Buffer.from(event.markerRecordedEventAttributes.details!['data']!.payloads![0]!.data!).toString()) as { activity_type: string };
+  return data.activity_type;
+}
+
+function markerOf(events: temporal.api.history.v1.IHistoryEvent[], activityType: string) {
+  return events.find((event) => markerType(event) === activityType);
+}
+
+/** Activity types by how the history holds them: activity tasks scheduled, local activity markers. */
+async function stepsInHistory(handle: CheckoutHandle) {
+  const events = await eventsOf(handle);
+  const tasks = events.map((event) => event.activityTaskScheduledEventAttributes?.activityType?.name).filter(Boolean);
+  const markers = events.map(markerType).filter(Boolean);
+  return { tasks, markers };
+}
+
+/**
+ * The workflow task completion whose commands and messages wrote an event: the last one before it (what
+ * one completion asks for is written right after it, before anything else happens).
+ */
+function sentBy(events: temporal.api.history.v1.IHistoryEvent[], event: temporal.api.history.v1.IHistoryEvent | undefined): number {
+  const at = event ? events.indexOf(event) : -1;
+  expect(at).toBeGreaterThan(0);
+  const task = [...events.slice(0, at)].reverse().find((earlier) => earlier.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED);
+  return Number(task!.eventId);
+}
+
+/** The workflow task completion that sent the shopper's answer (the awaitOutcome update's result). */
+function answeringTask(events: temporal.api.history.v1.IHistoryEvent[]): number {
+  return sentBy(events, events.find((event) => event.eventType === EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_COMPLETED));
+}
+
 describe('emptying the cart and notifying are local activities; committing the stock stays an activity', () => {
-  const LOCAL_MARKER = 'core_local_activity';
-
-  /** Activity types by how the history holds them: activity tasks scheduled, local activity markers. */
-  async function stepsInHistory(handle: CheckoutHandle) {
-    const events = await eventsOf(handle);
-    const tasks = events.map((event) => event.activityTaskScheduledEventAttributes?.activityType?.name).filter(Boolean);
-    const markers = events
-      .filter((event) => event.markerRecordedEventAttributes?.markerName === LOCAL_MARKER)
-      .map((event) => JSON.parse(Buffer.from(event.markerRecordedEventAttributes!.details!['data']!.payloads![0]!.data!).toString()) as { activity_type: string });
-    return { tasks, markers: markers.map(({ activity_type }) => activity_type) };
-  }
-
-  /**
-   * The workflow task completion whose commands and messages wrote an event: the last one before it (what
-   * one completion asks for is written right after it, before anything else happens).
-   */
-  function sentBy(events: temporal.api.history.v1.IHistoryEvent[], event: temporal.api.history.v1.IHistoryEvent | undefined): number {
-    const at = event ? events.indexOf(event) : -1;
-    expect(at).toBeGreaterThan(0);
-    const task = [...events.slice(0, at)].reverse().find((earlier) => earlier.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED);
-    return Number(task!.eventId);
-  }
-
-  /** The workflow task completion that sent the shopper's answer (the awaitOutcome update's result). */
-  function answeringTask(events: temporal.api.history.v1.IHistoryEvent[]): number {
-    return sentBy(events, events.find((event) => event.eventType === EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_COMPLETED));
-  }
 
   it('commits the stock through an activity task, then empties the cart and confirms in the worker: markers in the history', async () => {
     const { activities, calls } = recordingActivities();
@@ -864,9 +879,10 @@ describe('emptying the cart and notifying are local activities; committing the s
 
     expect(result?.status).toBe('completed');
     expect(calls.slice(-3)).toEqual(['commitInventory', 'completeCart', 'notifyCustomer']);
+    // The steps before the order went through at once, in the worker (local first, below).
     expect(await stepsInHistory(handle)).toEqual({
-      tasks: ['lockCart', 'reserveInventory', 'chargePayment', 'createOrder', 'commitInventory'],
-      markers: ['completeCart', 'notifyCustomer'],
+      tasks: ['commitInventory'],
+      markers: ['lockCart', 'reserveInventory', 'chargePayment', 'createOrder', 'completeCart', 'notifyCustomer'],
     });
   });
 
@@ -881,8 +897,8 @@ describe('emptying the cart and notifying are local activities; committing the s
     expect(result?.status).toBe('failed');
     expect(activities.notifyCustomer).toHaveBeenCalledWith(expect.objectContaining({ template: 'checkout_failed' }));
     expect(await stepsInHistory(handle)).toEqual({
-      tasks: ['reserveInventory', 'chargePayment', 'refundPayment', 'releaseInventory', 'recordCheckoutFailure'],
-      markers: ['notifyCustomer'],
+      tasks: ['refundPayment', 'releaseInventory', 'recordCheckoutFailure'],
+      markers: ['reserveInventory', 'chargePayment', 'notifyCustomer'],
     });
   });
 
@@ -897,7 +913,7 @@ describe('emptying the cart and notifying are local activities; committing the s
     const events = await eventsOf(handle);
     // The backoffs of 0.5 s, 1 s and 2 s stay in the worker (LOCAL_RETRY_THRESHOLD); the fourth, of 4 s, is a timer.
     expect(events.filter((event) => event.timerStartedEventAttributes).map((event) => event.timerStartedEventAttributes!.startToFireTimeout?.seconds?.toString())).toEqual(['4']);
-    expect((await stepsInHistory(handle)).markers).toEqual(['notifyCustomer', 'notifyCustomer']);
+    expect((await stepsInHistory(handle)).markers.filter((type) => type === 'notifyCustomer')).toHaveLength(2);
   });
 
   it('flags, and completes, when a step after the order fails for good', async () => {
@@ -925,21 +941,30 @@ describe('emptying the cart and notifying are local activities; committing the s
     expect((await searchAttributesOf(handle)).failureReason).toBe(CHECKOUT_FAILURE_REASONS.CartNotCompleted);
   });
 
-  it('answers an ordered checkout with the task that schedules the commit, before any local step runs, with no timer', async () => {
+  it('answers an ordered checkout with the task that schedules the commit, before any local step after the order runs, with no timer', async () => {
+    // As the gateway asks: update-with-start, so the answer can leave with the very first workflow task.
     const { activities } = recordingActivities();
-    const { result, handle } = await runCheckout(
-      activities,
-      async (running) => {
-        expect(await running.executeUpdate(awaitOutcomeUpdate)).toMatchObject({ ordered: true });
-      },
-      cartCheckoutInput(),
-    );
-    expect(result?.status).toBe('completed');
+    const checkout = cartCheckoutInput();
+    const taskQueue = `checkout-test-${randomUUID()}`;
+    const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle, activities });
+    const handle = await worker.runUntil(async () => {
+      const startWorkflowOperation = new WithStartWorkflowOperation(checkoutWorkflow, {
+        taskQueue,
+        workflowId: checkoutWorkflowId(checkout.checkoutId),
+        args: [checkout],
+        workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
+      });
+      expect(await env.client.workflow.executeUpdateWithStart(awaitOutcomeUpdate, { updateId: OUTCOME_UPDATE_ID, startWorkflowOperation })).toMatchObject({ ordered: true });
+      const started = await startWorkflowOperation.workflowHandle();
+      expect((await started.result()).status).toBe('completed');
+      return started;
+    });
     const events = await eventsOf(handle);
     const commit = events.find((event) => event.activityTaskScheduledEventAttributes?.activityType?.name === 'commitInventory');
     expect(sentBy(events, commit)).toBe(answeringTask(events));
-    const firstMarker = events.find((event) => event.markerRecordedEventAttributes?.markerName === LOCAL_MARKER);
-    expect(sentBy(events, firstMarker)).toBeGreaterThan(answeringTask(events));
+    // The steps before the order ran in that same task (local first); those after it come later.
+    expect(sentBy(events, markerOf(events, 'createOrder'))).toBe(answeringTask(events));
+    expect(sentBy(events, markerOf(events, 'completeCart'))).toBeGreaterThan(answeringTask(events));
     expect(events.filter((event) => event.timerStartedEventAttributes)).toEqual([]);
   });
 
@@ -954,8 +979,7 @@ describe('emptying the cart and notifying are local activities; committing the s
     });
     expect(result?.status).toBe('failed');
     const events = await eventsOf(handle);
-    const notified = events.find((event) => event.markerRecordedEventAttributes?.markerName === LOCAL_MARKER);
-    expect(sentBy(events, notified)).toBe(answeringTask(events));
+    expect(sentBy(events, markerOf(events, 'notifyCustomer'))).toBe(answeringTask(events));
     expect(events.filter((event) => event.timerStartedEventAttributes)).toEqual([]);
   });
 
@@ -975,7 +999,7 @@ describe('emptying the cart and notifying are local activities; committing the s
     // The answer left with the backoff's marker and timer (after three attempts), not after the fifth, successful one.
     const timer = events.find((event) => event.timerStartedEventAttributes);
     expect(sentBy(events, timer)).toBe(answeringTask(events));
-    const markers = events.filter((event) => event.markerRecordedEventAttributes?.markerName === LOCAL_MARKER);
+    const markers = events.filter((event) => markerType(event) === 'notifyCustomer');
     expect(sentBy(events, markers[0])).toBe(answeringTask(events));
     expect(markers).toHaveLength(2);
     expect(sentBy(events, markers[1])).toBeGreaterThan(answeringTask(events));
@@ -999,8 +1023,144 @@ describe('emptying the cart and notifying are local activities; committing the s
       expect(calls).toEqual(['completeCart', 'notifyCustomer']);
       expect(activities.completeCart).toHaveBeenCalledWith({ checkoutId: checkout.checkoutId, customerId: checkout.customerId });
       expect(await stepsInHistory(handle)).toEqual({
-        tasks: ['lockCart', 'reserveInventory', 'chargePayment', 'createOrder', 'commitInventory'],
-        markers: ['completeCart', 'notifyCustomer'],
+        tasks: ['commitInventory'],
+        markers: ['lockCart', 'reserveInventory', 'chargePayment', 'createOrder', 'completeCart', 'notifyCustomer'],
+      });
+    } finally {
+      if (doomed.child.exitCode === null && doomed.child.signalCode === null) await doomed.kill();
+    }
+  });
+});
+
+describe('the steps before the order run in the worker first, as activities when that fails', () => {
+  const FORWARD_STEPS = ['lockCart', 'reserveInventory', 'chargePayment', 'createOrder'];
+
+  it('runs lock, reserve, charge and order in the worker when the services answer: one workflow task places the order', async () => {
+    const { activities, calls } = recordingActivities();
+    const { result, handle } = await runCheckout(activities, undefined, cartCheckoutInput());
+
+    expect(result?.status).toBe('completed');
+    expect(calls.slice(0, 4)).toEqual(FORWARD_STEPS);
+    const events = await eventsOf(handle);
+    const commit = events.find((event) => event.activityTaskScheduledEventAttributes?.activityType?.name === 'commitInventory');
+    for (const step of FORWARD_STEPS) expect(sentBy(events, markerOf(events, step))).toBe(sentBy(events, commit));
+  });
+
+  it('takes a business refusal from the step in the worker as the step’s outcome: compensated, never retried as an activity', async () => {
+    const { activities, calls } = recordingActivities({
+      chargePayment: async () => {
+        throw businessFailure(BUSINESS_FAILURES.PaymentDeclined, 'Your card was declined');
+      },
+    });
+    const { result, state, handle } = await runCheckout(activities);
+
+    expect(calls.filter((call) => call === 'chargePayment')).toHaveLength(1);
+    expect(result?.failure).toEqual({ type: 'PaymentDeclined', message: 'Your card was declined', step: 'charging_payment' });
+    expect(state.failure).toEqual(result?.failure);
+    expect(compensationsIn(calls)).toEqual(['refundPayment', 'releaseInventory']);
+    expect((await stepsInHistory(handle)).tasks).not.toContain('chargePayment');
+  });
+
+  it('runs a step that failed in the worker for another reason again as an activity, with the same input, and carries on', async () => {
+    const { activities, calls } = recordingActivities({ reserveInventory: failingLocally(async ({ checkoutId }) => ({ reservationId: `res-${checkoutId}` })) });
+    const { result, state, handle } = await runCheckout(activities);
+
+    expect(result?.status).toBe('completed');
+    expect(calls).toEqual(['reserveInventory', 'reserveInventory', 'chargePayment', 'createOrder', 'commitInventory', 'notifyCustomer']);
+    expect(activities.reserveInventory.mock.calls[1]).toEqual(activities.reserveInventory.mock.calls[0]);
+    expect(compensationsIn(calls)).toEqual([]);
+    expect(state.reservationId).toBe(`res-${state.checkoutId}`);
+    const { tasks, markers } = await stepsInHistory(handle);
+    expect(tasks).toEqual(['reserveInventory', 'commitInventory']);
+    expect(markers.slice(0, 3)).toEqual(['reserveInventory', 'chargePayment', 'createOrder']);
+  });
+
+  it('shows a step that keeps failing as a pending activity with its attempts and last error, then waits for support', async () => {
+    const outage = paymentsOutage();
+    const { activities, calls } = recordingActivities({ chargePayment: outage.chargePayment });
+    const { result } = await runCheckout(activities, async (handle) => {
+      const pending = await eventually('the charge to be a pending activity, retried', async () => {
+        const { raw } = await handle.describe();
+        const charge = raw.pendingActivities?.find((activity) => activity.activityType?.name === 'chargePayment');
+        return charge && (charge.attempt ?? 0) >= 2 ? charge : undefined;
+      });
+      expect(pending.lastFailure?.message).toBe('payments: 503 provider unavailable');
+      await untilWaitingForSupport(handle);
+      outage.recover();
+      await handle.executeUpdate(retryCheckoutUpdate, { args: [{ reason: 'provider is back' }] });
+    });
+
+    expect(result).toMatchObject({ status: 'completed', chargeId: 'ch_after_outage' });
+    // The local attempt, the activity's attempts, then after support's retry the local attempt again, which went through.
+    const charges = calls.filter((call) => call === 'chargePayment').length;
+    expect(charges).toBe(1 + SERVICE_CALL_RETRY.maximumAttempts! + 1);
+    expect(compensationsIn(calls)).toEqual([]);
+  });
+
+  it('lets a customer’s cancel sent while the charge runs in the worker take effect only once it has ended: no charge is ever left without its order', async () => {
+    const chargeMayFinish = gate();
+    const chargeStarted = gate();
+    let chargeSettled = false;
+    let refundBeforeChargeSettled = false;
+    const { activities, calls } = recordingActivities({
+      chargePayment: async () => {
+        chargeStarted.open();
+        await heldUntil(chargeMayFinish);
+        chargeSettled = true;
+        return { chargeId: 'ch_local' };
+      },
+      refundPayment: async () => {
+        refundBeforeChargeSettled ||= !chargeSettled;
+      },
+    });
+    let cancel: { accepted: boolean; refusal?: string } | undefined;
+    const { result, state } = await runCheckout(activities, async (handle) => {
+      await chargeStarted.opened;
+      const updateId = randomUUID();
+      const update = handle.executeUpdate(cancelCheckoutUpdate, { updateId, args: [{ reason: 'changed my mind', by: 'customer' }] }).then(
+        () => ({ accepted: true }),
+        (error: unknown) => ({ accepted: false, refusal: error instanceof WorkflowUpdateFailedError ? String(error.cause?.message) : String(error) }),
+      );
+      await admitted(env.client, handle.workflowId, updateId);
+      chargeMayFinish.open();
+      cancel = await update;
+    });
+
+    expect(refundBeforeChargeSettled).toBe(false);
+    if (cancel!.accepted) {
+      // Handled before the charge's result: the charge that landed is refunded, and no order was made.
+      expect(result).toMatchObject({ status: 'failed', failure: { type: CHECKOUT_FAILURE_REASONS.CancelledByCustomer } });
+      expect(compensationsIn(calls)).toEqual(['cancelOrder', 'refundPayment', 'releaseInventory']);
+      expect(calls).not.toContain('createOrder');
+    } else {
+      // Handled after it: the order was placed in the same workflow task, and the purchase stands.
+      expect(cancel!.refusal).toMatch(/can no longer be cancelled|payment went through/);
+      expect(result).toMatchObject({ status: 'completed', chargeId: 'ch_local' });
+      expect(compensationsIn(calls)).toEqual([]);
+    }
+    expect(state.step).toBe('done');
+  });
+
+  it('repeats a step whose worker died while running it in the worker: the same call, and the checkout completes once', async () => {
+    const taskQueue = `checkout-crash-${randomUUID()}`;
+    const checkout = cartCheckoutInput();
+    const doomed = await startWorkerToKill(require.resolve('./race-worker'), [env.address, taskQueue, 'local-charge']);
+    try {
+      const handle = await env.client.workflow.start(checkoutWorkflow, { taskQueue, workflowId: checkoutWorkflowId(checkout.checkoutId), args: [checkout] });
+      await doomed.token; // the charge runs in the doomed worker, as a local activity
+      await doomed.kill();
+
+      const { activities, calls } = recordingActivities();
+      const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle, activities });
+      const result = await worker.runUntil(handle.result());
+
+      expect(result.status).toBe('completed');
+      // The dead worker's workflow task left nothing in the history: everything from the lock on runs again, each call a repeat.
+      expect(calls).toEqual(['lockCart', 'reserveInventory', 'chargePayment', 'createOrder', 'commitInventory', 'completeCart', 'notifyCustomer']);
+      expect(activities.chargePayment).toHaveBeenCalledWith(expect.objectContaining({ checkoutId: checkout.checkoutId }));
+      expect(await stepsInHistory(handle)).toEqual({
+        tasks: ['commitInventory'],
+        markers: ['lockCart', 'reserveInventory', 'chargePayment', 'createOrder', 'completeCart', 'notifyCustomer'],
       });
     } finally {
       if (doomed.child.exitCode === null && doomed.child.signalCode === null) await doomed.kill();

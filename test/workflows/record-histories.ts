@@ -16,7 +16,9 @@
  * checkout by update-with-start with its one awaitOutcome update id, the
  * customer's cancel, support's retry by signal (the Temporal UI), the support
  * deadline, and the safe-edges paths; since post-order-local-steps, those where
- * emptying the cart and notifying are local activities (`local-steps-*`).
+ * emptying the cart and notifying are local activities (`local-steps-*`); since
+ * local-first-forward-steps, those where the steps before the order are tried
+ * in the worker first and as activities when that fails (`local-first-*`).
  * `traced-*` are started by a traced client, as the gateway's is while the shop
  * traces: the trace context rides in the headers and the workflow makes its
  * spans in the sandbox (workflows/interceptors.ts), which must leave the
@@ -54,6 +56,7 @@ import {
   cartCheckoutInput,
   checkoutInput,
   eventually,
+  failingLocally,
   failingTimes,
   gate,
   heldUntil,
@@ -62,6 +65,7 @@ import {
   startTestEnvironment,
   succeedingActivities,
 } from './support';
+import { admitted } from './crash-support';
 
 const succeeding = succeedingActivities();
 
@@ -74,7 +78,7 @@ interface Scenario {
   /** Started (and its updates sent) by a traced client, as the gateway's while the shop traces. */
   traced?: boolean;
   /** Recorded from code older than this patch: the file documents that path and is kept. */
-  before?: 'safe-edges' | 'post-order-local-steps';
+  before?: 'safe-edges' | 'post-order-local-steps' | 'local-first-forward-steps';
 }
 
 const paymentsDown = () => new Error('payments: 503 provider unavailable');
@@ -102,7 +106,7 @@ async function untilWaitingForSupport(handle: WorkflowHandle<typeof checkoutWork
 }
 
 /** A payments outage that support retries past, after `waited` of waiting. */
-function supportRetriedAfterOutage(name: string, waited: Duration, by: 'update' | 'signal', before: Scenario['before']): Scenario {
+function supportRetriedAfterOutage(name: string, waited: Duration, by: 'update' | 'signal', before: Scenario['before'] | undefined): Scenario {
   let down = true;
   return {
     name,
@@ -125,8 +129,53 @@ function supportRetriedAfterOutage(name: string, waited: Duration, by: 'update' 
   };
 }
 
-/** The customer cancels (the gateway's update) while the charge is in flight: the charge is refunded, the stock released. */
-function customerCancelsWhileCharging(name: string): Scenario {
+/**
+ * The customer cancels (the gateway's update) while the charge is in flight: the charge is refunded, the stock released.
+ * Since local-first-forward-steps the charge is then an activity: its local attempt failed (`failedLocally`).
+ */
+function customerCancelsWhileCharging(name: string, failedLocally = false): Scenario {
+  const charge = { started: gate(), mayFinish: gate() };
+  const held = async () => {
+    charge.started.open();
+    await heldUntil(charge.mayFinish);
+    return { chargeId: 'ch_1' };
+  };
+  return {
+    name,
+    asTheGatewayDoes: true,
+    activities: {
+      chargePayment: failedLocally ? failingLocally(held, paymentsDown) : held,
+    },
+    during: async (handle) => {
+      await charge.started.opened;
+      await handle.executeUpdate(cancelCheckoutUpdate, { args: [{ reason: 'changed my mind', by: 'customer', actor: 'customer-ada' }] });
+      charge.mayFinish.open();
+    },
+  };
+}
+
+/** The payments provider stays down and nobody decides: the checkout is undone at the support deadline. */
+function supportDeadlinePassed(name: string): Scenario {
+  return {
+    name,
+    asTheGatewayDoes: true,
+    activities: {
+      chargePayment: async () => {
+        throw paymentsDown();
+      },
+    },
+    during: async (handle, env) => {
+      await untilWaitingForSupport(handle, env);
+      await env.sleep('25h');
+    },
+  };
+}
+
+/**
+ * The customer's cancel reaches the checkout while its charge runs in the worker (a local activity): it is
+ * handled once that workflow task ends, with or after the charge's result (whichever way the race went).
+ */
+function customerCancelsDuringLocalCharge(name: string): Scenario {
   const charge = { started: gate(), mayFinish: gate() };
   return {
     name,
@@ -138,10 +187,13 @@ function customerCancelsWhileCharging(name: string): Scenario {
         return { chargeId: 'ch_1' };
       },
     },
-    during: async (handle) => {
+    during: async (handle, env) => {
       await charge.started.opened;
-      await handle.executeUpdate(cancelCheckoutUpdate, { args: [{ reason: 'changed my mind', by: 'customer', actor: 'customer-ada' }] });
+      const updateId = 'customer-cancel';
+      const update = handle.executeUpdate(cancelCheckoutUpdate, { updateId, args: [{ reason: 'changed my mind', by: 'customer', actor: 'customer-ada' }] }).catch(() => undefined);
+      await admitted(env.client, handle.workflowId, updateId);
       charge.mayFinish.open();
+      await update;
     },
   };
 }
@@ -198,20 +250,7 @@ function scenarios(): Scenario[] {
     { name: 'cart-declined-told-once-undone', before: 'post-order-local-steps', asTheGatewayDoes: true, activities: cardDeclined },
     { ...customerCancelsWhileCharging('customer-cancelled-while-charging'), before: 'post-order-local-steps' },
     supportRetriedAfterOutage('support-retried-by-signal', '20m', 'signal', 'post-order-local-steps'),
-    {
-      name: 'support-deadline-passed',
-      before: 'post-order-local-steps',
-      asTheGatewayDoes: true,
-      activities: {
-        chargePayment: async () => {
-          throw paymentsDown();
-        },
-      },
-      during: async (handle, env) => {
-        await untilWaitingForSupport(handle, env);
-        await env.sleep('25h');
-      },
-    },
+    { ...supportDeadlinePassed('support-deadline-passed'), before: 'post-order-local-steps' },
     {
       name: 'support-asked-too-often',
       before: 'post-order-local-steps',
@@ -232,18 +271,33 @@ function scenarios(): Scenario[] {
     { name: 'order-adopted', before: 'post-order-local-steps', activities: { createOrder: async () => ({ orderId: '0b6f7a52-3f0e-4f57-9a57-2f1f0c3b9d7e' }) } },
 
     // Since post-order-local-steps: emptying the cart and notifying are local activities (committing the stock stays an activity).
-    { name: 'local-steps-cart-update-with-start', asTheGatewayDoes: true, activities: {} },
-    { name: 'local-steps-cart-not-completed', asTheGatewayDoes: true, activities: cartReleased },
-    { name: 'local-steps-declined-told-once-undone', asTheGatewayDoes: true, activities: cardDeclined },
+    { name: 'local-steps-cart-update-with-start', before: 'local-first-forward-steps', asTheGatewayDoes: true, activities: {} },
+    { name: 'local-steps-cart-not-completed', before: 'local-first-forward-steps', asTheGatewayDoes: true, activities: cartReleased },
+    { name: 'local-steps-declined-told-once-undone', before: 'local-first-forward-steps', asTheGatewayDoes: true, activities: cardDeclined },
     {
       // Three failed attempts: the first two backoffs (1 s, 2 s) inside the worker, the third (4 s) a timer in the history.
       name: 'local-steps-cart-completion-retried',
+      before: 'local-first-forward-steps',
       asTheGatewayDoes: true,
       activities: { completeCart: failingTimes(3, () => new Error('cart: 503 service unavailable'), async () => undefined).run },
     },
     // Traced, by the gateway's client: the checkout, the activities, the local steps and the updates make spans.
-    { name: 'traced-cart-update-with-start', asTheGatewayDoes: true, traced: true, activities: {} },
-    { ...customerCancelsWhileCharging('traced-customer-cancelled-while-charging'), traced: true },
+    { name: 'traced-cart-update-with-start', before: 'local-first-forward-steps', asTheGatewayDoes: true, traced: true, activities: {} },
+    { ...customerCancelsWhileCharging('traced-customer-cancelled-while-charging'), before: 'local-first-forward-steps', traced: true },
+
+    // Since local-first-forward-steps: lock, reserve, charge and order tried in the worker first, as activities when that fails.
+    { name: 'local-first-cart-update-with-start', asTheGatewayDoes: true, activities: {} },
+    { name: 'local-first-declined-told-once-undone', asTheGatewayDoes: true, activities: cardDeclined },
+    {
+      name: 'local-first-charge-retried-as-activity',
+      asTheGatewayDoes: true,
+      activities: { chargePayment: failingLocally(async () => ({ chargeId: 'ch_1' }), paymentsDown) },
+    },
+    customerCancelsWhileCharging('local-first-customer-cancelled-while-charging', true),
+    customerCancelsDuringLocalCharge('local-first-customer-cancel-during-local-charge'),
+    supportRetriedAfterOutage('local-first-support-retried-by-signal', '20m', 'signal', undefined),
+    supportDeadlinePassed('local-first-support-deadline-passed'),
+    { name: 'local-first-traced-cart-update-with-start', asTheGatewayDoes: true, traced: true, activities: {} },
   ];
 }
 

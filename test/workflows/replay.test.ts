@@ -42,6 +42,18 @@ it('has recorded histories to replay', () => {
       'race-customer-cancel-with-charge-result.json',
       'race-support-retry-with-extension-result.json',
       'race-support-cancel-with-extension-result.json',
+      // Since local-first-forward-steps: lock, reserve, charge and order tried in the worker first (markers), as activities
+      // when that fails; the customer's cancel during the charge in the worker and in its activity; support's retry; the deadline.
+      'local-first-cart-update-with-start.json',
+      'local-first-declined-told-once-undone.json',
+      'local-first-charge-retried-as-activity.json',
+      'local-first-customer-cancelled-while-charging.json',
+      'local-first-customer-cancel-during-local-charge.json',
+      'local-first-support-retried-by-signal.json',
+      'local-first-support-deadline-passed.json',
+      'local-first-traced-cart-update-with-start.json',
+      'race-local-first-customer-cancel-with-charge-result.json',
+      'race-local-first-support-retry-with-extension-result.json',
       // Started by a traced client (trace context in the headers, spans made in the sandbox), recorded while
       // OpenTelemetry's workflow module was loaded into every workflow; it is now loaded only by traced ones.
       'traced-cart-update-with-start.json',

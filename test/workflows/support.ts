@@ -174,6 +174,17 @@ export function failingTimes<A extends unknown[], R>(times: number, error: () =>
 }
 
 /**
+ * A step whose first attempt, the local one in the worker, fails as a service that is down does
+ * (the checkout then runs it as an ordinary activity), and whose activity attempts do `then`.
+ */
+export function failingLocally<A extends unknown[], R>(then: (...args: A) => Promise<R>, error = () => new Error('service: 503 unavailable')) {
+  return async (...args: A): Promise<R> => {
+    if (Context.current().info.isLocal) throw error();
+    return then(...args);
+  };
+}
+
+/**
  * Only queries and history reads happen while it polls, and neither lets the
  * time-skipping server skip time, so a held activity does not time out meanwhile.
  */
