@@ -30,6 +30,10 @@ export async function freeShopPorts(): Promise<ShopPorts> {
   await take('TEMPORAL_DEV_SERVER_PORT');
   await take('TEMPORAL_UI_PORT');
   await take('WORKER_HEALTH_PORT');
+  // Every port npm start claims, so that the bench's shop starts beside another one (dev/start.ts portClaims).
+  await take('WORKER_SDK_METRICS_PORT');
+  await take('GATEWAY_METRICS_PORT');
+  await take('CODEC_SERVER_PORT');
   for (const service of IMPLEMENTED_SERVICES) {
     urls[`${service.toUpperCase()}_URL`] = `http://127.0.0.1:${await take(`${service.toUpperCase()}_PORT`)}`;
   }
