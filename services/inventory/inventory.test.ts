@@ -6,6 +6,7 @@ import { inventorySpec } from './app';
 import { MAX_STOCK_ON_HAND, releaseExpiredReservations } from './domain';
 import { inventoryService } from './main';
 import { asAdmin, asCustomer, asService, asSupport } from '../../test/support/auth';
+import { openTransaction, untilSessionsWaitForLocks } from '../../test/support/locks';
 
 let service: ServiceUnderTest;
 let skuCounter = 0;
@@ -254,6 +255,118 @@ describe('reservations', () => {
     const reservation = conforms(await api().get('/reservations/r-expiring').expect(200));
     expect(reservation.body).toMatchObject({ status: 'released', releaseReason: 'expired' });
     expect(await stockOf(sku)).toMatchObject({ reserved: 0, available: 3 });
+  });
+});
+
+/**
+ * Interleavings forced with a transaction of the test's own: it holds a row, the requests wait for
+ * it, and the test changes the row before letting them through, so each request decides on a state
+ * that changed after it started.
+ */
+describe('reservations racing', () => {
+  const reserveLine = (id: string, sku: string, quantity = 1) => api().put(`/reservations/${id}`).send({ lines: [{ sku, quantity }] }).then((res) => res);
+  const lockStock = async (sku: string) => {
+    const tx = await openTransaction(service.databaseUrl);
+    await tx.query('select 1 from stock_items where sku = $1 for update', [sku]);
+    return tx;
+  };
+
+  it('gives the last unit to one of two reservations that wait for it together', async () => {
+    const sku = await newSku(1);
+    const tx = await lockStock(sku);
+    const racing = [reserveLine(`last-a-${sku}`, sku), reserveLine(`last-b-${sku}`, sku)];
+    await untilSessionsWaitForLocks(service.databaseUrl, 2);
+    await tx.commit();
+    const responses = await Promise.all(racing);
+    expect(responses.map((res) => conforms(res).status).sort()).toEqual([201, 409]);
+    expect(responses.find((res) => res.status === 409)!.body).toMatchObject({ type: 'out-of-stock', shortages: [{ sku, requested: 1, available: 0 }] });
+    expect(await stockOf(sku)).toMatchObject({ onHand: 1, reserved: 1 });
+  });
+
+  it('decides on the stock as it is once the row is free, not as it was when the request came', async () => {
+    const scarce = await newSku(1);
+    const tx = await lockStock(scarce);
+    const refused = reserveLine(`late-${scarce}`, scarce);
+    await untilSessionsWaitForLocks(service.databaseUrl, 1);
+    // Another checkout takes the last unit while the request waits.
+    await tx.query('update stock_items set reserved = reserved + 1 where sku = $1', [scarce]);
+    await tx.commit();
+    expect(conforms(await refused).status).toBe(409);
+    expect(await stockOf(scarce)).toMatchObject({ onHand: 1, reserved: 1 });
+
+    const two = await newSku(2);
+    const other = await lockStock(two);
+    const taken = reserveLine(`both-${two}`, two);
+    await untilSessionsWaitForLocks(service.databaseUrl, 1);
+    await other.query('update stock_items set reserved = reserved + 1 where sku = $1', [two]);
+    await other.commit();
+    expect(conforms(await taken).status).toBe(201);
+    // Both units reserved: neither write was lost.
+    expect(await stockOf(two)).toMatchObject({ onHand: 2, reserved: 2 });
+  });
+
+  it('answers a repeat with its reservation after the stock ran out', async () => {
+    const sku = await newSku(2);
+    const created = conforms(await api().put(`/reservations/all-${sku}`).send({ lines: [{ sku, quantity: 2 }] }).expect(201)).body;
+    const repeated = conforms(await api().put(`/reservations/all-${sku}`).send({ lines: [{ sku, quantity: 2 }] }).expect(200)).body;
+    expect(repeated).toEqual(created);
+    const mismatch = conforms(await api().put(`/reservations/all-${sku}`).send({ lines: [{ sku, quantity: 3 }] }).expect(409));
+    expect(mismatch.body.type).toBe('reservation-mismatch');
+    expect(await stockOf(sku)).toMatchObject({ reserved: 2 });
+  });
+
+  it('commits on the stock as it is once the row is free, keeping what others changed meanwhile', async () => {
+    const sku = await newSku(5);
+    await api().put(`/reservations/commit-${sku}`).send({ lines: [{ sku, quantity: 2 }] }).expect(201);
+    const tx = await lockStock(sku);
+    const committing = api().post(`/reservations/commit-${sku}/commit`).then((res) => res);
+    await untilSessionsWaitForLocks(service.databaseUrl, 1);
+    await tx.query('update stock_items set on_hand = on_hand + 10, reserved = reserved + 1 where sku = $1', [sku]);
+    await tx.commit();
+    expect(conforms(await committing).status).toBe(200);
+    expect(await stockOf(sku)).toMatchObject({ onHand: 13, reserved: 1 });
+  });
+
+  it('commits a reservation once however many commits arrive at once', async () => {
+    const a = await newSku(5);
+    const b = await newSku(5);
+    await api().put(`/reservations/once-${a}`).send({ lines: [{ sku: b, quantity: 1 }, { sku: a, quantity: 2 }] }).expect(201);
+    const responses = await Promise.all(Array.from({ length: 6 }, () => api().post(`/reservations/once-${a}/commit`).then((res) => res)));
+    expect(responses.map((res) => conforms(res).status)).toEqual([200, 200, 200, 200, 200, 200]);
+    expect(await stockOf(a)).toMatchObject({ onHand: 3, reserved: 0 });
+    expect(await stockOf(b)).toMatchObject({ onHand: 4, reserved: 0 });
+  });
+
+  it('lets either a commit or a release of one reservation happen, never both', async () => {
+    const sku = await newSku(5);
+    const id = `either-${sku}`;
+    await api().put(`/reservations/${id}`).send({ lines: [{ sku, quantity: 2 }] }).expect(201);
+    const tx = await openTransaction(service.databaseUrl);
+    await tx.query('select 1 from reservations where id = $1 for update', [id]);
+    const commit = api().post(`/reservations/${id}/commit`).then((res) => res);
+    const release = api().post(`/reservations/${id}/release`).then((res) => res);
+    await untilSessionsWaitForLocks(service.databaseUrl, 2);
+    await tx.commit();
+    const [committed, released] = await Promise.all([commit, release]);
+    conforms(committed);
+    conforms(released);
+    expect([committed.status, released.status].sort()).toEqual([200, 409]);
+    if (committed.status === 200) {
+      expect(released.body.type).toBe('reservation-committed');
+      expect(await stockOf(sku)).toMatchObject({ onHand: 3, reserved: 0 });
+    } else {
+      expect(committed.body.type).toBe('reservation-released');
+      expect(await stockOf(sku)).toMatchObject({ onHand: 5, reserved: 0 });
+    }
+  });
+
+  it('releases a reservation once however many releases arrive at once', async () => {
+    const sku = await newSku(5);
+    await api().put(`/reservations/free-${sku}`).send({ lines: [{ sku, quantity: 3 }] }).expect(201);
+    const responses = await Promise.all(Array.from({ length: 6 }, () => api().post(`/reservations/free-${sku}/release`).then((res) => res)));
+    expect(responses.map((res) => conforms(res).status)).toEqual([200, 200, 200, 200, 200, 200]);
+    expect(responses.map((res) => res.body.status)).toEqual(Array(6).fill('released'));
+    expect(await stockOf(sku)).toMatchObject({ onHand: 5, reserved: 0 });
   });
 });
 

@@ -47,3 +47,44 @@ export async function untilWaitingForLock(databaseUrl: string, table: string): P
 export async function until(check: () => Promise<boolean>): Promise<void> {
   while (!(await check())) await sleep(50);
 }
+
+/** A transaction of the test's own, held open: its writes stay unseen and its locks held until it ends. */
+export interface OpenTransaction {
+  query(sql: string, params?: unknown[]): Promise<Record<string, unknown>[]>;
+  commit(): Promise<void>;
+  rollback(): Promise<void>;
+}
+
+export async function openTransaction(databaseUrl: string): Promise<OpenTransaction> {
+  const client = new Client({ connectionString: databaseUrl });
+  await client.connect();
+  await client.query('begin');
+  const end = async (command: 'commit' | 'rollback') => {
+    try {
+      await client.query(command);
+    } finally {
+      await client.end();
+    }
+  };
+  return {
+    query: async (sql, params) => (await client.query(sql, params)).rows as Record<string, unknown>[],
+    commit: () => end('commit'),
+    rollback: () => end('rollback'),
+  };
+}
+
+/** Resolves once `count` other sessions of the database are waiting for a lock of any kind (a row, a key, an advisory lock). */
+export async function untilSessionsWaitForLocks(databaseUrl: string, count: number): Promise<void> {
+  const client = new Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    await until(async () => {
+      const { rows } = await client.query<{ waiting: number }>(
+        "select count(*)::int as waiting from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'",
+      );
+      return rows[0]!.waiting >= count;
+    });
+  } finally {
+    await client.end();
+  }
+}
