@@ -275,7 +275,7 @@ describe('reservations racing', () => {
     const sku = await newSku(1);
     const tx = await lockStock(sku);
     const racing = [reserveLine(`last-a-${sku}`, sku), reserveLine(`last-b-${sku}`, sku)];
-    await untilSessionsWaitForLocks(service.databaseUrl, 2);
+    await untilSessionsWaitForLocks(service.databaseUrl, 2, racing);
     await tx.commit();
     const responses = await Promise.all(racing);
     expect(responses.map((res) => conforms(res).status).sort()).toEqual([201, 409]);
@@ -287,7 +287,7 @@ describe('reservations racing', () => {
     const scarce = await newSku(1);
     const tx = await lockStock(scarce);
     const refused = reserveLine(`late-${scarce}`, scarce);
-    await untilSessionsWaitForLocks(service.databaseUrl, 1);
+    await untilSessionsWaitForLocks(service.databaseUrl, 1, [refused]);
     // Another checkout takes the last unit while the request waits.
     await tx.query('update stock_items set reserved = reserved + 1 where sku = $1', [scarce]);
     await tx.commit();
@@ -297,7 +297,7 @@ describe('reservations racing', () => {
     const two = await newSku(2);
     const other = await lockStock(two);
     const taken = reserveLine(`both-${two}`, two);
-    await untilSessionsWaitForLocks(service.databaseUrl, 1);
+    await untilSessionsWaitForLocks(service.databaseUrl, 1, [taken]);
     await other.query('update stock_items set reserved = reserved + 1 where sku = $1', [two]);
     await other.commit();
     expect(conforms(await taken).status).toBe(201);
@@ -320,7 +320,7 @@ describe('reservations racing', () => {
     await api().put(`/reservations/commit-${sku}`).send({ lines: [{ sku, quantity: 2 }] }).expect(201);
     const tx = await lockStock(sku);
     const committing = api().post(`/reservations/commit-${sku}/commit`).then((res) => res);
-    await untilSessionsWaitForLocks(service.databaseUrl, 1);
+    await untilSessionsWaitForLocks(service.databaseUrl, 1, [committing]);
     await tx.query('update stock_items set on_hand = on_hand + 10, reserved = reserved + 1 where sku = $1', [sku]);
     await tx.commit();
     expect(conforms(await committing).status).toBe(200);
@@ -337,25 +337,29 @@ describe('reservations racing', () => {
     expect(await stockOf(b)).toMatchObject({ onHand: 4, reserved: 0 });
   });
 
-  it('lets either a commit or a release of one reservation happen, never both', async () => {
+  it.each([
+    ['commit', 'release'],
+    ['release', 'commit'],
+  ] as const)('lets a %s waiting for the reservation happen, and refuses the %s waiting behind it', async (first, second) => {
     const sku = await newSku(5);
-    const id = `either-${sku}`;
+    const id = `${first}-first-${sku}`;
     await api().put(`/reservations/${id}`).send({ lines: [{ sku, quantity: 2 }] }).expect(201);
     const tx = await openTransaction(service.databaseUrl);
     await tx.query('select 1 from reservations where id = $1 for update', [id]);
-    const commit = api().post(`/reservations/${id}/commit`).then((res) => res);
-    const release = api().post(`/reservations/${id}/release`).then((res) => res);
-    await untilSessionsWaitForLocks(service.databaseUrl, 2);
+    // Waiters on a row are let through in the order they came.
+    const firstDone = api().post(`/reservations/${id}/${first}`).then((res) => res);
+    await untilSessionsWaitForLocks(service.databaseUrl, 1, [firstDone]);
+    const secondDone = api().post(`/reservations/${id}/${second}`).then((res) => res);
+    await untilSessionsWaitForLocks(service.databaseUrl, 2, [secondDone]);
     await tx.commit();
-    const [committed, released] = await Promise.all([commit, release]);
-    conforms(committed);
-    conforms(released);
-    expect([committed.status, released.status].sort()).toEqual([200, 409]);
-    if (committed.status === 200) {
-      expect(released.body.type).toBe('reservation-committed');
+    expect(conforms(await firstDone).status).toBe(200);
+    const refused = conforms(await secondDone);
+    expect(refused.status).toBe(409);
+    if (first === 'commit') {
+      expect(refused.body.type).toBe('reservation-committed');
       expect(await stockOf(sku)).toMatchObject({ onHand: 3, reserved: 0 });
     } else {
-      expect(committed.body.type).toBe('reservation-released');
+      expect(refused.body.type).toBe('reservation-released');
       expect(await stockOf(sku)).toMatchObject({ onHand: 5, reserved: 0 });
     }
   });

@@ -73,17 +73,26 @@ export async function openTransaction(databaseUrl: string): Promise<OpenTransact
   };
 }
 
-/** Resolves once `count` other sessions of the database are waiting for a lock of any kind (a row, a key, an advisory lock). */
-export async function untilSessionsWaitForLocks(databaseUrl: string, count: number): Promise<void> {
+/**
+ * Resolves once `count` other sessions of the database are waiting for a lock of any kind (a row,
+ * a key, an advisory lock); fails if `requests` all settle first, since they then never waited.
+ */
+export async function untilSessionsWaitForLocks(databaseUrl: string, count: number, requests: Promise<unknown>[]): Promise<void> {
+  let settled = false;
+  const allSettled = Promise.allSettled(requests).then(() => {
+    settled = true;
+  });
   const client = new Client({ connectionString: databaseUrl });
   await client.connect();
   try {
-    await until(async () => {
+    for (;;) {
       const { rows } = await client.query<{ waiting: number }>(
         "select count(*)::int as waiting from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'",
       );
-      return rows[0]!.waiting >= count;
-    });
+      if (rows[0]!.waiting >= count) return;
+      if (settled) throw new Error(`the requests ended before ${count} of them waited for a lock`);
+      await Promise.race([sleep(20), allSettled]);
+    }
   } finally {
     await client.end();
   }
