@@ -6,7 +6,7 @@ import { inventorySpec } from './app';
 import { MAX_STOCK_ON_HAND, releaseExpiredReservations } from './domain';
 import { inventoryService } from './main';
 import { asAdmin, asCustomer, asService, asSupport } from '../../test/support/auth';
-import { openTransaction, untilSessionsWaitForLocks } from '../../test/support/locks';
+import { commitOnceWaiting, openTransaction, untilSessionsWaitForLocks } from '../../test/support/locks';
 
 let service: ServiceUnderTest;
 let skuCounter = 0;
@@ -273,36 +273,27 @@ describe('reservations racing', () => {
 
   it('gives the last unit to one of two reservations that wait for it together', async () => {
     const sku = await newSku(1);
-    const tx = await lockStock(sku);
-    const racing = [reserveLine(`last-a-${sku}`, sku), reserveLine(`last-b-${sku}`, sku)];
-    await untilSessionsWaitForLocks(service.databaseUrl, 2, racing);
-    await tx.commit();
-    const responses = await Promise.all(racing);
+    const responses = await commitOnceWaiting(service.databaseUrl, await lockStock(sku), [reserveLine(`last-a-${sku}`, sku), reserveLine(`last-b-${sku}`, sku)]);
     expect(responses.map((res) => conforms(res).status).sort()).toEqual([201, 409]);
     expect(responses.find((res) => res.status === 409)!.body).toMatchObject({ type: 'out-of-stock', shortages: [{ sku, requested: 1, available: 0 }] });
     expect(await stockOf(sku)).toMatchObject({ onHand: 1, reserved: 1 });
   });
 
-  it('decides on the stock as it is once the row is free, not as it was when the request came', async () => {
-    const scarce = await newSku(1);
-    const tx = await lockStock(scarce);
-    const refused = reserveLine(`late-${scarce}`, scarce);
-    await untilSessionsWaitForLocks(service.databaseUrl, 1, [refused]);
-    // Another checkout takes the last unit while the request waits.
-    await tx.query('update stock_items set reserved = reserved + 1 where sku = $1', [scarce]);
-    await tx.commit();
-    expect(conforms(await refused).status).toBe(409);
-    expect(await stockOf(scarce)).toMatchObject({ onHand: 1, reserved: 1 });
+  // Another checkout takes a unit while the request waits.
+  const takeOne = (sku: string) => ({ sql: 'update stock_items set reserved = reserved + 1 where sku = $1', params: [sku] });
 
-    const two = await newSku(2);
-    const other = await lockStock(two);
-    const taken = reserveLine(`both-${two}`, two);
-    await untilSessionsWaitForLocks(service.databaseUrl, 1, [taken]);
-    await other.query('update stock_items set reserved = reserved + 1 where sku = $1', [two]);
-    await other.commit();
-    expect(conforms(await taken).status).toBe(201);
-    // Both units reserved: neither write was lost.
-    expect(await stockOf(two)).toMatchObject({ onHand: 2, reserved: 2 });
+  it('refuses a reservation whose last unit went while it waited', async () => {
+    const sku = await newSku(1);
+    const [refused] = await commitOnceWaiting(service.databaseUrl, await lockStock(sku), [reserveLine(`late-${sku}`, sku)], takeOne(sku));
+    expect(conforms(refused!).status).toBe(409);
+    expect(await stockOf(sku)).toMatchObject({ onHand: 1, reserved: 1 });
+  });
+
+  it('reserves on the stock as another checkout left it while the reservation waited, losing neither', async () => {
+    const sku = await newSku(2);
+    const [taken] = await commitOnceWaiting(service.databaseUrl, await lockStock(sku), [reserveLine(`both-${sku}`, sku)], takeOne(sku));
+    expect(conforms(taken!).status).toBe(201);
+    expect(await stockOf(sku)).toMatchObject({ onHand: 2, reserved: 2 });
   });
 
   it('answers a repeat with its reservation after the stock ran out', async () => {
@@ -315,15 +306,14 @@ describe('reservations racing', () => {
     expect(await stockOf(sku)).toMatchObject({ reserved: 2 });
   });
 
-  it('commits on the stock as it is once the row is free, keeping what others changed meanwhile', async () => {
+  it('commits on the stock as others left it while the commit waited, losing neither', async () => {
     const sku = await newSku(5);
     await api().put(`/reservations/commit-${sku}`).send({ lines: [{ sku, quantity: 2 }] }).expect(201);
-    const tx = await lockStock(sku);
-    const committing = api().post(`/reservations/commit-${sku}/commit`).then((res) => res);
-    await untilSessionsWaitForLocks(service.databaseUrl, 1, [committing]);
-    await tx.query('update stock_items set on_hand = on_hand + 10, reserved = reserved + 1 where sku = $1', [sku]);
-    await tx.commit();
-    expect(conforms(await committing).status).toBe(200);
+    const [committed] = await commitOnceWaiting(service.databaseUrl, await lockStock(sku), [api().post(`/reservations/commit-${sku}/commit`).then((res) => res)], {
+      sql: 'update stock_items set on_hand = on_hand + 10, reserved = reserved + 1 where sku = $1',
+      params: [sku],
+    });
+    expect(conforms(committed!).status).toBe(200);
     expect(await stockOf(sku)).toMatchObject({ onHand: 13, reserved: 1 });
   });
 
@@ -349,17 +339,15 @@ describe('reservations racing', () => {
     // Waiters on a row are let through in the order they came.
     const firstDone = api().post(`/reservations/${id}/${first}`).then((res) => res);
     await untilSessionsWaitForLocks(service.databaseUrl, 1, [firstDone]);
-    const secondDone = api().post(`/reservations/${id}/${second}`).then((res) => res);
-    await untilSessionsWaitForLocks(service.databaseUrl, 2, [secondDone]);
-    await tx.commit();
-    expect(conforms(await firstDone).status).toBe(200);
-    const refused = conforms(await secondDone);
-    expect(refused.status).toBe(409);
+    const [done, refused] = await commitOnceWaiting(service.databaseUrl, tx, [firstDone, api().post(`/reservations/${id}/${second}`).then((res) => res)]);
+    expect(conforms(done!).status).toBe(200);
+    conforms(refused!);
+    expect(refused!.status).toBe(409);
     if (first === 'commit') {
-      expect(refused.body.type).toBe('reservation-committed');
+      expect(refused!.body.type).toBe('reservation-committed');
       expect(await stockOf(sku)).toMatchObject({ onHand: 3, reserved: 0 });
     } else {
-      expect(refused.body.type).toBe('reservation-released');
+      expect(refused!.body.type).toBe('reservation-released');
       expect(await stockOf(sku)).toMatchObject({ onHand: 5, reserved: 0 });
     }
   });

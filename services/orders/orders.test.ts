@@ -7,7 +7,7 @@ import type { components } from './api.gen';
 import { ordersSpec } from './app';
 import { ordersService } from './main';
 import { asAdmin, asCustomer, asService, asSupport } from '../../test/support/auth';
-import { openTransaction, untilSessionsWaitForLocks } from '../../test/support/locks';
+import { commitOnceWaiting, openTransaction } from '../../test/support/locks';
 import { checkoutLockKey } from './checkout-records';
 import { orderLockKey } from './domain';
 
@@ -320,11 +320,11 @@ describe('orders and records racing', () => {
   it('refuses a create that waited for a cancel which left a tombstone meanwhile', async () => {
     const id = randomUUID();
     const tx = await holdLock(orderLockKey(id));
-    const creating = api().put(`/orders/${id}`).send(orderRequest()).then((res) => res);
-    await untilSessionsWaitForLocks(service.databaseUrl, 1, [creating]);
-    await tx.query("insert into order_cancellation_tombstones (order_id, reason, created_at) values ($1, 'checkout failed', now())", [id]);
-    await tx.commit();
-    const refused = conforms(await creating);
+    const [creating] = await commitOnceWaiting(service.databaseUrl, tx, [api().put(`/orders/${id}`).send(orderRequest()).then((res) => res)], {
+      sql: "insert into order_cancellation_tombstones (order_id, reason, created_at) values ($1, 'checkout failed', now())",
+      params: [id],
+    });
+    const refused = conforms(creating!);
     expect(refused.status).toBe(409);
     expect(refused.body.type).toBe('order-cancelled');
     conforms(await api().get(`/orders/${id}`).expect(404));
@@ -333,11 +333,8 @@ describe('orders and records racing', () => {
   it('answers a create that waited for the same order being created with that order', async () => {
     const id = randomUUID();
     const body = orderRequest();
-    const tx = await holdLock(orderLockKey(id));
-    const repeats = [api().put(`/orders/${id}`).send(body).then((res) => res), api().put(`/orders/${id}`).send(body).then((res) => res)];
-    await untilSessionsWaitForLocks(service.databaseUrl, 2, repeats);
-    await tx.commit();
-    const responses = await Promise.all(repeats);
+    const repeat = () => api().put(`/orders/${id}`).send(body).then((res) => res);
+    const responses = await commitOnceWaiting(service.databaseUrl, await holdLock(orderLockKey(id)), [repeat(), repeat()]);
     expect(responses.map((res) => conforms(res).status).sort()).toEqual([200, 201]);
     expect(responses[0]!.body).toEqual(responses[1]!.body);
   });
@@ -345,17 +342,15 @@ describe('orders and records racing', () => {
   it('never records a failure over the order of a checkout that was ordered while the failure waited', async () => {
     const checkoutId = randomUUID();
     await api().put(`/checkouts/${checkoutId}`).send({ customerId: 'customer-1' }).expect(201);
-    const tx = await holdLock(checkoutLockKey(checkoutId));
-    const failing = api().post(`/checkouts/${checkoutId}/failure`).send({ customerId: 'customer-1', failure }).then((res) => res);
-    await untilSessionsWaitForLocks(service.databaseUrl, 1, [failing]);
-    // What creating the order writes under the checkout's lock.
     const orderId = randomUUID();
-    await tx.query("update checkout_records set status = 'ordered', order_id = $2, total_amount = 4499, total_currency = 'USD', updated_at = now() where id = $1", [
-      checkoutId,
-      orderId,
-    ]);
-    await tx.commit();
-    const refused = conforms(await failing);
+    const [failing] = await commitOnceWaiting(
+      service.databaseUrl,
+      await holdLock(checkoutLockKey(checkoutId)),
+      [api().post(`/checkouts/${checkoutId}/failure`).send({ customerId: 'customer-1', failure }).then((res) => res)],
+      // What creating the order writes under the checkout's lock.
+      { sql: "update checkout_records set status = 'ordered', order_id = $2, total_amount = 4499, total_currency = 'USD', updated_at = now() where id = $1", params: [checkoutId, orderId] },
+    );
+    const refused = conforms(failing!);
     expect(refused.status).toBe(409);
     expect(refused.body).toMatchObject({ type: 'checkout-ordered', orderId });
     expect(conforms(await api().get(`/checkouts/${checkoutId}`).expect(200)).body).toMatchObject({ status: 'ordered', orderId });
@@ -368,10 +363,8 @@ describe('orders and records racing', () => {
       "insert into checkout_records (id, customer_id, idempotency_key, status, created_at, updated_at) values ($1, 'customer-1', 'key-first', 'started', now(), now())",
       [checkoutId],
     );
-    const recording = api().put(`/checkouts/${checkoutId}`).send({ customerId: 'customer-1', idempotencyKey: 'key-second' }).then((res) => res);
-    await untilSessionsWaitForLocks(service.databaseUrl, 1, [recording]);
-    await tx.commit();
-    const repeated = conforms(await recording);
+    const [recording] = await commitOnceWaiting(service.databaseUrl, tx, [api().put(`/checkouts/${checkoutId}`).send({ customerId: 'customer-1', idempotencyKey: 'key-second' }).then((res) => res)]);
+    const repeated = conforms(recording!);
     expect(repeated.status).toBe(200);
     expect(repeated.body).toMatchObject({ id: checkoutId, status: 'started', idempotencyKey: 'key-first' });
   });

@@ -97,3 +97,14 @@ export async function untilSessionsWaitForLocks(databaseUrl: string, count: numb
     await client.end();
   }
 }
+
+/**
+ * Once `requests` all wait for a lock (`tx` holds it), makes `change` in `tx` and commits it, which
+ * lets them through: each then decides on a state that changed after it started. Answers them.
+ */
+export async function commitOnceWaiting<T>(databaseUrl: string, tx: OpenTransaction, requests: Promise<T>[], change?: { sql: string; params?: unknown[] }): Promise<T[]> {
+  await untilSessionsWaitForLocks(databaseUrl, requests.length, requests);
+  if (change) await tx.query(change.sql, change.params);
+  await tx.commit();
+  return Promise.all(requests);
+}
