@@ -11,6 +11,7 @@
  *   node --import tsx --cpu-prof --cpu-prof-dir=/tmp/prof bench/requests.ts --n 3000 payments
  *
  * Scenarios: bare, catalog, inventory (reserve + commit), payments (charge), orders (create),
+ * checkout (orders: the checkout's record, then its order, as on the shopper's path),
  * notifications (the order confirmation e-mail, sent over SMTP to the mail server simulator).
  * DATABASE_URL (an admin URL) uses that server instead of starting one.
  */
@@ -59,7 +60,7 @@ const signTestToken = (subject: string, roles: Role[]) =>
     .setJti(randomUUID())
     .setExpirationTime('15m')
     .sign(privateKey);
-const scenarios = args.length ? args : ['bare', 'catalog', 'inventory', 'payments', 'orders', 'notifications'];
+const scenarios = args.length ? args : ['bare', 'catalog', 'inventory', 'payments', 'orders', 'checkout', 'notifications'];
 
 let adminUrl = process.env.DATABASE_URL ?? '';
 
@@ -182,25 +183,19 @@ async function run(scenario: string, token: string): Promise<void> {
     case 'orders': {
       const service = await startService(ordersService);
       await measure('orders create', service.client, (client) =>
-        call(
-          client,
-          {
-            method: 'PUT',
-            path: `/orders/${randomUUID()}`,
-            ...json(token, {
-              checkoutId: `checkout-${randomUUID()}`,
-              customerId: 'customer-1',
-              customerEmail: 'ada@example.com',
-              currency: 'USD',
-              lines: [{ sku: 'MUG-TEMPORAL', name: 'Temporal mug', quantity: 2, unitPrice: 1250 }],
-              total: 2500,
-              shippingAddress: { name: 'Ada Lovelace', line1: '12 Analytical Way', city: 'London', postalCode: 'N1 9GU', country: 'GB' },
-              chargeId: `ch_${randomUUID()}`,
-            }),
-          },
-          [201],
-        ),
+        call(client, { method: 'PUT', path: `/orders/${randomUUID()}`, ...json(token, orderRequest(`checkout-${randomUUID()}`)) }, [201]),
       );
+      await service.close();
+      return;
+    }
+    case 'checkout': {
+      // The orders service's part of a shopper's checkout: the gateway records it, then the workflow creates its order.
+      const service = await startService(ordersService);
+      await measure('orders record + create', service.client, async (client) => {
+        const checkoutId = randomUUID();
+        await call(client, { method: 'PUT', path: `/checkouts/${checkoutId}`, ...json(token, { customerId: 'customer-1', idempotencyKey: `key-${checkoutId}`, requestFingerprint: 'a'.repeat(64) }) }, [201]);
+        await call(client, { method: 'PUT', path: `/orders/${randomUUID()}`, ...json(token, orderRequest(checkoutId)) }, [201]);
+      });
       await service.close();
       return;
     }
@@ -230,6 +225,20 @@ async function run(scenario: string, token: string): Promise<void> {
     default:
       throw new Error(`unknown scenario ${scenario}`);
   }
+}
+
+/** An order as the checkout creates it. */
+function orderRequest(checkoutId: string) {
+  return {
+    checkoutId,
+    customerId: 'customer-1',
+    customerEmail: 'ada@example.com',
+    currency: 'USD',
+    lines: [{ sku: 'MUG-TEMPORAL', name: 'Temporal mug', quantity: 2, unitPrice: 1250 }],
+    total: 2500,
+    shippingAddress: { name: 'Ada Lovelace', line1: '12 Analytical Way', city: 'London', postalCode: 'N1 9GU', country: 'GB' },
+    chargeId: `ch_${randomUUID()}`,
+  };
 }
 
 async function seedProduct(client: Pool, _token: string): Promise<void> {

@@ -1,10 +1,13 @@
 /**
- * Inventory rules. Every function runs inside the caller's transaction.
+ * Inventory rules. Functions that change stock levels and extensions run inside the caller's
+ * transaction; reserving, committing and releasing are atomic without one (each write is one
+ * statement, or one query of several, which PostgreSQL runs as one transaction), so their routes
+ * open none unless an Idempotency-Key asks for one.
  *
- * Overselling is prevented by taking each line with one conditional UPDATE
- * (`on_hand - reserved >= quantity`), which PostgreSQL serialises per row;
- * the table's CHECK constraint backs it up. Lines are taken in SKU order so
- * two reservations over the same SKUs cannot deadlock.
+ * Overselling is prevented by taking the lines only under the lock of their stock rows, with
+ * `on_hand - reserved >= quantity` read under it; the table's CHECK constraint backs it up. Every
+ * writer of several stock rows locks them in one order (by SKU, as PostgreSQL sorts them) so two
+ * writers cannot deadlock, and a reservation's row (the id) is locked after its stock rows.
  */
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
@@ -122,6 +125,17 @@ function assertMatchesExisting(existing: Reservation, lines: ReservedLine[]): vo
   }
 }
 
+/** Placeholders for a list of values, as in `in (?, ?)`. */
+const placeholders = (values: unknown[]) => values.map(() => '?').join(', ');
+
+type ReserveRow = Record<string, unknown> & { created: boolean; available: Record<string, number> | null };
+
+/**
+ * One query of two statements, which PostgreSQL runs as one transaction: the first locks the
+ * SKUs' rows, in the order every writer of several locks them (by SKU); the second, with a snapshot
+ * taken under those locks, claims the id and takes every line, or writes nothing when a line is
+ * short or the id is known. It answers with the reservation (new or known) and what is available.
+ */
 export async function reserve(
   em: EntityManager,
   id: string,
@@ -129,41 +143,45 @@ export async function reserve(
   ttlSeconds: number = DEFAULT_RESERVATION_TTL_SECONDS,
 ): Promise<{ reservation: Reservation; created: boolean }> {
   const sorted = [...lines].sort((a, b) => a.sku.localeCompare(b.sku));
-  // Claims the id first: a concurrent request for the same id waits here, then finds ours.
+  const stored = JSON.stringify(sorted);
   const expiresAt = new Date(Date.now() + ttlSeconds * 1000);
-  const [claimed] = await em.execute<Record<string, unknown>[]>(
-    `insert into reservations (id, status, lines, expires_at, created_at, updated_at)
-     values (?, 'active', ?, ?, now(), now()) on conflict (id) do nothing returning *`,
-    [id, JSON.stringify(sorted), expiresAt],
+  const [, [row]] = await em.execute<[unknown, ReserveRow[]]>(
+    `select 1 from stock_items where sku in (${placeholders(sorted)}) order by sku for update;
+     with wanted as (select sku, quantity from jsonb_to_recordset(?::jsonb) as line(sku text, quantity int)),
+       stock as (select sku, on_hand - reserved as available from stock_items join wanted using (sku)),
+       existing as (select * from reservations where id = ?),
+       claimed as (
+         insert into reservations (id, status, lines, expires_at, created_at, updated_at)
+         select ?, 'active', ?::jsonb, ?, now(), now()
+         where not exists (select 1 from existing)
+           and (select count(*) from wanted join stock using (sku) where available >= quantity) = ?
+         on conflict (id) do nothing
+         returning *),
+       taken as (
+         update stock_items set reserved = stock_items.reserved + wanted.quantity, updated_at = now()
+         from wanted, claimed where stock_items.sku = wanted.sku)
+     select found.*, exists (select 1 from claimed) as created, (select json_object_agg(sku, available) from stock) as available
+     from (select 1) as one left join (select * from claimed union all select * from existing) as found on true`,
+    [...sorted.map((line) => line.sku), stored, id, id, stored, expiresAt, sorted.length],
   );
-  if (!claimed) {
-    const existing = await em.findOneOrFail(Reservation, { id }, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
-    assertMatchesExisting(existing, lines);
-    return { reservation: existing, created: false };
+  if (!row) throw new Error(`reserving ${id} answered no row`);
+  const { created, available, ...columns } = row;
+  if (columns.id != null) {
+    const reservation = em.map(Reservation, columns);
+    if (!created) assertMatchesExisting(reservation, lines);
+    return { reservation, created };
   }
-
-  const short: ReservedLine[] = [];
-  for (const line of sorted) {
-    const taken = await em.execute<{ sku: string }[]>(
-      'update stock_items set reserved = reserved + ?, updated_at = now() where sku = ? and on_hand - reserved >= ? returning sku',
-      [line.quantity, line.sku, line.quantity],
-    );
-    if (taken.length === 0) short.push(line);
-  }
-  if (short.length > 0) {
-    // Thrown inside the transaction: the claimed id and every line taken so far roll back.
-    throw await refusal(em, short);
-  }
-  return { reservation: em.map(Reservation, claimed), created: true };
+  const stock = new Map(Object.entries(available ?? {}));
+  const short = sorted.filter((line) => (stock.get(line.sku) ?? 0) < line.quantity);
+  if (short.length > 0) throw refusal(short, stock);
+  // Every line was there, but a request for the same id claimed it after this one's snapshot was taken, and has committed since.
+  const existing = await em.findOneOrFail(Reservation, { id }, { refresh: true });
+  assertMatchesExisting(existing, lines);
+  return { reservation: existing, created: false };
 }
 
 /** Why lines could not be taken: SKUs without stock kept for them (422), or not enough available (409). */
-async function refusal(em: EntityManager, short: ReservedLine[]): Promise<HttpProblem> {
-  const rows = await em.execute<{ sku: string; available: number }[]>(
-    `select sku, on_hand - reserved as available from stock_items where sku in (${short.map(() => '?').join(', ')})`,
-    short.map((line) => line.sku),
-  );
-  const available = new Map(rows.map((row) => [row.sku, row.available]));
+function refusal(short: ReservedLine[], available: Map<string, number>): HttpProblem {
   const unknown = short.filter((line) => !available.has(line.sku)).map((line) => line.sku);
   if (unknown.length > 0) {
     return new HttpProblem(422, 'unknown-sku', 'Unknown SKU', `No stock is kept for ${unknown.join(', ')}`, { skus: unknown });
@@ -172,35 +190,36 @@ async function refusal(em: EntityManager, short: ReservedLine[]): Promise<HttpPr
   return conflict('out-of-stock', `Not enough stock for ${shortages.map((s) => s.sku).join(', ')}`, { shortages });
 }
 
-async function returnUnits(em: EntityManager, lines: ReservedLine[]): Promise<void> {
-  for (const line of [...lines].sort((a, b) => a.sku.localeCompare(b.sku))) {
-    await em.execute('update stock_items set reserved = reserved - ?, updated_at = now() where sku = ?', [line.quantity, line.sku]);
-  }
+/**
+ * The CTEs that apply `set` to the stock rows of the lines of `reservation` (a CTE answering the
+ * reservation's row, or none). The rows are locked first, in the order every writer of several
+ * locks them (by SKU), so that two such writers cannot deadlock; the update then applies to each
+ * row's newest version, as any UPDATE that waited for a row does.
+ */
+function updateStockOfLines(reservation: string, set: string): string {
+  return `line as (select sku, quantity from ${reservation}, jsonb_to_recordset(${reservation}.lines) as line(sku text, quantity int)),
+     locked as materialized (select sku from stock_items where sku in (select sku from line) order by sku for update),
+     changed as (
+       update stock_items set ${set}, updated_at = now()
+       from line join locked using (sku) where stock_items.sku = line.sku)`;
 }
 
+/** An active reservation becomes committed and its units leave the stock, in one statement. */
 export async function commitReservation(em: EntityManager, id: string): Promise<Reservation> {
-  // The usual case in one statement, which also locks the row: an active reservation becomes committed.
   const [committed] = await em.execute<Record<string, unknown>[]>(
-    "update reservations set status = 'committed', updated_at = now() where id = ? and status = 'active' returning *",
+    `with committed as (update reservations set status = 'committed', updated_at = now() where id = ? and status = 'active' returning *),
+     ${updateStockOfLines('committed', 'on_hand = stock_items.on_hand - line.quantity, reserved = stock_items.reserved - line.quantity')}
+     select * from committed`,
     [id],
   );
-  if (!committed) {
-    const reservation = await em.findOne(Reservation, { id }, { lockMode: LockMode.PESSIMISTIC_WRITE });
-    if (!reservation) throw notFound('Reservation', id);
-    if (reservation.status === 'released') {
-      throw conflict('reservation-released', `Reservation ${id} was released (${reservation.releaseReason ?? 'requested'}) and cannot be committed`);
-    }
-    if (reservation.status !== 'committed') throw new Error(`reservation ${id} is ${reservation.status} after committing it`);
-    return reservation;
+  if (committed) return em.map(Reservation, committed);
+  // Not active: a status never goes back to active, so what is read now says why.
+  const reservation = await em.findOne(Reservation, { id }, { refresh: true });
+  if (!reservation) throw notFound('Reservation', id);
+  if (reservation.status === 'released') {
+    throw conflict('reservation-released', `Reservation ${id} was released (${reservation.releaseReason ?? 'requested'}) and cannot be committed`);
   }
-  const reservation = em.map(Reservation, committed);
-  for (const line of [...reservation.lines].sort((a, b) => a.sku.localeCompare(b.sku))) {
-    await em.execute('update stock_items set on_hand = on_hand - ?, reserved = reserved - ?, updated_at = now() where sku = ?', [
-      line.quantity,
-      line.quantity,
-      line.sku,
-    ]);
-  }
+  if (reservation.status !== 'committed') throw new Error(`reservation ${id} is ${reservation.status} after committing it`);
   return reservation;
 }
 
@@ -219,25 +238,30 @@ export async function extendReservation(em: EntityManager, id: string, ttlSecond
   return reservation;
 }
 
+/** An active reservation becomes released and its units return to the stock, in one statement; a repeat changes nothing. */
 export async function releaseReservation(em: EntityManager, id: string, reason: Exclude<ReleaseReason, 'never-reserved'> = 'requested'): Promise<Reservation> {
-  const reservation = await em.findOne(Reservation, { id }, { lockMode: LockMode.PESSIMISTIC_WRITE });
-  if (!reservation) {
-    // A compensation can arrive before (or instead of) the reservation it undoes; remember it so a late reserve is refused.
-    await em.execute(
-      `insert into reservations (id, status, lines, expires_at, release_reason, created_at, updated_at)
-       values (?, 'released', '[]', now(), 'never-reserved', now(), now()) on conflict (id) do nothing`,
-      [id],
-    );
-    return releaseReservation(em, id, reason);
-  }
-  if (reservation.status === 'released') return reservation;
+  const [released] = await em.execute<Record<string, unknown>[]>(
+    `with released as (
+       update reservations set status = 'released', release_reason = ?, updated_at = now() where id = ? and status = 'active' returning *),
+     ${updateStockOfLines('released', 'reserved = stock_items.reserved - line.quantity')}
+     select * from released`,
+    [reason, id],
+  );
+  if (released) return em.map(Reservation, released);
+  // A compensation can arrive before (or instead of) the reservation it undoes; remember it so a late reserve is refused.
+  const [row] = await em.execute<Record<string, unknown>[]>(
+    `with tombstone as (
+       insert into reservations (id, status, lines, expires_at, release_reason, created_at, updated_at)
+       values (?, 'released', '[]', now(), 'never-reserved', now(), now()) on conflict (id) do nothing returning *)
+     select * from tombstone union all select * from reservations where id = ? and not exists (select 1 from tombstone)`,
+    [id, id],
+  );
+  // A reservation of this id was made since the first statement: release it.
+  if (!row || row.status === 'active') return releaseReservation(em, id, reason);
+  const reservation = em.map(Reservation, row);
   if (reservation.status === 'committed') {
     throw conflict('reservation-committed', `Reservation ${id} was committed; its units are sold and cannot be released`);
   }
-  await returnUnits(em, reservation.lines);
-  reservation.status = 'released';
-  reservation.releaseReason = reason;
-  await em.flush();
   return reservation;
 }
 

@@ -6,6 +6,7 @@ import { inventorySpec } from './app';
 import { MAX_STOCK_ON_HAND, releaseExpiredReservations } from './domain';
 import { inventoryService } from './main';
 import { asAdmin, asCustomer, asService, asSupport } from '../../test/support/auth';
+import { commitOnceWaiting, openTransaction, untilSessionsWaitForLocks } from '../../test/support/locks';
 
 let service: ServiceUnderTest;
 let skuCounter = 0;
@@ -254,6 +255,110 @@ describe('reservations', () => {
     const reservation = conforms(await api().get('/reservations/r-expiring').expect(200));
     expect(reservation.body).toMatchObject({ status: 'released', releaseReason: 'expired' });
     expect(await stockOf(sku)).toMatchObject({ reserved: 0, available: 3 });
+  });
+});
+
+/**
+ * Interleavings forced with a transaction of the test's own: it holds a row, the requests wait for
+ * it, and the test changes the row before letting them through, so each request decides on a state
+ * that changed after it started.
+ */
+describe('reservations racing', () => {
+  const reserveLine = (id: string, sku: string, quantity = 1) => api().put(`/reservations/${id}`).send({ lines: [{ sku, quantity }] }).then((res) => res);
+  const lockStock = async (sku: string) => {
+    const tx = await openTransaction(service.databaseUrl);
+    await tx.query('select 1 from stock_items where sku = $1 for update', [sku]);
+    return tx;
+  };
+
+  it('gives the last unit to one of two reservations that wait for it together', async () => {
+    const sku = await newSku(1);
+    const responses = await commitOnceWaiting(service.databaseUrl, await lockStock(sku), [reserveLine(`last-a-${sku}`, sku), reserveLine(`last-b-${sku}`, sku)]);
+    expect(responses.map((res) => conforms(res).status).sort()).toEqual([201, 409]);
+    expect(responses.find((res) => res.status === 409)!.body).toMatchObject({ type: 'out-of-stock', shortages: [{ sku, requested: 1, available: 0 }] });
+    expect(await stockOf(sku)).toMatchObject({ onHand: 1, reserved: 1 });
+  });
+
+  // Another checkout takes a unit while the request waits.
+  const takeOne = (sku: string) => ({ sql: 'update stock_items set reserved = reserved + 1 where sku = $1', params: [sku] });
+
+  it('refuses a reservation whose last unit went while it waited', async () => {
+    const sku = await newSku(1);
+    const [refused] = await commitOnceWaiting(service.databaseUrl, await lockStock(sku), [reserveLine(`late-${sku}`, sku)], takeOne(sku));
+    expect(conforms(refused!).status).toBe(409);
+    expect(await stockOf(sku)).toMatchObject({ onHand: 1, reserved: 1 });
+  });
+
+  it('reserves on the stock as another checkout left it while the reservation waited, losing neither', async () => {
+    const sku = await newSku(2);
+    const [taken] = await commitOnceWaiting(service.databaseUrl, await lockStock(sku), [reserveLine(`both-${sku}`, sku)], takeOne(sku));
+    expect(conforms(taken!).status).toBe(201);
+    expect(await stockOf(sku)).toMatchObject({ onHand: 2, reserved: 2 });
+  });
+
+  it('answers a repeat with its reservation after the stock ran out', async () => {
+    const sku = await newSku(2);
+    const created = conforms(await api().put(`/reservations/all-${sku}`).send({ lines: [{ sku, quantity: 2 }] }).expect(201)).body;
+    const repeated = conforms(await api().put(`/reservations/all-${sku}`).send({ lines: [{ sku, quantity: 2 }] }).expect(200)).body;
+    expect(repeated).toEqual(created);
+    const mismatch = conforms(await api().put(`/reservations/all-${sku}`).send({ lines: [{ sku, quantity: 3 }] }).expect(409));
+    expect(mismatch.body.type).toBe('reservation-mismatch');
+    expect(await stockOf(sku)).toMatchObject({ reserved: 2 });
+  });
+
+  it('commits on the stock as others left it while the commit waited, losing neither', async () => {
+    const sku = await newSku(5);
+    await api().put(`/reservations/commit-${sku}`).send({ lines: [{ sku, quantity: 2 }] }).expect(201);
+    const [committed] = await commitOnceWaiting(service.databaseUrl, await lockStock(sku), [api().post(`/reservations/commit-${sku}/commit`).then((res) => res)], {
+      sql: 'update stock_items set on_hand = on_hand + 10, reserved = reserved + 1 where sku = $1',
+      params: [sku],
+    });
+    expect(conforms(committed!).status).toBe(200);
+    expect(await stockOf(sku)).toMatchObject({ onHand: 13, reserved: 1 });
+  });
+
+  it('commits a reservation once however many commits arrive at once', async () => {
+    const a = await newSku(5);
+    const b = await newSku(5);
+    await api().put(`/reservations/once-${a}`).send({ lines: [{ sku: b, quantity: 1 }, { sku: a, quantity: 2 }] }).expect(201);
+    const responses = await Promise.all(Array.from({ length: 6 }, () => api().post(`/reservations/once-${a}/commit`).then((res) => res)));
+    expect(responses.map((res) => conforms(res).status)).toEqual([200, 200, 200, 200, 200, 200]);
+    expect(await stockOf(a)).toMatchObject({ onHand: 3, reserved: 0 });
+    expect(await stockOf(b)).toMatchObject({ onHand: 4, reserved: 0 });
+  });
+
+  it.each([
+    ['commit', 'release'],
+    ['release', 'commit'],
+  ] as const)('lets a %s waiting for the reservation happen, and refuses the %s waiting behind it', async (first, second) => {
+    const sku = await newSku(5);
+    const id = `${first}-first-${sku}`;
+    await api().put(`/reservations/${id}`).send({ lines: [{ sku, quantity: 2 }] }).expect(201);
+    const tx = await openTransaction(service.databaseUrl);
+    await tx.query('select 1 from reservations where id = $1 for update', [id]);
+    // Waiters on a row are let through in the order they came.
+    const firstDone = api().post(`/reservations/${id}/${first}`).then((res) => res);
+    await untilSessionsWaitForLocks(service.databaseUrl, 1, [firstDone]);
+    const [done, refused] = await commitOnceWaiting(service.databaseUrl, tx, [firstDone, api().post(`/reservations/${id}/${second}`).then((res) => res)]);
+    expect(conforms(done!).status).toBe(200);
+    conforms(refused!);
+    expect(refused!.status).toBe(409);
+    if (first === 'commit') {
+      expect(refused!.body.type).toBe('reservation-committed');
+      expect(await stockOf(sku)).toMatchObject({ onHand: 3, reserved: 0 });
+    } else {
+      expect(refused!.body.type).toBe('reservation-released');
+      expect(await stockOf(sku)).toMatchObject({ onHand: 5, reserved: 0 });
+    }
+  });
+
+  it('releases a reservation once however many releases arrive at once', async () => {
+    const sku = await newSku(5);
+    await api().put(`/reservations/free-${sku}`).send({ lines: [{ sku, quantity: 3 }] }).expect(201);
+    const responses = await Promise.all(Array.from({ length: 6 }, () => api().post(`/reservations/free-${sku}/release`).then((res) => res)));
+    expect(responses.map((res) => conforms(res).status)).toEqual([200, 200, 200, 200, 200, 200]);
+    expect(responses.map((res) => res.body.status)).toEqual(Array(6).fill('released'));
+    expect(await stockOf(sku)).toMatchObject({ onHand: 5, reserved: 0 });
   });
 });
 

@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import { atomicRoute } from '../../platform/atomic-route';
 import { mutatingRoute } from '../../platform/http/idempotent-route';
 import { parseRequest } from '../../platform/http/validate';
 import {
@@ -64,7 +65,7 @@ export function inventoryRoutes(orm: MikroORM): Router {
 
   router.put(
     '/reservations/:reservationId',
-    mutatingRoute(orm, { keyRequired: false }, (req) => {
+    atomicRoute(orm, (req) => {
       requireRole(req, 'admin', 'service');
       const { reservationId } = parseRequest('params', ReservationIdParams, req.params);
       const body = parseRequest('body', ReserveRequest, req.body);
@@ -77,7 +78,7 @@ export function inventoryRoutes(orm: MikroORM): Router {
 
   router.post(
     '/reservations/:reservationId/commit',
-    mutatingRoute(orm, { keyRequired: false }, (req) => {
+    atomicRoute(orm, (req) => {
       requireRole(req, 'admin', 'service');
       const { reservationId } = parseRequest('params', ReservationIdParams, req.params);
       return async (tx) => ({ status: 200, body: toReservationView(await commitReservation(tx, reservationId)) });
@@ -96,7 +97,7 @@ export function inventoryRoutes(orm: MikroORM): Router {
 
   router.post(
     '/reservations/:reservationId/release',
-    mutatingRoute(orm, { keyRequired: false }, (req) => {
+    atomicRoute(orm, (req) => {
       requireRole(req, 'admin', 'service');
       const { reservationId } = parseRequest('params', ReservationIdParams, req.params);
       return async (tx) => ({ status: 200, body: toReservationView(await releaseReservation(tx, reservationId)) });

@@ -1,5 +1,6 @@
 /**
- * Order rules. Every function runs inside the caller's transaction.
+ * Order rules. Every function that writes runs inside the caller's transaction, except
+ * createOrder, which is one query that PostgreSQL runs as one transaction.
  *
  * Creating and cancelling one order id are serialised by a transaction-scoped
  * advisory lock on the id: a cancel can arrive before the order exists (the
@@ -13,7 +14,7 @@ import { stringify } from 'safe-stable-stringify';
 import { conflict, HttpProblem, notFound } from '../../platform/http/problem';
 import type { components } from './api.gen';
 import { randomUUID } from 'node:crypto';
-import { checkoutLockKey, markCheckoutOrdered } from './checkout-records';
+import { checkoutLockKey } from './checkout-records';
 import { Order, OrderCancellationTombstone, OrderEvent, type OrderEventType, type OrderStatus, type StatusChange } from './entities';
 
 type Schemas = components['schemas'];
@@ -69,7 +70,7 @@ function assertTotalMatchesLines(input: CreateOrderInput): void {
   });
 }
 
-const orderLockKey = (id: string) => `order:${id}`;
+export const orderLockKey = (id: string) => `order:${id}`;
 
 async function lockOrderId(em: EntityManager, id: string): Promise<void> {
   await em.execute('select pg_advisory_xact_lock(hashtextextended(?, 0))', [orderLockKey(id)]);
@@ -111,30 +112,38 @@ function recordEvent(em: EntityManager, order: Order, type: OrderEventType, note
 }
 
 /**
- * The saga creates the order after charging, so a new order is placed and paid at once. The usual
- * case is one insert: it stands back (and the slower path below says why) when the id or the
- * checkout already has an order, or the id was cancelled before its order existed.
+ * The saga creates the order after charging, so a new order is placed and paid at once. One query
+ * of two statements, which PostgreSQL runs as one transaction: the first takes the locks, in the
+ * order every writer takes them (the order id, then its checkout); the second, with a snapshot
+ * taken under them, inserts the order and marks its checkout ordered, or answers the order this id
+ * has already. It stands back, and the slower path below says why, when the checkout has another
+ * order or the id was cancelled before its order existed.
  */
 export async function createOrder(em: EntityManager, id: string, input: CreateOrderInput): Promise<{ order: Order; created: boolean }> {
   assertTotalMatchesLines(input);
-  // Both locks in one round trip, in the order every writer takes them: the order id, then its checkout.
-  await em.execute('select pg_advisory_xact_lock(hashtextextended(?, 0)), pg_advisory_xact_lock(hashtextextended(?, 0))', [
-    orderLockKey(id),
-    checkoutLockKey(input.checkoutId),
-  ]);
-
   const placedAt = new Date();
   const statusHistory: StatusChange[] = [
     { status: 'placed', at: placedAt.toISOString() },
     { status: 'paid', at: placedAt.toISOString(), note: `charge ${input.chargeId}` },
   ];
-  const [inserted] = await em.execute<Record<string, unknown>[]>(
-    `insert into orders (id, checkout_id, customer_id, customer_email, customer_phone, currency, lines, total, shipping_address, charge_id,
-                         status, status_history, created_at, updated_at)
-     select ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'paid', ?, ?, ?
-     where not exists (select 1 from order_cancellation_tombstones where order_id = ?)
-     on conflict do nothing returning *`,
+  const [, [row]] = await em.execute<[unknown, (Record<string, unknown> & { created: boolean })[]]>(
+    `select pg_advisory_xact_lock(hashtextextended(?, 0)), pg_advisory_xact_lock(hashtextextended(?, 0));
+     with inserted as (
+       insert into orders (id, checkout_id, customer_id, customer_email, customer_phone, currency, lines, total, shipping_address, charge_id,
+                           status, status_history, created_at, updated_at)
+       select ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'paid', ?, ?, ?
+       where not exists (select 1 from order_cancellation_tombstones where order_id = ?)
+       on conflict do nothing returning *),
+     ordered as (
+       insert into checkout_records (id, customer_id, status, order_id, total_amount, total_currency, created_at, updated_at)
+       select checkout_id, customer_id, 'ordered', id, total, currency, now(), now() from inserted
+       on conflict (id) do update set status = 'ordered', order_id = excluded.order_id, total_amount = excluded.total_amount,
+         total_currency = excluded.total_currency, failure = null, updated_at = now())
+     select true as created, * from inserted
+     union all select false, * from orders where id = ? and not exists (select 1 from inserted)`,
     [
+      orderLockKey(id),
+      checkoutLockKey(input.checkoutId),
       id,
       input.checkoutId,
       input.customerId,
@@ -149,27 +158,25 @@ export async function createOrder(em: EntityManager, id: string, input: CreateOr
       placedAt,
       placedAt,
       id,
+      id,
     ],
   );
-  if (!inserted) return { order: await refusedOrRepeated(em, id, input), created: false };
-  const order = em.map(Order, inserted);
-  await markCheckoutOrdered(em, order);
-  return { order, created: true };
+  if (!row) throw await refusal(em, id, input);
+  const { created, ...columns } = row;
+  const order = em.map(Order, columns);
+  if (!created) assertRepeatOf(order, input);
+  return { order, created };
 }
 
-/** Why the insert stood back: this very order again (a repeat), a cancelled id, or another order for the checkout. */
-async function refusedOrRepeated(em: EntityManager, id: string, input: CreateOrderInput): Promise<Order> {
-  const existing = await em.findOne(Order, { id });
-  if (existing) {
-    assertRepeatOf(existing, input);
-    return existing;
-  }
+/** Why the insert stood back when the id has no order: it was cancelled first, or the checkout has another order. */
+async function refusal(em: EntityManager, id: string, input: CreateOrderInput): Promise<HttpProblem> {
+  // Both are for good, so they can be read after the locks are gone.
   if (await em.findOne(OrderCancellationTombstone, { orderId: id })) {
-    throw conflict('order-cancelled', `Order ${id} was cancelled before it was created; use a new id`);
+    return conflict('order-cancelled', `Order ${id} was cancelled before it was created; use a new id`);
   }
   const sameCheckout = await em.findOne(Order, { checkoutId: input.checkoutId });
   if (sameCheckout) {
-    throw conflict('checkout-already-ordered', `Checkout ${input.checkoutId} already has order ${sameCheckout.id}`, { orderId: sameCheckout.id });
+    return conflict('checkout-already-ordered', `Checkout ${input.checkoutId} already has order ${sameCheckout.id}`, { orderId: sameCheckout.id });
   }
   throw new Error(`order ${id} was neither inserted nor found`);
 }

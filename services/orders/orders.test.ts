@@ -7,6 +7,9 @@ import type { components } from './api.gen';
 import { ordersSpec } from './app';
 import { ordersService } from './main';
 import { asAdmin, asCustomer, asService, asSupport } from '../../test/support/auth';
+import { commitOnceWaiting, openTransaction } from '../../test/support/locks';
+import { checkoutLockKey } from './checkout-records';
+import { orderLockKey } from './domain';
 
 type CreateOrderRequest = components['schemas']['CreateOrderRequest'];
 type Order = components['schemas']['Order'];
@@ -298,6 +301,89 @@ describe('checkout records', () => {
     expect(res.body.errors).toEqual([expect.objectContaining({ field: 'body.requestFingerprint' })]);
     const failureRes = conforms(await api().post(`/checkouts/${randomUUID()}/failure`).send({ customerId: 'customer-1', failure: { ...failure, step: 'Not A Step' } }).expect(400));
     expect(failureRes.body.errors).toEqual([expect.objectContaining({ field: 'body.failure.step' })]);
+  });
+});
+
+/**
+ * Interleavings forced with a transaction of the test's own: it takes the lock a writer takes, the
+ * request waits for it, and the test writes what that writer would before letting the request
+ * through, so the request decides on a state that changed after it started.
+ */
+describe('orders and records racing', () => {
+  const holdLock = async (key: string) => {
+    const tx = await openTransaction(service.databaseUrl);
+    await tx.query('select pg_advisory_xact_lock(hashtextextended($1, 0))', [key]);
+    return tx;
+  };
+  const failure = { type: 'PaymentDeclined', message: 'Your card was declined', step: 'charging_payment' };
+
+  it('refuses a create that waited for a cancel which left a tombstone meanwhile', async () => {
+    const id = randomUUID();
+    const tx = await holdLock(orderLockKey(id));
+    const [creating] = await commitOnceWaiting(service.databaseUrl, tx, [api().put(`/orders/${id}`).send(orderRequest()).then((res) => res)], {
+      sql: "insert into order_cancellation_tombstones (order_id, reason, created_at) values ($1, 'checkout failed', now())",
+      params: [id],
+    });
+    const refused = conforms(creating!);
+    expect(refused.status).toBe(409);
+    expect(refused.body.type).toBe('order-cancelled');
+    conforms(await api().get(`/orders/${id}`).expect(404));
+  });
+
+  it('answers a create that waited for the same order being created with that order', async () => {
+    const id = randomUUID();
+    const body = orderRequest();
+    const repeat = () => api().put(`/orders/${id}`).send(body).then((res) => res);
+    const responses = await commitOnceWaiting(service.databaseUrl, await holdLock(orderLockKey(id)), [repeat(), repeat()]);
+    expect(responses.map((res) => conforms(res).status).sort()).toEqual([200, 201]);
+    expect(responses[0]!.body).toEqual(responses[1]!.body);
+  });
+
+  it('never records a failure over the order of a checkout that was ordered while the failure waited', async () => {
+    const checkoutId = randomUUID();
+    await api().put(`/checkouts/${checkoutId}`).send({ customerId: 'customer-1' }).expect(201);
+    const orderId = randomUUID();
+    const [failing] = await commitOnceWaiting(
+      service.databaseUrl,
+      await holdLock(checkoutLockKey(checkoutId)),
+      [api().post(`/checkouts/${checkoutId}/failure`).send({ customerId: 'customer-1', failure }).then((res) => res)],
+      // What creating the order writes under the checkout's lock.
+      { sql: "update checkout_records set status = 'ordered', order_id = $2, total_amount = 4499, total_currency = 'USD', updated_at = now() where id = $1", params: [checkoutId, orderId] },
+    );
+    const refused = conforms(failing!);
+    expect(refused.status).toBe(409);
+    expect(refused.body).toMatchObject({ type: 'checkout-ordered', orderId });
+    expect(conforms(await api().get(`/checkouts/${checkoutId}`).expect(200)).body).toMatchObject({ status: 'ordered', orderId });
+  });
+
+  it('answers a record that waited for the first record of its checkout with that record', async () => {
+    const checkoutId = randomUUID();
+    const tx = await openTransaction(service.databaseUrl);
+    await tx.query(
+      "insert into checkout_records (id, customer_id, idempotency_key, status, created_at, updated_at) values ($1, 'customer-1', 'key-first', 'started', now(), now())",
+      [checkoutId],
+    );
+    const [recording] = await commitOnceWaiting(service.databaseUrl, tx, [api().put(`/checkouts/${checkoutId}`).send({ customerId: 'customer-1', idempotencyKey: 'key-second' }).then((res) => res)]);
+    const repeated = conforms(recording!);
+    expect(repeated.status).toBe(200);
+    expect(repeated.body).toMatchObject({ id: checkoutId, status: 'started', idempotencyKey: 'key-first' });
+  });
+
+  it('takes a record from started to failed, and to ordered when its order comes after all; never back', async () => {
+    const checkoutId = randomUUID();
+    const started = conforms(await api().put(`/checkouts/${checkoutId}`).send({ customerId: 'customer-1', idempotencyKey: 'key-1' }).expect(201)).body;
+    const failed = conforms(await api().post(`/checkouts/${checkoutId}/failure`).send({ customerId: 'customer-1', failure }).expect(200)).body;
+    expect(failed).toMatchObject({ status: 'failed', failure, idempotencyKey: 'key-1', createdAt: started.createdAt });
+    // A failure of another customer's checkout changes nothing.
+    expect(conforms(await api().post(`/checkouts/${checkoutId}/failure`).send({ customerId: 'customer-2', failure }).expect(409)).body.type).toBe('checkout-mismatch');
+    // The order stands whatever was recorded before it.
+    const order = await createOrder(orderRequest({ checkoutId }));
+    const ordered = conforms(await api().get(`/checkouts/${checkoutId}`).expect(200)).body;
+    expect(ordered).toMatchObject({ status: 'ordered', orderId: order.id, total: { amount: 4499, currency: 'USD' }, idempotencyKey: 'key-1' });
+    expect(ordered.failure).toBeUndefined();
+    expect(conforms(await api().post(`/checkouts/${checkoutId}/failure`).send({ customerId: 'customer-1', failure }).expect(409)).body.type).toBe('checkout-ordered');
+    expect(conforms(await api().put(`/checkouts/${checkoutId}`).send({ customerId: 'customer-1', idempotencyKey: 'key-1' }).expect(200)).body).toEqual(ordered);
+    expect(conforms(await api().get(`/checkouts/${checkoutId}`).expect(200)).body).toEqual(ordered);
   });
 });
 

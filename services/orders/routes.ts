@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import { atomicRoute } from '../../platform/atomic-route';
 import { mutatingRoute } from '../../platform/http/idempotent-route';
 import { parseRequest } from '../../platform/http/validate';
 import { notFound } from '../../platform/http/problem';
@@ -41,7 +42,7 @@ export function ordersRoutes(orm: MikroORM): Router {
 
   router.put(
     '/orders/:orderId',
-    mutatingRoute(orm, { keyRequired: false }, (req) => {
+    atomicRoute(orm, (req) => {
       requireRole(req, 'service', 'admin');
       const { orderId } = parseRequest('params', OrderIdParams, req.params);
       const body = parseRequest('body', CreateOrderRequest, req.body);
@@ -89,7 +90,7 @@ export function ordersRoutes(orm: MikroORM): Router {
 
   router.put(
     '/checkouts/:checkoutId',
-    mutatingRoute(orm, { keyRequired: false }, (req) => {
+    atomicRoute(orm, (req) => {
       requireRole(req, 'service', 'admin');
       const { checkoutId } = parseRequest('params', CheckoutIdParams, req.params);
       const body = parseRequest('body', RecordCheckoutRequest, req.body);
@@ -102,7 +103,7 @@ export function ordersRoutes(orm: MikroORM): Router {
 
   router.post(
     '/checkouts/:checkoutId/failure',
-    mutatingRoute(orm, { keyRequired: false }, (req) => {
+    atomicRoute(orm, (req) => {
       requireRole(req, 'service', 'admin');
       const { checkoutId } = parseRequest('params', CheckoutIdParams, req.params);
       const body = parseRequest('body', RecordCheckoutFailureRequest, req.body);
