@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
-import { atomicRoute } from '../../platform/atomic-route';
+import { atomicRoute } from '../../platform/http/atomic-route';
 import { mutatingRoute } from '../../platform/http/idempotent-route';
 import { parseRequest } from '../../platform/http/validate';
 import { notFound } from '../../platform/http/problem';

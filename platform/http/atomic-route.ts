@@ -9,8 +9,8 @@
  */
 import type { Request, RequestHandler } from 'express';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
-import { IDEMPOTENCY_KEY_USE, mutatingRoute, sendResult, type TransactionalHandler } from './http/idempotent-route';
-import { IDEMPOTENCY_HEADER } from './idempotency';
+import { IDEMPOTENCY_KEY_USE, mutatingRoute, sendResult, type TransactionalHandler } from './idempotent-route';
+import { IDEMPOTENCY_HEADER } from '../idempotency';
 
 /** `prepare` as for mutatingRoute: it checks the caller's rights and validates the request, then returns the work. */
 export function atomicRoute(orm: MikroORM, prepare: (req: Request) => TransactionalHandler): RequestHandler {
