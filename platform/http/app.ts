@@ -4,10 +4,11 @@
  * metrics at /metrics (platform/metrics.ts), the spec at /openapi.json and as
  * browsable docs at /docs, and one error handler that answers every failure as problem+json.
  */
+import type { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import express, { type ErrorRequestHandler, type Request, type Router } from 'express';
-import { RequestContext, type MikroORM } from '@mikro-orm/postgresql';
+import { RequestContext, type EntityManager, type MikroORM } from '@mikro-orm/postgresql';
 import { pino } from 'pino';
 import { pinoHttp } from 'pino-http';
 import swaggerUi from 'swagger-ui-express';
@@ -19,7 +20,8 @@ import { activeTracing } from '../telemetry';
 
 export const REQUEST_ID_HEADER = 'x-request-id';
 export const DEFAULT_BODY_LIMIT = '64kb';
-export const REDACTED_LOG_PATHS = ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'];
+/** Request headers that carry credentials: a bearer token or cookie in a log is a credential in a log. */
+export const CREDENTIAL_HEADERS = ['authorization', 'proxy-authorization', 'cookie'] as const;
 
 export interface ServiceAppOptions {
   name: string;
@@ -65,12 +67,26 @@ export function redactQueryString(url: string): string {
   return `${url.slice(0, mark)}?${names.map((name) => `${encodeURIComponent(name)}=${REDACTED}`).join('&')}`;
 }
 
+/** The headers with the credentials' values replaced; the request's own object when it has none. */
+function loggedHeaders(headers: IncomingHttpHeaders): IncomingHttpHeaders {
+  let logged = headers;
+  for (const name of CREDENTIAL_HEADERS) {
+    if (headers[name] === undefined) continue;
+    if (logged === headers) logged = { ...headers };
+    logged[name] = REDACTED;
+  }
+  return logged;
+}
+
 /**
  * The request as the access log shows it: what pino's standard serialiser writes
  * (id, method, url, query, params, headers, remote address and port), with the
- * query string's values gone (e-mail addresses, phone numbers travel in queries).
- * Built straight from the request rather than by wrapping the standard
- * serialiser (which builds a copy of its own first): this runs for every request.
+ * query string's values and the credentials gone (e-mail addresses, phone numbers
+ * travel in queries). Built straight from the request rather than by wrapping the
+ * standard serialiser (which builds a copy of its own first), and redacted here
+ * rather than by pino's `redact` (which copies the request's object again to
+ * censor it): this runs for every request, and every line logged with `req` goes
+ * through it.
  */
 function loggedRequest(req: IncomingMessage & { id?: unknown; params?: unknown; query?: unknown }) {
   const url = req.url ?? '';
@@ -81,7 +97,7 @@ function loggedRequest(req: IncomingMessage & { id?: unknown; params?: unknown; 
     url: hasQuery ? redactQueryString(url) : url,
     query: hasQuery && req.query && typeof req.query === 'object' ? Object.fromEntries(Object.keys(req.query).map((name) => [name, REDACTED])) : {},
     params: req.params ?? {},
-    headers: req.headers,
+    headers: loggedHeaders(req.headers),
     remoteAddress: req.socket?.remoteAddress,
     remotePort: req.socket?.remotePort,
   };
@@ -101,8 +117,7 @@ function loggedResponse(res: ServerResponse) {
  */
 export function requestLogging(logger: Logger): express.RequestHandler {
   return pinoHttp({
-    // A bearer token or cookie in a log is a credential in a log.
-    logger: logger.child({}, { redact: { paths: REDACTED_LOG_PATHS, censor: REDACTED } }),
+    logger,
     serializers: { req: loggedRequest, res: loggedResponse, err: pino.stdSerializers.err },
     wrapSerializers: false,
     genReqId: (req: IncomingMessage, res: ServerResponse) => {
@@ -117,6 +132,48 @@ export function requestLogging(logger: Logger): express.RequestHandler {
     // Probes and scrapes would drown the log.
     autoLogging: { ignore: (req) => req.url === '/health' || req.url === '/ready' || req.url === METRICS_PATH },
   });
+}
+
+/**
+ * The forks of a request context, made when first asked for rather than when
+ * the request arrives: a route that never touches the EntityManager (a read
+ * straight from the connection, /health, the docs) pays for no fork, and a
+ * route that does gets the same one fork for the whole request, as from
+ * MikroORM's own `RequestContext.create`.
+ */
+class ForksOnFirstUse extends Map<string, EntityManager> {
+  private forking = false;
+
+  constructor(private readonly root: EntityManager) {
+    super();
+  }
+
+  override get(name: string): EntityManager | undefined {
+    const made = super.get(name);
+    if (made || name !== this.root.name || this.forking) return made;
+    // Forking reads the root's settings through the context, which would ask for this fork again.
+    this.forking = true;
+    try {
+      const fork = this.root.fork({ useContext: true, disableContextResolution: true });
+      this.set(name, fork);
+      return fork;
+    } finally {
+      this.forking = false;
+    }
+  }
+}
+
+/** MikroORM keeps its request contexts in this AsyncLocalStorage; `RequestContext.create` would fork at once. */
+const requestContexts: AsyncLocalStorage<RequestContext> = (() => {
+  const { storage } = RequestContext as unknown as { storage?: AsyncLocalStorage<RequestContext> };
+  if (!storage) throw new Error('MikroORM no longer keeps RequestContext.storage: platform/http/app.ts must make its request contexts another way');
+  return storage;
+})();
+
+/** A MikroORM request context around the rest of the request, its EntityManager forked on first use. */
+export function requestContext(orm: MikroORM): express.RequestHandler {
+  const root = orm.em as EntityManager;
+  return (_req, _res, next) => requestContexts.run(new RequestContext(new ForksOnFirstUse(root)), next);
 }
 
 /** Unknown routes, as problem+json. */
@@ -192,7 +249,7 @@ export function createServiceApp(options: ServiceAppOptions): express.Express {
   app.use(requestLogging(logger));
   app.use(noStoreForPersonalData);
   app.use(express.json({ limit: options.bodyLimit ?? DEFAULT_BODY_LIMIT, type: ['application/json', 'application/*+json'] }));
-  app.use((_req, _res, next) => RequestContext.create(orm.em, next));
+  app.use(requestContext(orm));
 
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok', service: options.name });

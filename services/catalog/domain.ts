@@ -10,6 +10,8 @@ import { Product } from './entities';
 import type { ListProductsQuery } from './schemas';
 
 type Schemas = components['schemas'];
+/** The database connection of the service's MikroORM (`orm.em.getConnection()`). */
+type Connection = ReturnType<EntityManager['getConnection']>;
 export type ProductView = Schemas['Product'];
 
 /** A product's fields, from an entity (instants as Dates) or from a row read as ProductRow (instants as ISO text). */
@@ -94,11 +96,13 @@ export async function listProducts(em: EntityManager, query: ListProductsQuery):
 }
 
 /**
- * GET /products/{sku}, the storefront's most frequent read: one statement, and the row goes
- * straight into the answer, without an entity (no identity map, no hydration; nothing is changed).
+ * GET /products/{sku}, the storefront's most frequent read: one statement on the connection, and
+ * the row goes straight into the answer, without an entity (no identity map, no hydration; nothing
+ * is changed). Not on an EntityManager, so the request's EntityManager is never forked for it
+ * (platform/http/app.ts forks on first use); being one statement, it needs no transaction.
  */
-export async function readProduct(em: EntityManager, sku: string, visibility: Visibility): Promise<ProductView> {
-  const [row] = await em.execute<ProductFields[]>(`select ${PRODUCT_FIELDS_SQL} from products where sku = ?`, [sku]);
+export async function readProduct(db: Connection, sku: string, visibility: Visibility): Promise<ProductView> {
+  const [row] = await db.execute<ProductFields[]>(`select ${PRODUCT_FIELDS_SQL} from products where sku = ?`, [sku]);
   // An inactive product is answered as missing, exactly like an unknown SKU, to those who may not see it.
   if (!row || (!row.active && !visibility.includeInactive)) throw notFound('Product', sku);
   return toProductView(row);

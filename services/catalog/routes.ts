@@ -21,7 +21,7 @@ export function catalogRoutes(orm: MikroORM): Router {
 
   router.get('/products/:sku', async (req, res) => {
     const { sku } = parseRequest('params', SkuParams, req.params);
-    res.json(await readProduct(em(), sku, { includeInactive: maySeeInactive(req) }));
+    res.json(await readProduct(orm.em.getConnection(), sku, { includeInactive: maySeeInactive(req) }));
   });
 
   router.get('/categories', async (_req, res) => {

@@ -45,14 +45,38 @@ describe('query strings in access logs', () => {
     const app = express();
     app.use(requestLogging(logger));
     app.get('/users', (_req, res) => res.json({}));
-    await request(app).get('/users?email=ada@shop.example&role=support').set('authorization', 'Bearer secret-token').expect(200);
+    await request(app)
+      .get('/users?email=ada@shop.example&role=support')
+      .set('authorization', 'Bearer secret-token')
+      .set('cookie', 'session=secret-cookie')
+      .set('proxy-authorization', 'Basic secret-proxy')
+      .set('user-agent', 'privacy-test')
+      .expect(200);
     const logged = lines.join('\n');
     expect(logged).not.toContain('ada@shop.example');
     expect(logged).not.toContain('secret-token');
+    expect(logged).not.toContain('secret-cookie');
+    expect(logged).not.toContain('secret-proxy');
     const line = JSON.parse(lines.find((entry) => entry.includes('request completed'))!);
     expect(line.req.url).toBe('/users?email=[redacted]&role=[redacted]');
     expect(line.req.query).toEqual({ email: '[redacted]', role: '[redacted]' });
-    expect(line.req.headers.authorization).toBe('[redacted]');
+    expect(line.req.headers).toMatchObject({ authorization: '[redacted]', cookie: '[redacted]', 'proxy-authorization': '[redacted]', 'user-agent': 'privacy-test' });
+  });
+
+  it('keep credentials out of every line logged through the request, and leave the request itself alone', async () => {
+    const { logger, lines } = capturingLogger();
+    const app = express();
+    app.use(requestLogging(logger));
+    app.get('/orders', (req, res) => {
+      req.log.warn('a line of the route');
+      res.json({ authorization: req.headers.authorization });
+    });
+    const res = await request(app).get('/orders').set('authorization', 'Bearer secret-token').expect(200);
+    // The route still reads the caller's credentials; only the log lost them.
+    expect(res.body).toEqual({ authorization: 'Bearer secret-token' });
+    const route = JSON.parse(lines.find((entry) => entry.includes('a line of the route'))!);
+    expect(route.req.headers.authorization).toBe('[redacted]');
+    expect(lines.join('\n')).not.toContain('secret-token');
   });
 });
 
