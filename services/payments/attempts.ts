@@ -153,21 +153,24 @@ async function recordChargeAnswer(em: EntityManager, attemptId: string, answer: 
  * Asks the provider for the attempt's charge (again, with its key) and
  * records the answer. `lookUpFirst`: first search the provider for it, and ask
  * only when it has none. `card`: the attempt's payment method, when the caller
- * has it. Returns the attempt's state as it now stands.
+ * has it. `em`: a fork of the caller's to send the statements with (no
+ * transaction). Returns the attempt's state as it now stands.
  */
 export async function settleChargeAttempt(
   orm: MikroORM,
   provider: PaymentProvider,
   attempt: SettlingChargeAttempt,
-  options: { lookUpFirst?: boolean; card?: CardOnFile } = {},
+  options: { lookUpFirst?: boolean; card?: CardOnFile; em?: EntityManager } = {},
 ): Promise<SettledCharge> {
+  // Statements only, nothing kept in its identity map: a caller's fork serves as well as a new one.
+  const em = options.em ?? (orm.em.fork() as EntityManager);
   let answer: ChargeAnswer | undefined;
   if (options.lookUpFirst) {
     const found = await provider.findCharge(METADATA.chargeId, attempt.id);
     if (found) answer = answerFromCharge(found);
   }
   if (!answer) {
-    const card = options.card ?? (await orm.em.fork().findOneOrFail(PaymentMethod, { id: attempt.paymentMethodId }));
+    const card = options.card ?? (await em.findOneOrFail(PaymentMethod, { id: attempt.paymentMethodId }));
     answer = await provider.charge(attempt.providerKey, {
       amount: attempt.amount,
       currency: attempt.currency,
@@ -176,7 +179,7 @@ export async function settleChargeAttempt(
       metadata: { [METADATA.reference]: attempt.reference, [METADATA.chargeId]: attempt.id },
     });
   }
-  return recordChargeAnswer(orm.em.fork() as EntityManager, attempt.id, answer);
+  return recordChargeAnswer(em, attempt.id, answer);
 }
 
 /** A refund attempt's state after settling, and its refund when the provider made it (whoever recorded it). */

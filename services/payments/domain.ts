@@ -289,14 +289,16 @@ const MAX_ROUNDS = 10;
  * one a crash left) is settled first, so its outcome decides what this one may do.
  */
 export async function createCharge(orm: MikroORM, provider: PaymentProvider, input: ChargeInput): Promise<Charge> {
-  const opened = await openCharge(orm.em.fork() as EntityManager, input);
+  // Its statements run outside any transaction and keep no entities: one fork serves the request's.
+  const em = orm.em.fork() as EntityManager;
+  const opened = await openCharge(em, input);
   for (let round = 0; round < MAX_ROUNDS; round++) {
     const step: ChargeStep =
       round === 0 && opened.attempt ? { settle: opened.attempt, ours: true } : await orm.em.fork().transactional((tx) => planCharge(tx as EntityManager, input));
     if ('done' in step) return step.done;
     // The attempt's own payment method: another request's attempt may be for another card.
     const card = step.settle.paymentMethodId === opened.card.id ? opened.card : undefined;
-    const settled = await settleChargeAttempt(orm, provider, step.settle, card ? { card } : {});
+    const settled = await settleChargeAttempt(orm, provider, step.settle, card ? { card, em } : { em });
     if (settled.status === 'pending') throw providerUnavailable(settled.lastError);
     if (!step.ours) continue;
     if (settled.status === 'failed') throw providerUnavailable(settled.lastError);
