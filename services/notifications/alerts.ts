@@ -7,7 +7,7 @@
  */
 import { z } from 'zod';
 import type { Logger } from '../../platform/logger';
-import type { Delivery } from './entities';
+import type { DeliveryWithNotification } from './domain';
 
 export const DEFAULT_ALERT_AFTER_MS = 15 * 60_000;
 
@@ -29,7 +29,7 @@ function duration(ms: number): string {
   return ms >= 60_000 ? `${Math.floor(ms / 60_000)} min` : `${Math.floor(ms / 1000)} s`;
 }
 
-export type DeliveryReporter = (delivery: Delivery, via: 'first attempt' | 'retry' | 'redrive') => void;
+export type DeliveryReporter = (delivery: DeliveryWithNotification, via: 'first attempt' | 'retry' | 'redrive') => void;
 
 /** `delivery` must have its notification loaded (attemptDelivery returns it so). */
 export function deliveryReporter(logger: Logger, alertAfterMs: number): DeliveryReporter {

@@ -50,8 +50,43 @@ export function retryDelayMs(attempts: number): number {
 export type DeliveryView = Schemas['Delivery'];
 export type DeliveryDetailView = Schemas['DeliveryDetail'];
 
+/**
+ * A delivery's columns, as an entity has them or as a statement returned them: the request path works
+ * with plain rows, since hydrating entities (and flushing the identity map they join) was a good part
+ * of a notification's CPU.
+ */
+export type DeliveryState = Omit<Delivery, 'notification'>;
+/** What a delivery's detail and its alerts show of its notification. */
+export type DeliveryWithNotification = DeliveryState & { notification: Pick<Notification, 'id' | 'eventId' | 'customerId' | 'template'> };
+
+/** A timestamp as a raw statement returns it (MikroORM has pg leave them as text), parsed as the ORM parses it. */
+function timestamp(em: EntityManager, value: unknown): Date {
+  return em.getPlatform().parseDate(value as string) as Date;
+}
+
+const nullableTimestamp = (em: EntityManager, value: unknown): Date | null => (value == null ? null : timestamp(em, value));
+
+/** A row of notification_deliveries as `returning *` gives it. */
+function deliveryFromRow(em: EntityManager, row: Record<string, unknown>): DeliveryState {
+  return {
+    id: row.id as string,
+    channel: row.channel as Channel,
+    recipient: row.recipient as string,
+    status: row.status as DeliveryStatus,
+    attempts: row.attempts as number,
+    lastError: row.last_error as string | null,
+    lastAttemptAt: nullableTimestamp(em, row.last_attempt_at),
+    firstFailedAt: nullableTimestamp(em, row.first_failed_at),
+    nextAttemptAt: nullableTimestamp(em, row.next_attempt_at),
+    providerMessageId: row.provider_message_id as string | null,
+    createdAt: timestamp(em, row.created_at),
+    updatedAt: timestamp(em, row.updated_at),
+    sentAt: nullableTimestamp(em, row.sent_at),
+  };
+}
+
 /** A delivery as the API shows it: its attempts, last error and, until sent, when the next attempt is due. */
-export function toDeliveryView(delivery: Delivery): DeliveryView {
+export function toDeliveryView(delivery: DeliveryState): DeliveryView {
   const unsent = delivery.status !== 'sent';
   return {
     id: delivery.id,
@@ -68,7 +103,7 @@ export function toDeliveryView(delivery: Delivery): DeliveryView {
 }
 
 /** A delivery whose notification is loaded. */
-export function toDeliveryDetail(delivery: Delivery): DeliveryDetailView {
+export function toDeliveryDetail(delivery: DeliveryWithNotification): DeliveryDetailView {
   const notification = delivery.notification;
   return {
     ...toDeliveryView(delivery),
@@ -82,16 +117,16 @@ export function toDeliveryDetail(delivery: Delivery): DeliveryDetailView {
 
 export interface NotificationWithDeliveries {
   notification: Notification;
-  deliveries: Delivery[];
+  deliveries: DeliveryState[];
 }
 
-function overallStatus(deliveries: Delivery[]): DeliveryStatus {
+function overallStatus(deliveries: DeliveryState[]): DeliveryStatus {
   if (deliveries.some((delivery) => delivery.status === 'pending')) return 'pending';
   return deliveries.every((delivery) => delivery.status === 'sent') ? 'sent' : 'failed';
 }
 
 export function toNotificationView({ notification, deliveries }: NotificationWithDeliveries): Schemas['Notification'] {
-  const ordered = [...deliveries].sort((a, b) => a.channel.localeCompare(b.channel));
+  const ordered = deliveries.length > 1 ? [...deliveries].sort((a, b) => a.channel.localeCompare(b.channel)) : deliveries;
   const status = overallStatus(ordered);
   const lastSent = Math.max(...ordered.map((delivery) => delivery.sentAt?.getTime() ?? 0));
   return {
@@ -165,19 +200,19 @@ export async function recordNotification(
   const leaseEnd = new Date(Date.now() + DELIVERY_LEASE_MS);
   // One statement: the deliveries are inserted only with the notification, so a known event gets none.
   // A concurrent request for the same event waits here until ours commits, then finds it.
-  const [inserted] = await em.execute<Record<string, unknown>[]>(
+  const [inserted] = await em.execute<{ created_at: string }[]>(
     `with notification as (
        insert into notifications
          (id, event_id, customer_id, template, data, email, phone, subject, body, html, sms_text, created_at)
        values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now())
-       on conflict (event_id) do nothing returning *
+       on conflict (event_id) do nothing returning id, created_at
      ), deliveries as (
        insert into notification_deliveries
          (id, notification_id, channel, recipient, status, attempts, next_attempt_at, created_at, updated_at)
        select delivery.id::uuid, notification.id, delivery.channel, delivery.recipient, 'pending', 1, ?::timestamptz, now(), now()
        from notification, (values ${channels.map(() => '(?, ?, ?)').join(', ')}) as delivery (id, channel, recipient)
      )
-     select * from notification`,
+     select created_at from notification`,
     [
       id,
       input.eventId,
@@ -195,24 +230,37 @@ export async function recordNotification(
     ],
   );
   if (inserted) {
-    const notification = em.map(Notification, inserted);
-    // As inserted: now() is the transaction's start, the same for the notification and its deliveries.
-    const deliveries = channels.map((delivery) =>
-      em.map(Delivery, {
+    // As inserted: only now() is the database's (the transaction's start, the same for the notification and its deliveries).
+    const createdAt = timestamp(em, inserted.created_at);
+    const notification: Notification = {
+      id,
+      eventId: input.eventId,
+      customerId: input.customerId,
+      template: input.template,
+      data: input.data,
+      email: input.email,
+      phone: input.phone ?? null,
+      subject: message.subject,
+      body: message.text,
+      html: message.html,
+      smsText: input.phone ? message.sms : null,
+      createdAt,
+    };
+    const deliveries = channels.map(
+      (delivery): DeliveryState => ({
         id: delivery.id,
-        notification_id: id,
         channel: delivery.channel,
         recipient: delivery.to,
         status: 'pending',
         attempts: 1,
-        next_attempt_at: leaseEnd,
-        last_error: null,
-        last_attempt_at: null,
-        first_failed_at: null,
-        provider_message_id: null,
-        sent_at: null,
-        created_at: inserted.created_at,
-        updated_at: inserted.created_at,
+        nextAttemptAt: leaseEnd,
+        lastError: null,
+        lastAttemptAt: null,
+        firstFailedAt: null,
+        providerMessageId: null,
+        sentAt: null,
+        createdAt,
+        updatedAt: createdAt,
       }),
     );
     return { notification, deliveries, created: true };
@@ -232,7 +280,10 @@ function describeError(error: unknown): string {
   return text.slice(0, 1000) || 'unknown error';
 }
 
-async function sendOn(senders: Senders, delivery: Delivery, notification: Notification): Promise<string> {
+/** What an attempt needs of a delivery's notification, and what its alerts name. */
+type SentNotification = Pick<Notification, 'id' | 'eventId' | 'customerId' | 'template' | 'subject' | 'body' | 'html' | 'smsText'>;
+
+async function sendOn(senders: Senders, delivery: DeliveryState, notification: SentNotification): Promise<string> {
   switch (delivery.channel) {
     case 'email': {
       const { messageId } = await senders.mailer.send({
@@ -254,9 +305,14 @@ async function sendOn(senders: Senders, delivery: Delivery, notification: Notifi
 
 /**
  * Makes one delivery attempt that the caller has claimed, outside any transaction, and records
- * its outcome. Returns the delivery as it stands, with its notification (which must be managed by `em`).
+ * its outcome. Returns the delivery as it stands, with its notification.
  */
-async function deliverClaimed(em: EntityManager, senders: Senders, delivery: Delivery, notification: Notification): Promise<Delivery> {
+async function deliverClaimed(
+  em: EntityManager,
+  senders: Senders,
+  delivery: DeliveryState,
+  notification: SentNotification,
+): Promise<DeliveryWithNotification> {
   let outcome: { ok: true; providerMessageId: string } | { ok: false; error: string };
   try {
     outcome = { ok: true, providerMessageId: await sendOn(senders, delivery, notification) };
@@ -280,7 +336,7 @@ async function deliverClaimed(em: EntityManager, senders: Senders, delivery: Del
          where id = ? and status <> 'sent' returning *`,
         [outcome.error, retryDelayMs(delivery.attempts), delivery.id],
       );
-  if (recorded) return em.map(Delivery, recorded);
+  if (recorded) return { ...deliveryFromRow(em, recorded), notification };
   return em.findOneOrFail(Delivery, { id: delivery.id }, { refresh: true, populate: ['notification'] });
 }
 
@@ -289,7 +345,7 @@ async function deliverClaimed(em: EntityManager, senders: Senders, delivery: Del
  * transaction, and records its outcome. Returns the delivery as it stands,
  * with its notification.
  */
-export async function attemptDelivery(em: EntityManager, senders: Senders, id: string): Promise<Delivery> {
+export async function attemptDelivery(em: EntityManager, senders: Senders, id: string): Promise<DeliveryWithNotification> {
   const delivery = await em.findOneOrFail(Delivery, { id }, { refresh: true, populate: ['notification'] });
   if (delivery.status === 'sent') return delivery;
   return deliverClaimed(em, senders, delivery, delivery.notification);
@@ -303,8 +359,8 @@ export async function attemptFirstDeliveries(
   em: EntityManager,
   senders: Senders,
   recorded: NotificationWithDeliveries,
-): Promise<NotificationWithDeliveries & { attempted: Delivery[] }> {
-  const notification = em.merge(recorded.notification);
+): Promise<NotificationWithDeliveries & { attempted: DeliveryWithNotification[] }> {
+  const { notification } = recorded;
   const attempted = await Promise.all(recorded.deliveries.map((delivery) => deliverClaimed(em, senders, delivery, notification)));
   return { notification, deliveries: attempted, attempted };
 }
@@ -331,7 +387,7 @@ export async function claimDueDeliveries(em: EntityManager, batchSize: number): 
  * transaction, side by side, so the batch ends within one attempt's time (well
  * inside the lease) even when every attempt waits for a timeout.
  */
-export async function retryDueDeliveries(em: EntityManager, senders: Senders, batchSize = 20): Promise<Delivery[]> {
+export async function retryDueDeliveries(em: EntityManager, senders: Senders, batchSize = 20): Promise<DeliveryWithNotification[]> {
   const ids = await claimDueDeliveries(em, batchSize);
   return Promise.all(ids.map((id) => attemptDelivery(em.fork() as EntityManager, senders, id)));
 }
