@@ -4,7 +4,7 @@
  * database server that is not reachable yet is waited for, with backoff.
  */
 import { Client } from 'pg';
-import { MikroORM, type EntitySchema } from '@mikro-orm/postgresql';
+import { MikroORM, type EntityManager, type EntitySchema } from '@mikro-orm/postgresql';
 import { Migrator } from '@mikro-orm/migrations';
 import type { MigrationObject } from '@mikro-orm/core';
 import { retryWhileUnreachable } from './backoff';
@@ -114,4 +114,9 @@ export async function prepareServiceDatabaseWhenReachable(databaseUrl: string, d
     isUnreachable: isDatabaseUnreachable,
     logger,
   });
+}
+
+/** A timestamp as a raw statement returns it (MikroORM has pg leave timestamps as text), parsed as the ORM parses an entity's. */
+export function rowTimestamp(em: EntityManager, value: unknown): Date {
+  return em.getPlatform().parseDate(value as string) as Date;
 }

@@ -21,6 +21,7 @@ import { QueryOrder, type FilterQuery } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { stringify } from 'safe-stable-stringify';
 import { conflict, notFound } from '../../platform/http/problem';
+import { rowTimestamp } from '../../platform/db';
 import type { components } from './api.gen';
 import { Delivery, Notification, SmsMessage, type Channel, type DeliveryStatus } from './entities';
 import type { Mailer } from './mailer';
@@ -59,12 +60,7 @@ export type DeliveryState = Omit<Delivery, 'notification'>;
 /** What a delivery's detail and its alerts show of its notification. */
 export type DeliveryWithNotification = DeliveryState & { notification: Pick<Notification, 'id' | 'eventId' | 'customerId' | 'template'> };
 
-/** A timestamp as a raw statement returns it (MikroORM has pg leave them as text), parsed as the ORM parses it. */
-function timestamp(em: EntityManager, value: unknown): Date {
-  return em.getPlatform().parseDate(value as string) as Date;
-}
-
-const nullableTimestamp = (em: EntityManager, value: unknown): Date | null => (value == null ? null : timestamp(em, value));
+const nullableTimestamp = (em: EntityManager, value: unknown): Date | null => (value == null ? null : rowTimestamp(em, value));
 
 /** A row of notification_deliveries as `returning *` gives it. */
 function deliveryFromRow(em: EntityManager, row: Record<string, unknown>): DeliveryState {
@@ -79,8 +75,8 @@ function deliveryFromRow(em: EntityManager, row: Record<string, unknown>): Deliv
     firstFailedAt: nullableTimestamp(em, row.first_failed_at),
     nextAttemptAt: nullableTimestamp(em, row.next_attempt_at),
     providerMessageId: row.provider_message_id as string | null,
-    createdAt: timestamp(em, row.created_at),
-    updatedAt: timestamp(em, row.updated_at),
+    createdAt: rowTimestamp(em, row.created_at),
+    updatedAt: rowTimestamp(em, row.updated_at),
     sentAt: nullableTimestamp(em, row.sent_at),
   };
 }
@@ -231,7 +227,7 @@ export async function recordNotification(
   );
   if (inserted) {
     // As inserted: only now() is the database's (the transaction's start, the same for the notification and its deliveries).
-    const createdAt = timestamp(em, inserted.created_at);
+    const createdAt = rowTimestamp(em, inserted.created_at);
     const notification: Notification = {
       id,
       eventId: input.eventId,

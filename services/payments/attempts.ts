@@ -21,6 +21,7 @@
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { Charge, ChargeAttempt, PaymentMethod, Refund, RefundAttempt, type ChargeAttemptStatus, type RefundAttemptStatus } from './entities';
 import { answerFromCharge, type ChargeAnswer, type PaymentProvider, type RefundAnswer } from './provider';
+import { rowTimestamp } from '../../platform/db';
 
 /** Metadata the provider keeps with each charge and refund, to find them by. */
 export const METADATA = { reference: 'shop_reference', chargeId: 'shop_charge_id', refundId: 'shop_refund_id' } as const;
@@ -62,7 +63,7 @@ type SettledRow<Status = ChargeAttemptStatus> = Record<string, unknown> & { atte
  * of a charge's CPU. Timestamps come as text (MikroORM has pg leave them so), parsed as the ORM parses them.
  */
 function chargeFromRow(em: EntityManager, row: Record<string, unknown>): Charge {
-  const timestamp = (value: unknown) => em.getPlatform().parseDate(value as string) as Date;
+  const timestamp = (value: unknown) => rowTimestamp(em, value);
   return {
     id: row.id as string,
     reference: row.reference as string,
